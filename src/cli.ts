@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// The command line: parse flags, call a runner, turn every failure into a Japanese message and an exit code.
+import { parseArgs } from 'node:util';
+import { runBuild } from './commands/build';
+import { UserError } from './core/errors';
+
+const HELP = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
+
+使い方:
+  sheetbook build [番号…] [--year 年度] [--data フォルダ] [--out フォルダ]
+      シートを検査し、誤りのないものを PDF にします。
+      番号を省くと、その年度のすべてのシートを作ります（例: sheetbook build 087 089）。
+
+オプション:
+  --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度
+  --data フォルダ  シートの YAML があるフォルダ（既定: data）
+  --out フォルダ   PDF を書き出すフォルダ（既定: output）。<年度>/<番号>.pdf に書きます
+  -h, --help       この説明を表示します
+
+終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り`;
+
+function usage(message: string): never {
+  throw new UserError(`${message}\n「sheetbook --help」で使い方を確認してください。`, 2);
+}
+
+function parseYear(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{4}$/.test(value)) usage(`--year には西暦 4 桁の年度を指定してください（「${value}」）。`);
+  return Number(value);
+}
+
+function parseNumbers(values: string[]): number[] {
+  return values.map((v) => {
+    if (!/^[0-9]{1,4}$/.test(v)) usage(`シート番号は数字で指定してください（「${v}」）。`);
+    return Number(v);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        year: { type: 'string' },
+        data: { type: 'string', default: 'data' },
+        out: { type: 'string', default: 'output' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    usage(`オプションが正しくありません: ${(error as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  switch (command) {
+    case 'build': {
+      const summary = await runBuild({
+        numbers: parseNumbers(rest),
+        year: parseYear(values.year),
+        dataDir: values.data!,
+        outDir: values.out!,
+      });
+      return summary.failed.length > 0 ? 1 : 0;
+    }
+    case undefined:
+      console.log(HELP);
+      return 2;
+    default:
+      usage(`「${command}」というコマンドはありません。`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      console.error(error.message);
+      process.exitCode = error.exitCode;
+    } else {
+      // An unexpected failure is still reported in Japanese; the details are kept for developers only.
+      console.error(`予期しないエラーが起きました: ${(error as Error)?.message ?? error}`);
+      if (process.env.SHEETBOOK_DEBUG) console.error(error);
+      process.exitCode = 70;
+    }
+  },
+);

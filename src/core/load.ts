@@ -1,0 +1,157 @@
+// Stage 1 — load: bytes on disk → a parsed YAML document that remembers where every value came from.
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { DataPath, Finding } from './types';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_ALIASES = 100;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A sheet file as read: its data (plain JS) plus the means to point at any place in it. */
+export interface SheetSource {
+  file: string;
+  data: unknown;
+  /** Problems found before the data could be read at all (encoding, YAML syntax…). */
+  findings: Finding[];
+  /** Where the value at `path` starts, or the key that holds it (`at: 'key'`). Falls back to the nearest parent. */
+  locate(path: DataPath, at?: 'key' | 'value'): Position;
+}
+
+function finding(file: string, pos: Position, message: string, labels: string[] = []): Finding {
+  return { file, line: pos.line, column: pos.column, severity: 'error', labels, message, path: [] };
+}
+
+/** Decode bytes as UTF-8 (BOM allowed); anything else is reported, never guessed. */
+function decode(file: string, bytes: Buffer): { text: string } | { error: Finding } {
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text };
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
+    return {
+      error: finding(
+        file,
+        { line, column: 1 },
+        'ファイルが UTF-8 ではありません（Shift_JIS などで保存されている可能性があります）。エディタで「UTF-8」を選んで保存し直してください。',
+      ),
+    };
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the longest valid prefix; a cut inside a multi-byte sequence is tolerated by `stream`.
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid), { stream: true });
+      decoder.decode();
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+export function loadSheetFile(file: string): SheetSource {
+  const size = statSync(file).size;
+  if (size > MAX_FILE_BYTES) {
+    return failed(file, `ファイルが大きすぎます（${Math.round(size / 1024)} KB）。1 シートのファイルは 1 MB までです。`);
+  }
+  return parseSheetText(file, readFileSync(file));
+}
+
+function failed(file: string, message: string, pos: Position = { line: 1, column: 1 }): SheetSource {
+  return { file, data: undefined, findings: [finding(file, pos, message)], locate: () => pos };
+}
+
+export function parseSheetText(file: string, bytes: Buffer): SheetSource {
+  const decoded = decode(file, bytes);
+  if ('error' in decoded) return { file, data: undefined, findings: [decoded.error], locate: () => ({ line: 1, column: 1 }) };
+  const text = decoded.text;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const toPos = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const findings: Finding[] = [];
+  for (const error of doc.errors) {
+    findings.push(finding(file, toPos(error.pos[0]), yamlErrorMessage(error.code, error.message)));
+  }
+  const locate = (path: DataPath, at: 'key' | 'value' = 'value'): Position => {
+    const found = nodeAt(doc, path, at);
+    return toPos(found?.range?.[0] ?? 0);
+  };
+  if (findings.length > 0) return { file, data: undefined, findings, locate };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    const message = String((error as Error).message ?? error);
+    const text = /alias/i.test(message)
+      ? 'エイリアス（*名前）の展開が多すぎます。エイリアスを使わずに値を直接書いてください。'
+      : `YAML を読み取れません: ${message}`;
+    return failed(file, text);
+  }
+  if (data === null || data === undefined) {
+    return failed(file, 'ファイルが空です。シートの項目を書いてください（`sheetbook new` でひな形を作れます）。');
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return failed(file, 'ファイルの最上位は「項目: 値」の形（マッピング）でなければなりません。');
+  }
+  return { file, data, findings, locate };
+}
+
+/** Walk the YAML node tree along a data path; stops at the deepest node that exists. */
+function nodeAt(doc: Document, path: DataPath, at: 'key' | 'value'): Node | undefined {
+  let node: unknown = doc.contents;
+  let last: Node | undefined = (doc.contents as Node) ?? undefined;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const isLast = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return last;
+      if (isLast && at === 'key') return pair.key as Node;
+      node = pair.value;
+      if (node) last = node as Node;
+      else return pair.key as Node;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(step)];
+      if (!item) return last;
+      node = item;
+      last = item as Node;
+    } else {
+      return last;
+    }
+  }
+  return last;
+}
+
+function yamlErrorMessage(code: string, original: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return '同じ項目名が 2 回書かれています。どちらか一方を消してください。';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return `YAML の書き方に誤りがあります（字下げや記号を確認してください）: ${original.split('\n')[0]}`;
+    case 'TAB_AS_INDENT':
+      return '字下げにタブ文字が使われています。字下げは半角スペースで書いてください。';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return `「項目: 値」の書き方に誤りがあります（「:」の後に半角スペースが必要です）: ${original.split('\n')[0]}`;
+    default:
+      return `YAML の書き方に誤りがあります: ${original.split('\n')[0]}`;
+  }
+}

@@ -1,0 +1,42 @@
+// The pipeline as one story: load → validate → derive → layout → render. Fonts and templates are prepared once
+// and shared by every sheet of a run.
+import { loadCityData, type CityData } from './city';
+import { deriveSheetView, PAGES_PER_SHEET } from './derive';
+import { layoutSheet, loadTemplates, type Templates } from './layout';
+import { loadSheetFile } from './load';
+import { renderPdf, type RenderedPdf } from './render';
+import type { Finding, Sheet } from './types';
+import { validateSheet } from './validate';
+
+export interface Workspace {
+  dataDir: string;
+  city: CityData;
+  templates: Templates;
+  creationDate: Date;
+}
+
+export function openWorkspace(dataDir: string, templatesDir?: string): Workspace {
+  const city = loadCityData(dataDir);
+  const issued = city.issueDate ? new Date(`${city.issueDate}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
+  return { dataDir, city, templates: loadTemplates(templatesDir), creationDate: issued };
+}
+
+export type CheckedSheet = { file: string; sheet?: Sheet; findings: Finding[] };
+
+/** Load and validate one file; `sheet` is set only when it has no errors. */
+export function checkSheet(file: string): CheckedSheet {
+  const source = loadSheetFile(file);
+  const result = validateSheet(source);
+  if (!result.ok) return { file, findings: result.findings };
+  return { file, sheet: result.sheet, findings: result.findings };
+}
+
+export async function renderSheet(workspace: Workspace, sheet: Sheet): Promise<RenderedPdf> {
+  const view = deriveSheetView(sheet, workspace.city);
+  const doc = layoutSheet(workspace.templates, view, workspace.city);
+  const pdf = await renderPdf(doc, { layout: workspace.templates.layout, creationDate: workspace.creationDate });
+  if (pdf.pageCount !== PAGES_PER_SHEET) {
+    throw new Error(`シート ${view.number} が ${pdf.pageCount} ページになりました（${PAGES_PER_SHEET} ページのはずです）。`);
+  }
+  return pdf;
+}

@@ -1,0 +1,173 @@
+// Stage 2 — validate: the loaded data against the sheet's JSON Schema, with every problem placed and worded in Japanese.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { SheetSource } from './load';
+import { labelsFor, schemaAt, SHEET_SCHEMA } from './schema';
+import type { DataPath, Finding, Sheet } from './types';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: 9, allowUnionTypes: true });
+    compiled = ajv.compile(SHEET_SCHEMA);
+  }
+  return compiled;
+}
+
+export type Validated = { ok: true; sheet: Sheet; findings: Finding[] } | { ok: false; findings: Finding[] };
+
+export function validateSheet(source: SheetSource): Validated {
+  if (source.findings.length > 0 || source.data === undefined) return { ok: false, findings: source.findings };
+  const validate = validator();
+  if (validate(source.data)) return { ok: true, sheet: source.data as Sheet, findings: [] };
+  const findings = dedupe((validate.errors ?? []).map((e) => toFinding(source, e)).filter((f): f is Finding => !!f));
+  return { ok: false, findings };
+}
+
+function pointerToPath(pointer: string): DataPath {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^[0-9]+$/.test(s) && s.length < 4 ? Number(s) : s));
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (value === null) return '空欄';
+  if (Array.isArray(value)) return '一覧';
+  if (typeof value === 'object') return '「項目: 値」のまとまり';
+  return String(value);
+}
+
+function valueAt(data: unknown, path: DataPath): unknown {
+  let v: any = data;
+  for (const step of path) v = v?.[step as any];
+  return v;
+}
+
+function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined {
+  const path = pointerToPath(error.instancePath);
+  const value = valueAt(source.data, path);
+  const node = schemaAt(path);
+  const title = (p: DataPath) => labelsFor(p).join(' › ');
+  let at: DataPath = path;
+  let locateAt: 'key' | 'value' = 'value';
+  let labels = labelsFor(path);
+  let message: string;
+  const params = error.params as Record<string, any>;
+  switch (error.keyword) {
+    case 'type': {
+      const expected = String(params.type);
+      if (expected === 'integer' && typeof value === 'number') message = `整数を入力してください（${value} は整数ではありません）`;
+      else if (expected === 'number' || expected === 'integer')
+        message = `数値を入力してください（${show(value)} は数値ではありません）`;
+      else if (expected === 'string') message = `文字を入力してください（${show(value)} は文字ではありません。空欄にするには "" と書きます）`;
+      else if (expected === 'array') message = `一覧（各行を「- 」で始める形）で入力してください`;
+      else if (expected === 'boolean') message = 'true か false を入力してください';
+      else message = `「項目: 値」の形で入力してください（${show(value)} が書かれています）`;
+      break;
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const childTitle = labelsFor([...path, missing]).pop();
+      message = `「${childTitle}」（${missing}）が入力されていません`;
+      locateAt = 'key';
+      break;
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      at = [...path, key];
+      locateAt = 'key';
+      message = `「${key}」は未定義の項目です。${suggestKey(key, node)}`;
+      break;
+    }
+    case 'propertyNames':
+      return undefined; // reported through the 'pattern' error on the key itself
+    case 'pattern': {
+      if (error.propertyName !== undefined) {
+        at = [...path, error.propertyName];
+        locateAt = 'key';
+        labels = labelsFor(path);
+        message = `「${error.propertyName}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
+      } else {
+        const example = node?.examples?.[0];
+        message = `書き方が正しくありません（${show(value)}）${example ? `。例: ${example}` : ''}`;
+      }
+      break;
+    }
+    case 'enum':
+      message = `${(params.allowedValues as unknown[]).map((v) => `「${v}」`).join('')}のいずれかを入力してください（${show(value)} は選べません）`;
+      break;
+    case 'minimum':
+    case 'maximum': {
+      const min = node?.minimum as number | undefined;
+      const max = node?.maximum as number | undefined;
+      message = `${min} から ${max} までの数値を入力してください（${show(value)} は範囲外です）`;
+      break;
+    }
+    case 'multipleOf': {
+      const digits = String(params.multipleOf).split('.')[1]?.length ?? 0;
+      message = digits ? `小数点以下は ${digits} 桁までで入力してください（${value}）` : `整数を入力してください（${value}）`;
+      break;
+    }
+    case 'maxLength':
+      message = `文字数が多すぎます（${[...String(value)].length} 文字。${params.limit} 文字まで）`;
+      break;
+    case 'maxItems':
+      message = `${params.limit} 件までしか書けません（${(value as unknown[]).length} 件あります）`;
+      break;
+    case 'minProperties':
+      message = '年度ごとの値を 1 つ以上書いてください';
+      break;
+    case 'uniqueItems':
+      message = `同じ番号が重複しています（${params.j + 1} 番目と ${params.i + 1} 番目）`;
+      break;
+    default:
+      message = `${title(path)} の値が正しくありません（${error.message}）`;
+  }
+  const pos = source.locate(at, locateAt);
+  return { file: source.file, line: pos.line, column: pos.column, severity: 'error', labels, message, path: at };
+}
+
+/** Suggest the nearest defined key: by spelling, or by the Japanese title a user may have typed as the key. */
+function suggestKey(key: string, parent: ReturnType<typeof schemaAt>): string {
+  const props = parent?.properties ?? {};
+  const names = Object.keys(props);
+  if (names.length === 0) return '';
+  const byTitle = names.find((n) => props[n].title === key);
+  if (byTitle) return `項目名は「${byTitle}」と書きます（${key}）。`;
+  let best = '';
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = distance(key.toLowerCase(), name.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (bestDistance <= Math.max(2, Math.floor(best.length / 3))) return `もしかして「${best}」（${props[best].title}）?`;
+  return `使える項目: ${names.map((n) => `${n}（${props[n].title}）`).join('、')}`;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.line}:${f.column}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
