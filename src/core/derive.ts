@@ -29,7 +29,8 @@ export interface SheetView {
   department: string;
   mayorPledges: string;
   section: string;
-  strategicPlans: { code: string; policy: string; measure: string; title: string }[];
+  /** 戦略プラン rows, at least three: the form prints 新規・継続, 事業分類 and 事業体制 beside them. */
+  strategicPlanRows: { code: string; policy: string; measure: string; title: string }[];
   status: string;
   category: string;
   structure: string;
@@ -106,12 +107,10 @@ export function deriveSheetView(sheet: Sheet, city: CityData, pageLabels?: strin
     department: `${sheet.department}${sheet.division}`,
     mayorPledges: sheet.mayorPledges.join(' '),
     section: sheet.section,
-    strategicPlans: sheet.strategicPlans.map((p) => ({
-      code: p.code,
-      policy: String(p.policy),
-      measure: String(p.measure),
-      title: p.title,
-    })),
+    strategicPlanRows: [
+      ...sheet.strategicPlans.map((p) => ({ code: p.code, policy: String(p.policy), measure: String(p.measure), title: p.title })),
+      ...Array.from({ length: Math.max(0, 3 - sheet.strategicPlans.length) }, () => ({ code: '', policy: '', measure: '', title: '' })),
+    ],
     status: sheet.status,
     category: sheet.category,
     structure: sheet.structure,

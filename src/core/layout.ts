@@ -67,6 +67,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     if (value === undefined) throw new Error('json: 値がありません');
     return new hb.SafeString(JSON.stringify(value));
   });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partialsDir = join(dir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
     const source = readFileSync(join(partialsDir, file), 'utf8');
