@@ -2,6 +2,7 @@
 // The command line: parse flags, call a runner, turn every failure into a Japanese message and an exit code.
 import { parseArgs } from 'node:util';
 import { runBuild } from './commands/build';
+import { runValidate } from './commands/validate';
 import { UserError } from './core/errors';
 
 const HELP = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
@@ -11,10 +12,15 @@ const HELP = `sheetbook — 事務事業マネジメントシートを YAML か�
       シートを検査し、誤りのないものを PDF にします。
       番号を省くと、その年度のすべてのシートを作ります（例: sheetbook build 087 089）。
 
+  sheetbook validate [ファイルまたはフォルダ…] [--data フォルダ] [--format text|json]
+      シートを検査し、すべての誤りを「ファイル:行:桁 重大度 項目 › 項目: 説明」の形で一覧にします。
+      何も書き換えません。指定がなければ --data のすべての年度を検査します。
+
 オプション:
   --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度
   --data フォルダ  シートの YAML があるフォルダ（既定: data）
   --out フォルダ   PDF を書き出すフォルダ（既定: output）。<年度>/<番号>.pdf に書きます
+  --format 形式    validate の出力: text（既定）または json
   -h, --help       この説明を表示します
 
 終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り`;
@@ -46,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
         year: { type: 'string' },
         data: { type: 'string', default: 'data' },
         out: { type: 'string', default: 'output' },
+        format: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
         outDir: values.out!,
       });
       return summary.failed.length > 0 ? 1 : 0;
+    }
+    case 'validate': {
+      if (values.format !== 'text' && values.format !== 'json') usage(`--format には text か json を指定してください（「${values.format}」）。`);
+      return runValidate({ paths: rest, dataDir: values.data!, format: values.format });
     }
     case undefined:
       console.log(HELP);

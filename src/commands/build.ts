@@ -1,9 +1,10 @@
 // `sheetbook build`: validate, then render each sheet to output/<year>/<number>.pdf.
 import { checkSheet, openWorkspace, renderSheet } from '../core/pipeline';
-import { writeFileAtomic } from '../core/output';
+import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
-import { displayPath, formatFinding, hasErrors } from '../core/report';
+import { displayPath, formatFinding } from '../core/report';
 import { UserError } from '../core/errors';
+import { join } from 'node:path';
 
 export interface BuildOptions {
   numbers: number[];
@@ -33,11 +34,12 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
 
   const workspace = openWorkspace(options.dataDir);
+  removeStaleTemporaries(join(options.outDir, String(year)));
   const summary: BuildSummary = { built: [], failed: [] };
   for (const file of files) {
-    const checked = checkSheet(file);
+    const checked = checkSheet(file, workspace.city);
     for (const finding of checked.findings) log(formatFinding(finding));
-    if (!checked.sheet || hasErrors(checked.findings)) {
+    if (!checked.sheet) {
       summary.failed.push(file);
       continue;
     }

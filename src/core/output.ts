@@ -1,12 +1,48 @@
 // Stage 6 — output: files appear whole or not at all.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+const TEMP = /^\.(.+)\.([0-9]+)\.tmp$/;
+const pending = new Set<string>();
+let handlersInstalled = false;
+
+/** On Ctrl+C or a polite kill, take our temporary files with us. (A hard kill is tidied by the next run.) */
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const temp of pending) rmSync(temp, { force: true });
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove temporary files left by runs that were killed outright. */
+export function removeStaleTemporaries(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const match = TEMP.exec(name);
+    if (match && !processIsAlive(Number(match[2]))) rmSync(join(dir, name), { force: true });
+  }
+}
+
 /** Write to a temporary file beside the target, flush it, then rename it into place (atomic on one file system). */
-export function writeFileAtomic(target: string, bytes: Buffer): void {
+export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array): void {
+  installSignalHandlers();
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(target)}.${process.pid}.tmp`);
+  pending.add(temp);
   try {
     const fd = openSync(temp, 'w');
     try {
@@ -19,5 +55,7 @@ export function writeFileAtomic(target: string, bytes: Buffer): void {
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  } finally {
+    pending.delete(temp);
   }
 }

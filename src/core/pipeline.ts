@@ -3,7 +3,9 @@
 import { loadCityData, type CityData } from './city';
 import { deriveSheetView, PAGES_PER_SHEET } from './derive';
 import { layoutSheet, loadTemplates, type Templates } from './layout';
+import { checkConsistency } from './consistency';
 import { loadSheetFile } from './load';
+import { hasErrors } from './report';
 import { renderPdf, type RenderedPdf } from './render';
 import type { Finding, Sheet } from './types';
 import { validateSheet } from './validate';
@@ -23,12 +25,19 @@ export function openWorkspace(dataDir: string, templatesDir?: string): Workspace
 
 export type CheckedSheet = { file: string; sheet?: Sheet; findings: Finding[] };
 
-/** Load and validate one file; `sheet` is set only when it has no errors. */
-export function checkSheet(file: string): CheckedSheet {
-  const source = loadSheetFile(file);
-  const result = validateSheet(source);
-  if (!result.ok) return { file, findings: result.findings };
-  return { file, sheet: result.sheet, findings: result.findings };
+/** Load, validate and check one file; `sheet` is set only when it has no errors (warnings allowed). */
+export function checkSheet(file: string, city: CityData): CheckedSheet {
+  try {
+    const source = loadSheetFile(file);
+    const result = validateSheet(source);
+    if (!result.ok) return { file, findings: result.findings };
+    const findings = [...result.findings, ...checkConsistency(result.sheet, source, city)];
+    return { file, sheet: hasErrors(findings) ? undefined : result.sheet, findings };
+  } catch (error) {
+    // Whatever the input, the user gets a finding, never a stack trace.
+    const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;
+    return { file, findings: [{ file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }] };
+  }
 }
 
 export async function renderSheet(workspace: Workspace, sheet: Sheet): Promise<RenderedPdf> {

@@ -1,29 +1,17 @@
 // Stage 5 — render: a pdfmake document → PDF bytes, with the Japanese font embedded as a subset.
 // pdfmake 0.3 is a process-wide singleton: fonts and policies are set up once, here.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import pdfmake from 'pdfmake';
+import { DEFAULT_FONTS_DIR, loadFontFaces } from './fonts';
 import type { DocDefinition, LayoutSpec } from './layout';
-
-export const DEFAULT_FONTS_DIR = resolve(__dirname, '../../fonts');
-
-interface FontFiles {
-  normal: string;
-  bold: string;
-}
 
 let prepared: string | undefined;
 
 /** Load the TTFs named by fonts/fonts.json into pdfmake's virtual file system; nothing else may be read or fetched. */
 function prepareFonts(fontsDir: string): void {
   if (prepared === fontsDir) return;
-  const families = JSON.parse(readFileSync(resolve(fontsDir, 'fonts.json'), 'utf8')) as Record<string, FontFiles>;
   const fonts: Record<string, Record<string, string>> = {};
-  for (const [family, files] of Object.entries(families)) {
-    for (const [face, modulePath] of Object.entries(files)) {
-      const key = `${family}-${face}.ttf`;
-      pdfmake.virtualfs.writeFileSync(key, readFileSync(require.resolve(modulePath)));
-    }
+  for (const { family, face, bytes } of loadFontFaces(fontsDir)) {
+    pdfmake.virtualfs.writeFileSync(`${family}-${face}.ttf`, bytes);
     const normal = `${family}-normal.ttf`;
     const bold = `${family}-bold.ttf`;
     fonts[family] = { normal, bold, italics: normal, bolditalics: bold };

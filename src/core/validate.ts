@@ -20,7 +20,11 @@ export function validateSheet(source: SheetSource): Validated {
   if (source.findings.length > 0 || source.data === undefined) return { ok: false, findings: source.findings };
   const validate = validator();
   if (validate(source.data)) return { ok: true, sheet: source.data as Sheet, findings: [] };
-  const findings = dedupe((validate.errors ?? []).map((e) => toFinding(source, e)).filter((f): f is Finding => !!f));
+  const errors = validate.errors ?? [];
+  // A key that is not a year is reported once, at the key; its value's own errors would only repeat it.
+  const badKeys = errors.filter((e) => e.keyword === 'pattern' && e.propertyName !== undefined).map((e) => `${e.instancePath}/${e.propertyName}`);
+  const relevant = errors.filter((e) => !badKeys.some((k) => e.instancePath === k || e.instancePath.startsWith(`${k}/`)));
+  const findings = dedupe(relevant.map((e) => toFinding(source, e)).filter((f): f is Finding => !!f));
   return { ok: false, findings };
 }
 
@@ -90,7 +94,11 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
         at = [...path, error.propertyName];
         locateAt = 'key';
         labels = labelsFor(path);
-        message = `「${error.propertyName}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
+        const key = error.propertyName;
+        // In `{2019: 24,857}` YAML reads the comma as a separator: `857` becomes a key of its own.
+        message = /^[0-9]{1,3}([^0-9]|$)/.test(key)
+          ? `数値に桁区切りのカンマ「,」は書けません（「…,${key}」のカンマで値が区切られています）。カンマを付けずに書いてください（例: 24857）`
+          : `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
       } else {
         const example = node?.examples?.[0];
         message = `書き方が正しくありません（${show(value)}）${example ? `。例: ${example}` : ''}`;

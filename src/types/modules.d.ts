@@ -18,3 +18,11 @@ declare module 'pdfmake' {
   const pdfmake: PdfMake;
   export = pdfmake;
 }
+
+// fontkit 2: only what sheetbook uses (the font's character map).
+declare module 'fontkit' {
+  interface Font {
+    hasGlyphForCodePoint(codePoint: number): boolean;
+  }
+  export function create(buffer: Buffer): Font;
+}

@@ -1,0 +1,168 @@
+// Stage 2b — the rules a sheet's figures and words obey beyond its schema (sheet-spec.md), each placed in the file.
+import { basename, dirname } from 'node:path';
+import { personnelCostFor, type CityData } from './city';
+import { EVALUATION_ITEMS } from './derive';
+import { costYears, eraYearLabel, indicatorYears } from './era';
+import { fontCanPrint } from './fonts';
+import { formatAmount, formatTwoDecimals } from './format';
+import type { SheetSource } from './load';
+import { numberFromFileName } from './project';
+import { labelsFor } from './schema';
+import type { DataPath, Finding, Severity, Sheet } from './types';
+
+const COST_ROWS = ['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const;
+
+class Findings {
+  readonly list: Finding[] = [];
+  constructor(private readonly source: SheetSource) {}
+  add(severity: Severity, path: DataPath, message: string, at: 'key' | 'value' = 'value'): void {
+    const pos = this.source.locate(path, at);
+    this.list.push({ file: this.source.file, line: pos.line, column: pos.column, severity, labels: labelsFor(path), message, path });
+  }
+}
+
+const era = (year: number | string) => eraYearLabel(Number(year)).replace(/ /g, '');
+
+export function checkConsistency(sheet: Sheet, source: SheetSource, city: CityData): Finding[] {
+  const out = new Findings(source);
+  checkIdentity(sheet, source.file, out);
+  checkYears(sheet, out);
+  checkSettledTotals(sheet, out);
+  checkPersonnelCosts(sheet, city, out);
+  checkEvaluationSentences(sheet, city, out);
+  checkPrintable(sheet, [], out);
+  return out.list;
+}
+
+/** The folder says the fiscal year and the file name says the project number; the sheet must agree with both. */
+function checkIdentity(sheet: Sheet, file: string, out: Findings): void {
+  const folder = basename(dirname(file));
+  if (/^[0-9]{4}$/.test(folder) && Number(folder) !== sheet.fiscalYear) {
+    out.add('error', ['fiscalYear'], `年度 ${sheet.fiscalYear} がフォルダ「${folder}」と合いません。年度かファイルの置き場所を直してください`);
+  }
+  const fromName = numberFromFileName(file);
+  if (fromName !== undefined && fromName !== sheet.number) {
+    out.add(
+      'error',
+      ['number'],
+      `事業番号 ${sheet.number} がファイル名「${basename(file)}」と合いません。ファイル名を「${String(sheet.number).padStart(3, '0')}.yaml」にするか、番号を直してください`,
+    );
+  }
+}
+
+function checkYearKeys(row: Record<string, unknown>, years: number[], path: DataPath, out: Findings, allowMissing = false): void {
+  const expected = new Set(years.map(String));
+  for (const key of Object.keys(row)) {
+    if (!expected.has(key)) {
+      out.add('error', [...path, key], `${key}年度（${era(key)}）はこの表の年度（${era(years[0])}〜${era(years[years.length - 1])}）にありません`, 'key');
+    }
+  }
+  if (allowMissing) return;
+  const missing = years.filter((y) => !(String(y) in row));
+  if (missing.length > 0) {
+    out.add('error', path, `${missing.map((y) => `${era(y)}（${y}）`).join('、')}の値がありません。まだない年度は 0 と書いてください`, 'key');
+  }
+}
+
+function checkYears(sheet: Sheet, out: Findings): void {
+  const years = costYears(sheet.fiscalYear);
+  for (const row of COST_ROWS) checkYearKeys(sheet.costs[row], years, ['costs', row], out);
+  if (sheet.costs.personnelCost) checkYearKeys(sheet.costs.personnelCost, years, ['costs', 'personnelCost'], out, true);
+  const indYears = indicatorYears(sheet.fiscalYear);
+  sheet.indicators.forEach((indicator, i) => {
+    checkYearKeys(indicator.target, indYears, ['indicators', i, 'target'], out);
+    checkYearKeys(indicator.actual, indYears, ['indicators', i, 'actual'], out);
+  });
+}
+
+/** 決算額 = 一般財源 + 国庫、県支出金、地方債 + その他, every year. */
+function checkSettledTotals(sheet: Sheet, out: Findings): void {
+  const c = sheet.costs;
+  for (const year of Object.keys(c.settled)) {
+    const parts = [c.generalFund[year], c.subsidies[year], c.otherFunds[year]];
+    if (parts.some((p) => p === undefined)) continue; // reported as a missing year
+    const sum = parts.reduce((a, b) => a + b, 0);
+    if (sum !== c.settled[year]) {
+      out.add(
+        'error',
+        ['costs', 'settled', year],
+        `決算額 ${formatAmount(c.settled[year])} が内訳の合計 ${formatAmount(sum)}（一般財源 ${formatAmount(parts[0])} + 国庫、県支出金、地方債 ${formatAmount(parts[1])} + その他 ${formatAmount(parts[2])}）と合いません`,
+      );
+    }
+  }
+}
+
+/** 人件費計 ≈ 従事割合 × the year's cost per staff-year + 時間外勤務 × the year's overtime rate (within 1 千円). */
+function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings): void {
+  const c = sheet.costs;
+  for (const year of costYears(sheet.fiscalYear).map(String)) {
+    const ratio = c.staffRatio[year];
+    const hours = c.overtimeHours[year];
+    if (ratio === undefined || hours === undefined) continue;
+    const written = c.personnelCost?.[year];
+    const computed = personnelCostFor(city, year, ratio, hours);
+    const rate = city.personnelRates[year];
+    if (computed === undefined || !rate) {
+      if (written === undefined) {
+        out.add(
+          'error',
+          c.personnelCost ? ['costs', 'personnelCost'] : ['costs'],
+          `${era(year)}の人件費単価が personnel-rates.yaml にないため人件費計を計算できません。人件費計を書くか、単価を追加してください`,
+          'key',
+        );
+      }
+      continue;
+    }
+    if (written !== undefined && Math.abs(written - computed) > 1) {
+      out.add(
+        'warning',
+        ['costs', 'personnelCost', year],
+        `人件費計 ${formatAmount(written)} が 従事割合 ${formatTwoDecimals(ratio)} × ${rate.staffYear} + 時間外勤務 ${formatTwoDecimals(hours)} × ${rate.overtimeHour} = ${formatAmount(computed)} と合いません`,
+      );
+    }
+  }
+}
+
+function checkEvaluationSentences(sheet: Sheet, city: CityData, out: Findings): void {
+  for (const item of EVALUATION_ITEMS) {
+    const e = sheet.evaluation[item];
+    const standard = city.evaluationSentences[item]?.[String(e.score)];
+    if (e.sentence === undefined) {
+      if (!standard) {
+        out.add('error', ['evaluation', item], `点数 ${e.score} の標準文言が evaluation-sentences.yaml にありません。sentence に文言を書いてください`, 'key');
+      }
+    } else if (standard && e.sentence !== standard && !e.exception) {
+      out.add(
+        'warning',
+        ['evaluation', item, 'sentence'],
+        `点数 ${e.score} の標準文言「${standard}」と異なります。意図して変えたのなら exception: true を書いてください`,
+      );
+    }
+  }
+}
+
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/u;
+
+/** Every character of every text must exist in the font and be printable: never a blank box in the PDF. */
+function checkPrintable(value: unknown, path: DataPath, out: Findings): void {
+  if (typeof value === 'string') {
+    const bad = new Map<string, string>();
+    for (const ch of value) {
+      const cp = ch.codePointAt(0)!;
+      const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+      if (CONTROL.test(ch)) bad.set(ch, `制御文字（${code}${cp === 9 ? '、タブ' : ''}）`);
+      else if (ch !== '\n' && !fontCanPrint(cp)) bad.set(ch, `「${ch}」（${code}）`);
+    }
+    if (bad.size > 0) {
+      out.add(
+        'error',
+        path,
+        `フォントにない文字・印刷できない文字があります: ${[...bad.values()].join('、')}。別の字に置き換えるか、削除してください`,
+      );
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkPrintable(v, [...path, i], out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) checkPrintable(v, [...path, k], out);
+  }
+}

@@ -1,0 +1,34 @@
+// The fonts of fonts/fonts.json, read once per process and shared by the renderer and the glyph check.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as fontkit from 'fontkit';
+
+export const DEFAULT_FONTS_DIR = resolve(__dirname, '../../fonts');
+
+export interface FontFace {
+  family: string;
+  face: 'normal' | 'bold';
+  bytes: Buffer;
+}
+
+const cache = new Map<string, FontFace[]>();
+
+export function loadFontFaces(fontsDir: string = DEFAULT_FONTS_DIR): FontFace[] {
+  let faces = cache.get(fontsDir);
+  if (!faces) {
+    const families = JSON.parse(readFileSync(resolve(fontsDir, 'fonts.json'), 'utf8')) as Record<string, Record<string, string>>;
+    faces = Object.entries(families).flatMap(([family, files]) =>
+      (['normal', 'bold'] as const).map((face) => ({ family, face, bytes: readFileSync(require.resolve(files[face])) })),
+    );
+    cache.set(fontsDir, faces);
+  }
+  return faces;
+}
+
+let coverage: fontkit.Font[] | undefined;
+
+/** True when every face of the font can print this character. */
+export function fontCanPrint(codePoint: number, fontsDir?: string): boolean {
+  coverage ??= loadFontFaces(fontsDir).map((f) => fontkit.create(f.bytes));
+  return coverage.every((font) => font.hasGlyphForCodePoint(codePoint));
+}
