@@ -4,15 +4,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020';
 import { stringify } from 'yaml';
-import { checkSheet } from '../src/core/pipeline';
-import { loadCityData } from '../src/core/city';
+import { checkSheet, openWorkspace } from '../src/core/pipeline';
 import { bundledSheet, makeDataDir } from './helpers/data';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '../src/schema/sheet.schema.json'), 'utf8'));
 
 function check(sheet: unknown) {
   const dir = makeDataDir({ '087.yaml': sheet });
-  return checkSheet(join(dir, '2021', '087.yaml'), loadCityData(dir));
+  return checkSheet(join(dir, '2021', '087.yaml'), openWorkspace(dir));
 }
 
 describe('the sheet schema', () => {
@@ -34,8 +33,8 @@ describe('the sheet schema', () => {
 
   it('accepts the five bundled sheets', () => {
     for (const n of ['087', '088', '089', '090', '091']) {
-      const checked = checkSheet(join(__dirname, '../data/2021', `${n}.yaml`), loadCityData(join(__dirname, '../data')));
-      expect(checked.findings).toEqual([]);
+      const checked = checkSheet(join(__dirname, '../data/2021', `${n}.yaml`), openWorkspace(join(__dirname, '../data')));
+      expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
       expect(checked.sheet?.number).toBe(Number(n));
     }
   });

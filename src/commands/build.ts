@@ -37,13 +37,13 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   removeStaleTemporaries(join(options.outDir, String(year)));
   const summary: BuildSummary = { built: [], failed: [] };
   for (const file of files) {
-    const checked = checkSheet(file, workspace.city);
+    const checked = checkSheet(file, workspace);
     for (const finding of checked.findings) log(formatFinding(finding));
-    if (!checked.sheet) {
+    if (!checked.sheet || !checked.view) {
       summary.failed.push(file);
       continue;
     }
-    const pdf = await renderSheet(workspace, checked.sheet);
+    const pdf = await renderSheet(workspace, checked.view);
     const target = outputPathFor(options.outDir, year, checked.sheet.number);
     writeFileAtomic(target, pdf.bytes);
     summary.built.push(target);

@@ -1,9 +1,9 @@
 // `sheetbook validate`: every problem of every file, one line each, in one run. Nothing is written.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadCityData, type CityData } from '../core/city';
+
 import { UserError } from '../core/errors';
-import { checkSheet } from '../core/pipeline';
+import { checkSheet, openWorkspace, type Workspace } from '../core/pipeline';
 import { fiscalYears, numberFromFileName, sheetFiles } from '../core/project';
 import { findingsAsJson, formatFinding } from '../core/report';
 import type { Finding } from '../core/types';
@@ -60,12 +60,12 @@ function duplicateNumbers(files: string[]): Finding[] {
 export function validateFiles(options: Omit<ValidateOptions, 'format'>): ValidateResult {
   const paths = options.paths.length > 0 ? options.paths : [options.dataDir];
   const files = collectFiles(paths);
-  const cities = new Map<string, CityData>();
+  const workspaces = new Map<string, Workspace>();
   const findings: Finding[] = duplicateNumbers(files);
   for (const file of files) {
     const dataDir = dataDirOf(file, options.dataDir);
-    if (!cities.has(dataDir)) cities.set(dataDir, loadCityData(dataDir));
-    findings.push(...checkSheet(file, cities.get(dataDir)!).findings);
+    if (!workspaces.has(dataDir)) workspaces.set(dataDir, openWorkspace(dataDir));
+    findings.push(...checkSheet(file, workspaces.get(dataDir)!).findings);
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { files: files.length, findings };

@@ -16,16 +16,50 @@ export interface TableLayoutSpec {
   padding: [number, number, number, number];
 }
 
+export interface TableSpec {
+  layout: string;
+  /** Text widths; '*' shares what is left. */
+  columns: (number | '*')[];
+  /** A table set inside a cell of another: [table, column]. */
+  within?: [string, number];
+  /** Resolved text widths, as the templates and the fitter use them. */
+  widths?: number[];
+}
+
 /** The sizes of the form (templates/layout.yaml). */
 export interface LayoutSpec {
   font: string;
-  page: { size: string; margins: [number, number, number, number]; footerY: number };
+  page: { size: string; width: number; margins: [number, number, number, number] };
   fontSize: Record<string, number>;
   lineHeight: number;
   tableLayouts: Record<string, TableLayoutSpec>;
-  columns: Record<string, (number | string)[]>;
-  boxes: Record<string, number>;
+  tables: Record<string, TableSpec>;
+  fit: { step: number; floor: number; numberFloor: number; maxCondense: number };
+  boxes: Record<string, unknown>;
   [key: string]: unknown;
+}
+
+/** Turn '*' columns into numbers so that every table spans exactly the width it sits in. */
+function resolveTableWidths(layout: LayoutSpec): void {
+  const contentWidth = layout.page.width - layout.page.margins[0] - layout.page.margins[2];
+  const resolve = (name: string, seen: string[] = []): number[] => {
+    const table = layout.tables[name];
+    if (!table) throw new UserError(`templates/layout.yaml: 表「${name}」がありません。`);
+    if (table.widths) return table.widths;
+    if (seen.includes(name)) throw new UserError(`templates/layout.yaml: 表「${name}」の within が循環しています。`);
+    const available = table.within ? resolve(table.within[0], [...seen, name])[table.within[1]] : contentWidth;
+    const ruling = layout.tableLayouts[table.layout];
+    if (!ruling) throw new UserError(`templates/layout.yaml: 罫線の定義「${table.layout}」がありません。`);
+    const n = table.columns.length;
+    const overhead = n * (ruling.padding[0] + ruling.padding[2]) + (n + 1) * ruling.lineWidth;
+    const fixed = table.columns.reduce<number>((sum, c) => sum + (c === '*' ? 0 : c), 0);
+    const stars = table.columns.filter((c) => c === '*').length;
+    const star = stars > 0 ? Math.floor(((available - overhead - fixed) / stars) * 1000) / 1000 : 0;
+    if (star < 0) throw new UserError(`templates/layout.yaml: 表「${name}」の列幅の合計が紙面の幅を超えています。`);
+    table.widths = table.columns.map((c) => (c === '*' ? star : c));
+    return table.widths;
+  };
+  for (const name of Object.keys(layout.tables)) resolve(name);
 }
 
 /** A pdfmake document definition (kept loose: pdfmake validates its own shape). */
@@ -77,6 +111,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const sheetSource = readFileSync(join(dir, 'sheet.hbs'), 'utf8');
   lintTemplate('templates/sheet.hbs', sheetSource);
   const layout = parseYaml(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
+  resolveTableWidths(layout);
   return { dir, layout, sheet: hb.compile(sheetSource, { strict: true, noEscape: true }) };
 }
 

@@ -1,12 +1,16 @@
-// The pipeline as one story: load → validate → derive → layout → render. Fonts and templates are prepared once
-// and shared by every sheet of a run.
+// The pipeline as one story: load → validate → check → derive → fit → layout → render.
+// Fonts, templates and the measurer are prepared once per process and shared by every sheet.
 import { loadCityData, type CityData } from './city';
-import { deriveSheetView, PAGES_PER_SHEET } from './derive';
-import { layoutSheet, loadTemplates, type Templates } from './layout';
 import { checkConsistency } from './consistency';
-import { loadSheetFile } from './load';
-import { hasErrors } from './report';
+import { deriveSheetView, PAGES_PER_SHEET, type SheetView } from './derive';
+import { Fitter } from './fit';
+import { loadFontFaces } from './fonts';
+import { layoutSheet, loadTemplates, type Templates } from './layout';
+import { loadSheetFile, type SheetSource } from './load';
+import { createMeasurer } from './measure';
 import { renderPdf, type RenderedPdf } from './render';
+import { hasErrors } from './report';
+import { labelsFor } from './schema';
 import type { Finding, Sheet } from './types';
 import { validateSheet } from './validate';
 
@@ -14,25 +18,39 @@ export interface Workspace {
   dataDir: string;
   city: CityData;
   templates: Templates;
+  fitter: Fitter;
   creationDate: Date;
 }
 
 export function openWorkspace(dataDir: string, templatesDir?: string): Workspace {
   const city = loadCityData(dataDir);
+  const templates = loadTemplates(templatesDir);
+  const fitter = new Fitter(templates.layout, createMeasurer(loadFontFaces()));
   const issued = city.issueDate ? new Date(`${city.issueDate}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
-  return { dataDir, city, templates: loadTemplates(templatesDir), creationDate: issued };
+  return { dataDir, city, templates, fitter, creationDate: issued };
 }
 
-export type CheckedSheet = { file: string; sheet?: Sheet; findings: Finding[] };
+/** A checked file: `sheet` and `view` are set only when it has no errors (warnings allowed). */
+export type CheckedSheet = { file: string; sheet?: Sheet; view?: SheetView; findings: Finding[] };
 
-/** Load, validate and check one file; `sheet` is set only when it has no errors (warnings allowed). */
-export function checkSheet(file: string, city: CityData): CheckedSheet {
+function fitFindings(source: SheetSource, view: SheetView, workspace: Workspace): Finding[] {
+  return workspace.fitter.fitView(view).map((note) => {
+    const pos = source.locate(note.field);
+    return { file: source.file, line: pos.line, column: pos.column, severity: note.severity, labels: labelsFor(note.field), message: note.message, path: note.field };
+  });
+}
+
+export function checkSheet(file: string, workspace: Workspace): CheckedSheet {
   try {
     const source = loadSheetFile(file);
     const result = validateSheet(source);
     if (!result.ok) return { file, findings: result.findings };
-    const findings = [...result.findings, ...checkConsistency(result.sheet, source, city)];
-    return { file, sheet: hasErrors(findings) ? undefined : result.sheet, findings };
+    const findings = [...result.findings, ...checkConsistency(result.sheet, source, workspace.city)];
+    if (hasErrors(findings)) return { file, findings };
+    const view = deriveSheetView(result.sheet, workspace.city);
+    findings.push(...fitFindings(source, view, workspace));
+    if (hasErrors(findings)) return { file, findings };
+    return { file, sheet: result.sheet, view, findings };
   } catch (error) {
     // Whatever the input, the user gets a finding, never a stack trace.
     const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;
@@ -40,8 +58,7 @@ export function checkSheet(file: string, city: CityData): CheckedSheet {
   }
 }
 
-export async function renderSheet(workspace: Workspace, sheet: Sheet): Promise<RenderedPdf> {
-  const view = deriveSheetView(sheet, workspace.city);
+export async function renderSheet(workspace: Workspace, view: SheetView): Promise<RenderedPdf> {
   const doc = layoutSheet(workspace.templates, view, workspace.city);
   const pdf = await renderPdf(doc, { layout: workspace.templates.layout, creationDate: workspace.creationDate });
   if (pdf.pageCount !== PAGES_PER_SHEET) {

@@ -1,0 +1,161 @@
+// Stage 3b — fit: every box's text is set at the largest size (in steps, down to a floor) at which it fits the box.
+// Nothing is clipped: text that cannot fit even at the floor is an error found before printing.
+import type { SheetView, TextBox } from './derive';
+import type { LayoutSpec } from './layout';
+import { inlineRuns, type Measurer } from './measure';
+import type { Finding, Severity } from './types';
+
+export interface BoxSpec {
+  table: string;
+  column: number;
+  span?: number;
+  /** 1 for a one-line cell; otherwise `height` is the text area's height. */
+  lines?: number;
+  height?: number;
+  bold?: boolean;
+  size?: number;
+  floor?: number;
+}
+
+export interface FitNote {
+  severity: Severity;
+  field: TextBox['field'];
+  message: string;
+}
+
+/** The text width of a box: its columns, plus the padding and rules between them when it spans several. */
+export function boxWidth(layout: LayoutSpec, spec: BoxSpec): number {
+  const table = layout.tables[spec.table];
+  const pad = layout.tableLayouts[table.layout];
+  const widths = table.widths!;
+  const span = spec.span ?? 1;
+  let width = 0;
+  for (let c = spec.column; c < spec.column + span; c++) width += widths[c];
+  return width + (span - 1) * (pad.padding[0] + pad.padding[2] + pad.lineWidth);
+}
+
+function sizesFrom(standard: number, floor: number, step: number): number[] {
+  const sizes: number[] = [];
+  for (let s = standard; s >= floor - 1e-9; s = Math.round((s - step) * 100) / 100) sizes.push(s);
+  return sizes;
+}
+
+/** Cheap upper bound of the lines a text needs: full lines lose at most two characters to line-breaking rules. */
+function linesAtMost(text: string, width: number, size: number, measurer: Measurer): number {
+  let lines = 0;
+  for (const paragraph of text.split('\n')) {
+    let w = 0;
+    for (const ch of paragraph) w += measurer.advance(ch) * size;
+    const usable = width - 2 * size;
+    lines += usable <= 0 ? Infinity : Math.max(1, Math.ceil(w / usable));
+  }
+  return lines;
+}
+
+export class Fitter {
+  private readonly specs: Record<string, BoxSpec>;
+
+  constructor(
+    private readonly layout: LayoutSpec,
+    private readonly measurer: Measurer,
+  ) {
+    this.specs = layout.boxes as unknown as Record<string, BoxSpec>;
+  }
+
+  /** Set every box of the view; report boxes that shrank (warnings) and boxes that cannot fit (errors). */
+  fitView(view: SheetView): FitNote[] {
+    const notes: FitNote[] = [];
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === 'object') {
+        if ('box' in value && 'text' in value) {
+          const box = value as TextBox;
+          this.fitBox(box, notes);
+          box.runs = inlineRuns(box.text);
+        }
+        else Object.values(value).forEach(visit);
+      }
+    };
+    visit(view);
+    return notes;
+  }
+
+  private style(spec: BoxSpec, fontSize: number, characterSpacing = 0) {
+    return { font: this.layout.font, fontSize, lineHeight: this.layout.lineHeight, bold: spec.bold, characterSpacing };
+  }
+
+  private fits(text: string, spec: BoxSpec, width: number, size: number, spacing = 0): boolean {
+    if (spec.lines === 1) {
+      if (spacing === 0 && !text.includes('\n') && linesAtMost(text, width, size, this.measurer) === 1) return true;
+      return this.measurer.measure(text, width, this.style(spec, size, spacing)).lines <= 1;
+    }
+    const lineHeight = size * this.layout.lineHeight;
+    if (linesAtMost(text, width, size, this.measurer) * lineHeight <= spec.height! + 1e-6) return true;
+    return this.measurer.measure(text, width, this.style(spec, size, spacing)).height <= spec.height! + 1e-6;
+  }
+
+  private fitBox(box: TextBox, notes: FitNote[]): void {
+    const spec = this.specs[box.box];
+    if (!spec) throw new Error(`templates/layout.yaml に枠「${box.box}」の定義がありません`);
+    const standard = spec.size ?? this.layout.fontSize.body;
+    const floor = spec.floor ?? this.layout.fit.floor;
+    const width = boxWidth(this.layout, spec);
+    box.fontSize = standard;
+    box.characterSpacing = 0;
+    if (box.text === '' || this.fits(box.text, spec, width, standard)) return;
+
+    const sizes = sizesFrom(standard, floor, this.layout.fit.step);
+    const condense = (size: number) => (spec.lines === 1 ? -Math.round(this.layout.fit.maxCondense * size * 100) / 100 : 0);
+    const candidates = [box.text, ...(box.alternative ? [box.alternative] : [])];
+    for (const text of candidates) {
+      // A one-line cell first tightens its letter spacing at the standard size.
+      if (spec.lines === 1 && this.fits(text, spec, width, standard, condense(standard))) {
+        box.text = text;
+        box.characterSpacing = this.tightestSpacing(text, spec, width, standard);
+        notes.push({ severity: 'warning', field: box.field, message: '文字が多いため、字間を詰めて印刷します' });
+        return;
+      }
+      // Largest size that fits: sizes shrink in fixed steps, so search them by halves.
+      if (!this.fits(text, spec, width, sizes[sizes.length - 1], condense(sizes[sizes.length - 1]))) continue;
+      let lo = 0;
+      let hi = sizes.length - 1; // sizes[hi] fits
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (this.fits(text, spec, width, sizes[mid], condense(sizes[mid]))) hi = mid;
+        else lo = mid;
+      }
+      const size = this.fits(text, spec, width, sizes[lo], condense(sizes[lo])) ? sizes[lo] : sizes[hi];
+      box.text = text;
+      box.fontSize = size;
+      box.characterSpacing = condense(size);
+      notes.push({ severity: 'warning', field: box.field, message: `文字が多いため、${size}pt に縮小して印刷します（標準 ${standard}pt）` });
+      return;
+    }
+    box.fontSize = floor;
+    box.characterSpacing = condense(floor);
+    notes.push({ severity: 'error', field: box.field, message: `枠に収まりません（約${this.excess(box.text, spec, width, floor, condense(floor))}文字超過）` });
+  }
+
+  /** The least tightening that keeps a one-line cell on one line. */
+  private tightestSpacing(text: string, spec: BoxSpec, width: number, size: number): number {
+    const max = this.layout.fit.maxCondense * size;
+    for (let i = 1; i <= 6; i++) {
+      const spacing = -Math.round((max * i) / 6 * 100) / 100;
+      if (this.fits(text, spec, width, size, spacing)) return spacing;
+    }
+    return -Math.round(max * 100) / 100;
+  }
+
+  /** About how many characters must go for the text to fit at the floor. */
+  private excess(text: string, spec: BoxSpec, width: number, size: number, spacing: number): number {
+    const chars = [...text];
+    let lo = 0;
+    let hi = chars.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.fits(chars.slice(0, mid).join(''), spec, width, size, spacing)) lo = mid;
+      else hi = mid;
+    }
+    return chars.length - lo;
+  }
+}

@@ -1,0 +1,98 @@
+// Text measured by pdfmake's own layout engine, with the fonts loaded once: what is measured here is what prints.
+// pdfmake has no public measuring API, so this uses its LayoutBuilder directly (version pinned in package.json).
+import type { FontFace } from './fonts';
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
+const PDFDocument = require('pdfmake/js/PDFDocument').default;
+const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
+
+export interface TextStyle {
+  font: string;
+  fontSize: number;
+  lineHeight: number;
+  bold?: boolean;
+  characterSpacing?: number;
+}
+
+export interface Measured {
+  height: number;
+  lines: number;
+}
+
+/** Text as pdfmake sets it: plain runs, and runs that must not be broken across lines. */
+export type InlineRun = string | { text: string; noWrap: true };
+
+// A figure with its unit or sign (`583件`, `31,521円`, `62%`, `0.1%`) is one unit on the line, never split.
+// UAX #14, which pdfmake follows, would allow a break between a number and an ideograph after it.
+const FIGURE_WITH_UNIT = /[0-9０-９][0-9０-９,，.．]{0,14}[%％\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+
+export function inlineRuns(text: string): InlineRun[] {
+  const runs: InlineRun[] = [];
+  let last = 0;
+  for (const match of text.matchAll(FIGURE_WITH_UNIT)) {
+    if (match.index! > last) runs.push(text.slice(last, match.index));
+    runs.push({ text: match[0], noWrap: true });
+    last = match.index! + match[0].length;
+  }
+  if (last < text.length || runs.length === 0) runs.push(text.slice(last));
+  return runs;
+}
+
+export interface Measurer {
+  /** Lay out `text` in a column `width` points wide; how tall it is and in how many lines. */
+  measure(text: string, width: number, style: TextStyle): Measured;
+  /** The advance width of one character at 1 pt, for quick bounds before a real measurement. */
+  advance(char: string): number;
+}
+
+export function createMeasurer(faces: FontFace[]): Measurer {
+  const fonts: Record<string, Record<string, Buffer>> = {};
+  for (const { family, face, bytes } of faces) {
+    fonts[family] ??= {};
+    fonts[family][face] = bytes;
+  }
+  for (const family of Object.values(fonts)) {
+    family.italics = family.normal;
+    family.bolditalics = family.bold;
+  }
+  // One document shared by every measurement, so each font file is parsed once per process.
+  const noFiles = { existsSync: () => false, readFileSync: () => Buffer.alloc(0) };
+  const doc = new PDFDocument(fonts, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, noFiles, () => false);
+  const margins = { left: 0, top: 0, right: 0, bottom: 0 };
+  const cache = new Map<string, Measured>();
+  const advances = new Map<string, number>();
+  let regular: any;
+
+  return {
+    measure(text, width, style) {
+      const key = `${width}|${style.fontSize}|${style.characterSpacing ?? 0}|${style.bold ? 1 : 0}|${text}`;
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const builder = new LayoutBuilder({ width, height: Infinity, orientation: 'portrait' }, margins, new SVGMeasure());
+      const node = { text: inlineRuns(text), preserveLeadingSpaces: true, bold: !!style.bold, characterSpacing: style.characterSpacing ?? 0 };
+      const pages = builder.layoutDocument([node], doc, {}, { font: style.font, fontSize: style.fontSize, lineHeight: style.lineHeight });
+      let height = 0;
+      let lines = 0;
+      for (const page of pages) {
+        for (const item of page.items) {
+          if (item.type !== 'line') continue;
+          lines++;
+          height = Math.max(height, item.item.y + item.item.getHeight());
+        }
+      }
+      const result = { height, lines };
+      if (cache.size > 50_000) cache.clear();
+      cache.set(key, result);
+      return result;
+    },
+    advance(char) {
+      const known = advances.get(char);
+      if (known !== undefined) return known;
+      regular ??= doc.provideFont(Object.keys(fonts)[0], false, false);
+      const width: number = regular.widthOfString(char, 1);
+      advances.set(char, width);
+      return width;
+    },
+  };
+}
