@@ -1,7 +1,7 @@
 // Issue 4: never clip, always two pages. Generated sheets from empty to far too long, parsed back.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkSheet, openWorkspace, renderSheet, type Workspace } from '../src/core/pipeline';
+import { checkSheet, openWorkspace, renderSheet, sheetPdf, type Workspace } from '../src/core/pipeline';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath, textOfLength, prng } from './helpers/generate';
 import { firstOutOfOrder, parsePdf, squash } from './helpers/pdf';
@@ -68,7 +68,7 @@ describe('generated sheets that fit', () => {
       checked = check(sheet);
     }
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const pdf = await parsePdf((await renderSheet(workspace, checked.view!)).bytes);
+    const pdf = await parsePdf(sheetPdf(workspace, renderSheet(workspace, checked.view!)));
     expect(pdf.pageCount).toBe(2);
     const fieldTexts = FREE_TEXT_FIELDS.map((f) => String(getPath(sheet, f.path)));
     for (const text of fieldTexts) expect(squash(pdf.text)).toContain(squash(text));

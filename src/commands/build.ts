@@ -1,5 +1,5 @@
 // `sheetbook build`: validate, then render each sheet to output/<year>/<number>.pdf.
-import { checkSheet, openWorkspace, renderSheet } from '../core/pipeline';
+import { checkSheet, openWorkspace, renderSheet, sheetPdf } from '../core/pipeline';
 import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
 import { displayPath, formatFinding } from '../core/report';
@@ -43,9 +43,9 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
       summary.failed.push(file);
       continue;
     }
-    const pdf = await renderSheet(workspace, checked.view);
+    const pdf = sheetPdf(workspace, renderSheet(workspace, checked.view));
     const target = outputPathFor(options.outDir, year, checked.sheet.number);
-    writeFileAtomic(target, pdf.bytes);
+    writeFileAtomic(target, pdf);
     summary.built.push(target);
     log(`作成: ${displayPath(target)}`);
   }

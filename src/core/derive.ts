@@ -82,8 +82,6 @@ export interface SheetView {
   };
   evaluation: Record<EvaluationItemKey, { score: string; sentence: TextBox }>;
   direction: { decision: TextBox; reason: TextBox };
-  /** Page labels at the foot (`1 / 2`), known before rendering because a sheet is always two pages. */
-  pageLabels: string[];
 }
 
 function row<T>(values: YearRow<T>, years: number[], format: (v: T) => string, missing: T): string[] {
@@ -120,7 +118,7 @@ function indicatorSlot(indicator: Indicator | undefined, index: number, years: n
   };
 }
 
-export function deriveSheetView(sheet: Sheet, city: CityData, pageLabels?: string[]): SheetView {
+export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
   const years = costYears(sheet.fiscalYear);
   const indYears = indicatorYears(sheet.fiscalYear);
   const number = formatNumber(sheet.number);
@@ -207,6 +205,5 @@ export function deriveSheetView(sheet: Sheet, city: CityData, pageLabels?: strin
       decision: box('directionDecision', sheet.direction.decision, ['direction', 'decision']),
       reason: box('directionReason', sheet.direction.reason, ['direction', 'reason']),
     },
-    pageLabels: pageLabels ?? Array.from({ length: PAGES_PER_SHEET }, (_, i) => `${i + 1} / ${PAGES_PER_SHEET}`),
   };
 }

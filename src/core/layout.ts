@@ -29,7 +29,7 @@ export interface TableSpec {
 /** The sizes of the form (templates/layout.yaml). */
 export interface LayoutSpec {
   font: string;
-  page: { size: string; width: number; margins: [number, number, number, number] };
+  page: { size: string; width: number; margins: [number, number, number, number]; number: { fontSize: number; bottom: number }; bindingShift: number };
   fontSize: Record<string, number>;
   lineHeight: number;
   tableLayouts: Record<string, TableLayoutSpec>;

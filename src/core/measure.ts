@@ -1,10 +1,9 @@
 // Text measured by pdfmake's own layout engine, with the fonts loaded once: what is measured here is what prints.
 // pdfmake has no public measuring API, so this uses its LayoutBuilder directly (version pinned in package.json).
-import type { FontFace } from './fonts';
+import type { FontSet } from './fontset';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
-const PDFDocument = require('pdfmake/js/PDFDocument').default;
 const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
 
 export interface TextStyle {
@@ -46,19 +45,9 @@ export interface Measurer {
   advance(char: string): number;
 }
 
-export function createMeasurer(faces: FontFace[]): Measurer {
-  const fonts: Record<string, Record<string, Buffer>> = {};
-  for (const { family, face, bytes } of faces) {
-    fonts[family] ??= {};
-    fonts[family][face] = bytes;
-  }
-  for (const family of Object.values(fonts)) {
-    family.italics = family.normal;
-    family.bolditalics = family.bold;
-  }
-  // One document shared by every measurement, so each font file is parsed once per process.
-  const noFiles = { existsSync: () => false, readFileSync: () => Buffer.alloc(0) };
-  const doc = new PDFDocument(fonts, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, noFiles, () => false);
+export function createMeasurer(fontSet: FontSet): Measurer {
+  // One document shared by every measurement; its fonts are the process-wide shared ones.
+  const doc = fontSet.document({ autoFirstPage: false, size: [100, 100] });
   const margins = { left: 0, top: 0, right: 0, bottom: 0 };
   const cache = new Map<string, Measured>();
   const advances = new Map<string, number>();
@@ -89,7 +78,7 @@ export function createMeasurer(faces: FontFace[]): Measurer {
     advance(char) {
       const known = advances.get(char);
       if (known !== undefined) return known;
-      regular ??= doc.provideFont(Object.keys(fonts)[0], false, false);
+      regular ??= fontSet.fonts[0].pdfkit;
       const width: number = regular.widthOfString(char, 1);
       advances.set(char, width);
       return width;

@@ -5,10 +5,12 @@ import { checkConsistency } from './consistency';
 import { deriveSheetView, PAGES_PER_SHEET, type SheetView } from './derive';
 import { Fitter } from './fit';
 import { loadFontFaces } from './fonts';
-import { layoutSheet, loadTemplates, type Templates } from './layout';
+import { FontSet } from './fontset';
+import { writePdf } from './pdf/writer';
+import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
-import { renderPdf, type RenderedPdf } from './render';
+import { renderPages, type RenderedDocument } from './render';
 import { hasErrors } from './report';
 import { labelsFor } from './schema';
 import type { Finding, Sheet } from './types';
@@ -19,15 +21,17 @@ export interface Workspace {
   city: CityData;
   templates: Templates;
   fitter: Fitter;
+  fontSet: FontSet;
   creationDate: Date;
 }
 
 export function openWorkspace(dataDir: string, templatesDir?: string): Workspace {
   const city = loadCityData(dataDir);
   const templates = loadTemplates(templatesDir);
-  const fitter = new Fitter(templates.layout, createMeasurer(loadFontFaces()));
+  const fontSet = new FontSet(loadFontFaces());
+  const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
   const issued = city.issueDate ? new Date(`${city.issueDate}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
-  return { dataDir, city, templates, fitter, creationDate: issued };
+  return { dataDir, city, templates, fitter, fontSet, creationDate: issued };
 }
 
 /** A checked file: `sheet` and `view` are set only when it has no errors (warnings allowed). */
@@ -58,11 +62,28 @@ export function checkSheet(file: string, workspace: Workspace): CheckedSheet {
   }
 }
 
-export async function renderSheet(workspace: Workspace, view: SheetView): Promise<RenderedPdf> {
+/** Draw a checked sheet's two pages (not yet a file: see sheetPdf and the booklet). */
+export function renderSheet(workspace: Workspace, view: SheetView): RenderedDocument & { info: DocDefinition['info'] } {
   const doc = layoutSheet(workspace.templates, view, workspace.city);
-  const pdf = await renderPdf(doc, { layout: workspace.templates.layout, creationDate: workspace.creationDate });
-  if (pdf.pageCount !== PAGES_PER_SHEET) {
-    throw new Error(`シート ${view.number} が ${pdf.pageCount} ページになりました（${PAGES_PER_SHEET} ページのはずです）。`);
+  const rendered = renderPages(doc, workspace.templates.layout, workspace.fontSet);
+  if (rendered.pages.length !== PAGES_PER_SHEET) {
+    throw new Error(`シート ${view.number} が ${rendered.pages.length} ページになりました（${PAGES_PER_SHEET} ページのはずです）。`);
   }
-  return pdf;
+  return { ...rendered, info: doc.info };
+}
+
+/** One sheet as its own PDF: its two pages numbered `1 / 2` and `2 / 2`. */
+export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { info: DocDefinition['info'] }): Buffer {
+  const { number } = workspace.templates.layout.page;
+  return writePdf(
+    {
+      pages: rendered.pages.map((page, i) => ({ page, label: `${i + 1} / ${rendered.pages.length}` })),
+      glyphs: [rendered.glyphs],
+      info: rendered.info,
+      lang: 'ja',
+      creationDate: workspace.creationDate,
+      pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: number.fontSize, bottom: number.bottom },
+    },
+    workspace.fontSet,
+  );
 }

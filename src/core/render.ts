@@ -1,25 +1,32 @@
-// Stage 5 — render: a pdfmake document → PDF bytes, with the Japanese font embedded as a subset.
-// pdfmake 0.3 is a process-wide singleton: fonts and policies are set up once, here.
-import pdfmake from 'pdfmake';
-import { DEFAULT_FONTS_DIR, loadFontFaces } from './fonts';
+// Stage 5 — render: a pdfmake document → its pages as PDF content streams, drawn by pdfmake and pdfkit.
+// The file itself is written by pdf/writer.ts, so that pages rendered once can be cached and placed in any
+// document (one sheet, or a booklet) with one shared font subset.
+import { deflateSync } from 'node:zlib';
+import { recordGlyphs, type FontSet, type GlyphUsage } from './fontset';
 import type { DocDefinition, LayoutSpec } from './layout';
 
-let prepared: string | undefined;
+/* eslint-disable @typescript-eslint/no-var-requires */
+const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
+const Renderer = require('pdfmake/js/Renderer').default;
+const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
+const { normalizePageSize, normalizePageMargin } = require('pdfmake/js/PageSize');
+const { tableLayouts: builtInTableLayouts } = require('pdfmake/js/tableLayouts');
 
-/** Load the TTFs named by fonts/fonts.json into pdfmake's virtual file system; nothing else may be read or fetched. */
-function prepareFonts(fontsDir: string): void {
-  if (prepared === fontsDir) return;
-  const fonts: Record<string, Record<string, string>> = {};
-  for (const { family, face, bytes } of loadFontFaces(fontsDir)) {
-    pdfmake.virtualfs.writeFileSync(`${family}-${face}.ttf`, bytes);
-    const normal = `${family}-normal.ttf`;
-    const bold = `${family}-bold.ttf`;
-    fonts[family] = { normal, bold, italics: normal, bolditalics: bold };
-  }
-  pdfmake.setFonts(fonts);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy(() => false);
-  prepared = fontsDir;
+/** One page as drawn: its content stream (deflated) and the resources that stream names. */
+export interface RenderedPage {
+  width: number;
+  height: number;
+  content: Buffer;
+  extGStates: Record<string, Record<string, number | string>>;
+  fonts: string[];
+}
+
+/** Glyphs by font resource name: [glyph id, width (1/1000 em), code points]. Plain data, so it can be cached. */
+export type GlyphTable = Record<string, [number, number, number[]][]>;
+
+export interface RenderedDocument {
+  pages: RenderedPage[];
+  glyphs: GlyphTable;
 }
 
 /** Turn the declarative rulings of layout.yaml into pdfmake's table-layout callbacks. */
@@ -41,32 +48,33 @@ function tableLayouts(layout: LayoutSpec): Record<string, object> {
   return result;
 }
 
-export interface RenderOptions {
-  layout: LayoutSpec;
-  /** Written as the PDF's creation date; fixed so the same input gives the same bytes. */
-  creationDate: Date;
-  fontsDir?: string;
+function glyphTable(usage: GlyphUsage): GlyphTable {
+  const table: GlyphTable = {};
+  for (const [font, glyphs] of Object.entries(usage)) {
+    table[font] = [...glyphs.entries()].sort((a, b) => a[0] - b[0]).map(([id, g]) => [id, g.width, g.codePoints]);
+  }
+  return table;
 }
 
-export interface RenderedPdf {
-  bytes: Buffer;
-  pageCount: number;
-}
-
-export async function renderPdf(doc: DocDefinition, options: RenderOptions): Promise<RenderedPdf> {
-  prepareFonts(options.fontsDir ?? DEFAULT_FONTS_DIR);
-  pdfmake.setTableLayouts(tableLayouts(options.layout));
-  let pageCount = 0;
-  const { pageFooters = [], ...rest } = doc;
-  const definition = {
-    ...rest,
-    info: { ...doc.info, creationDate: options.creationDate, modDate: options.creationDate },
-    // The templates write each page's foot; pdfmake asks for it page by page (and so tells the page count).
-    footer: (page: number, count: number) => {
-      pageCount = count;
-      return pageFooters[page - 1] ?? null;
-    },
-  };
-  const bytes = await pdfmake.createPdf(definition).getBuffer();
-  return { bytes: Buffer.from(bytes), pageCount };
+/** Lay out and draw a document definition; nothing is written to disk and no font is embedded here. */
+export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontSet: FontSet): RenderedDocument {
+  const pageSize = normalizePageSize(definition.pageSize, definition.pageOrientation);
+  const doc = fontSet.document({ autoFirstPage: false, bufferPages: true, compress: false, size: [pageSize.width, pageSize.height] });
+  const { glyphs } = recordGlyphs(() => {
+    const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
+    builder.registerTableLayouts(builtInTableLayouts);
+    builder.registerTableLayouts(tableLayouts(layout));
+    const pages = builder.layoutDocument(definition.content, doc, definition.styles ?? {}, definition.defaultStyle ?? {});
+    new Renderer(doc, undefined).renderPages(pages);
+  });
+  const pages: RenderedPage[] = doc._pageBuffer.map((page: any) => ({
+    width: page.width,
+    height: page.height,
+    content: deflateSync(Buffer.concat(page.content.buffer)),
+    extGStates: Object.fromEntries(
+      Object.entries(page.ext_gstates as Record<string, any>).map(([name, ref]) => [name, { ...ref.data }]),
+    ),
+    fonts: Object.keys(page.fonts).sort(),
+  }));
+  return { pages, glyphs: glyphTable(glyphs) };
 }

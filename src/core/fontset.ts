@@ -1,0 +1,92 @@
+// The fonts as pdfkit objects, created once per process and shared by every document laid out or rendered in it.
+// Text is encoded with the font's own glyph ids (not per-document subset ids), so a page rendered once can be
+// placed in any PDF: a single sheet or a booklet of a thousand, which then embeds one subset for all of them.
+import type { FontFace } from './fonts';
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
+
+/** A glyph a page used: its advance width (1/1000 em) and the characters it stands for. */
+export interface GlyphUse {
+  width: number;
+  codePoints: number[];
+}
+
+/** Which glyphs of which font (by resource name, `F1`…) the pages rendered so far have used. */
+export type GlyphUsage = Record<string, Map<number, GlyphUse>>;
+
+export interface SharedFont {
+  id: string;
+  family: string;
+  face: 'normal' | 'bold';
+  bytes: Buffer;
+  /** pdfkit's EmbeddedFont; its fontkit font is parsed once. */
+  pdfkit: any;
+}
+
+let recording: GlyphUsage | undefined;
+
+/** Record every glyph encoded while `run` draws, whatever document it draws into. */
+export function recordGlyphs<T>(run: () => T): { result: T; glyphs: GlyphUsage } {
+  const glyphs: GlyphUsage = {};
+  recording = glyphs;
+  try {
+    return { result: run(), glyphs };
+  } finally {
+    recording = undefined;
+  }
+}
+
+export class FontSet {
+  readonly fonts: SharedFont[] = [];
+  /** pdfmake's font table: family → face → a placeholder (fonts are provided by `provide`). */
+  readonly descriptors: Record<string, Record<string, string>> = {};
+
+  constructor(faces: FontFace[]) {
+    const scratch = new PdfmakeDocument({}, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, null, () => false);
+    faces.forEach((face, index) => {
+      const pdfkit = scratch.font(face.bytes)._font;
+      const id = `F${index + 1}`;
+      pdfkit.id = id;
+      const originalLayout = pdfkit.layout.bind(pdfkit);
+      // Encode with original glyph ids, and note each glyph's width and characters for the final embedding.
+      pdfkit.encode = (text: string, features?: unknown) => {
+        const { glyphs, positions } = originalLayout(text, features);
+        const encoded: string[] = [];
+        const usage = recording ? (recording[id] ??= new Map()) : undefined;
+        for (const glyph of glyphs) {
+          encoded.push(glyph.id.toString(16).padStart(4, '0'));
+          if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { width: glyph.advanceWidth * pdfkit.scale, codePoints: glyph.codePoints });
+        }
+        return [encoded, positions];
+      };
+      this.fonts.push({ id, family: face.family, face: face.face, bytes: face.bytes, pdfkit });
+      this.descriptors[face.family] ??= {};
+      this.descriptors[face.family][face.face] = `${face.family}-${face.face}`;
+    });
+    for (const family of Object.values(this.descriptors)) {
+      family.italics = family.normal;
+      family.bolditalics = family.bold;
+    }
+  }
+
+  provide(family: string, bold: boolean): any {
+    const face = bold ? 'bold' : 'normal';
+    const font = this.fonts.find((f) => f.family === family && f.face === face);
+    if (!font) throw new Error(`フォント「${family}」（${face}）が fonts/fonts.json にありません`);
+    return font.pdfkit;
+  }
+
+  byId(id: string): SharedFont {
+    const font = this.fonts.find((f) => f.id === id);
+    if (!font) throw new Error(`unknown font resource ${id}`);
+    return font;
+  }
+
+  /** A pdfmake PDFDocument that takes its fonts from this set instead of parsing them again. */
+  document(options: object): any {
+    const doc = new PdfmakeDocument(this.descriptors, {}, {}, {}, options, null, () => false);
+    doc.provideFont = (family: string, bold: boolean) => this.provide(family, bold);
+    return doc;
+  }
+}
