@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: parse flags, call a runner, turn every failure into a Japanese message and an exit code.
 import { parseArgs } from 'node:util';
+import { runBooklet } from './commands/booklet';
 import { runBuild } from './commands/build';
 import { runValidate } from './commands/validate';
 import { UserError } from './core/errors';
@@ -16,11 +17,18 @@ const HELP = `sheetbook — 事務事業マネジメントシートを YAML か�
       シートを検査し、すべての誤りを「ファイル:行:桁 重大度 項目 › 項目: 説明」の形で一覧にします。
       何も書き換えません。指定がなければ --data のすべての年度を検査します。
 
+  sheetbook booklet [--year 年度] [--only 番号,番号…] [--department 部名…] [--data フォルダ] [--out フォルダ]
+      その年度の冊子（表紙・目次・全シート）を output/<年度>/booklet.pdf に作ります。
+      --only や --department で議会用の抜粋を作れます（例: booklet-087-089.pdf）。
+      変わったシートだけを作り直し、ほかは前回の結果を再利用します。
+
 オプション:
   --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度
   --data フォルダ  シートの YAML があるフォルダ（既定: data）
   --out フォルダ   PDF を書き出すフォルダ（既定: output）。<年度>/<番号>.pdf に書きます
   --format 形式    validate の出力: text（既定）または json
+  --only 番号      冊子に入れるシート（カンマ区切り、例: 087,089）
+  --department 部  冊子に入れる部（くり返し指定できます）
   -h, --help       この説明を表示します
 
 終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り`;
@@ -53,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
         data: { type: 'string', default: 'data' },
         out: { type: 'string', default: 'output' },
         format: { type: 'string', default: 'text' },
+        only: { type: 'string', multiple: true },
+        department: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +84,17 @@ async function main(argv: string[]): Promise<number> {
         outDir: values.out!,
       });
       return summary.failed.length > 0 ? 1 : 0;
+    }
+    case 'booklet': {
+      if (rest.length > 0) usage(`booklet に番号は指定できません（「${rest.join(' ')}」）。シートを選ぶには --only を使います。`);
+      const only = parseNumbers((values.only ?? []).flatMap((v) => v.split(/[,、，]/)).map((v) => v.trim()).filter(Boolean));
+      const result = await runBooklet({
+        year: parseYear(values.year),
+        dataDir: values.data!,
+        outDir: values.out!,
+        selection: { only, departments: values.department ?? [] },
+      });
+      return result.file ? 0 : 1;
     }
     case 'validate': {
       if (values.format !== 'text' && values.format !== 'json') usage(`--format には text か json を指定してください（「${values.format}」）。`);

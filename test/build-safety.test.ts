@@ -37,7 +37,7 @@ describe('a failed build', () => {
     const dataDir = makeDataDir(sheetsNumbered(3, '正しい事業'));
     const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-out-'));
     expect(run('build', '--data', dataDir, '--out', outDir).status).toBe(0);
-    const before = hashTree(outDir);
+    const before = hashTree(join(outDir, '2021'));
     expect(Object.keys(before)).toHaveLength(3);
 
     // Sheet 002 gets a mistake; 001 and 003 are changed validly.
@@ -52,14 +52,14 @@ describe('a failed build', () => {
     expect(result.stdout).toContain('002.yaml:');
     expect(result.stdout).toContain('数値を入力してください（"24,857円" は数値ではありません）');
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    const after = hashTree(outDir);
+    const after = hashTree(join(outDir, '2021'));
     expect(after[join(outDir, '2021/002.pdf')]).toBe(before[join(outDir, '2021/002.pdf')]);
     expect(hashTree(dataDir)).toEqual(dataBefore);
 
     const validate = run('validate', dataDir);
     expect(validate.status).toBe(1);
     expect(hashTree(dataDir)).toEqual(dataBefore);
-    expect(hashTree(outDir)).toEqual(after);
+    expect(hashTree(join(outDir, '2021'))).toEqual(after);
   });
 });
 
@@ -69,12 +69,12 @@ describe('a build killed midway', () => {
     const dataDir = makeDataDir(sheetsNumbered(count, '旧'));
     const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-kill-'));
     expect(run('build', '--data', dataDir, '--out', outDir).status).toBe(0);
-    const oldBytes = hashTree(outDir);
+    const oldBytes = hashTree(join(outDir, '2021'));
 
     const newDataDir = makeDataDir(sheetsNumbered(count, '新しい名前の事業'));
     const newOut = mkdtempSync(join(tmpdir(), 'sheetbook-new-'));
     expect(run('build', '--data', newDataDir, '--out', newOut).status).toBe(0);
-    const newBytes = new Map(Object.entries(hashTree(newOut)).map(([p, h]) => [p.slice(newOut.length), h]));
+    const newBytes = new Map(Object.entries(hashTree(join(newOut, '2021'))).map(([p, h]) => [p.slice(newOut.length), h]));
 
     // Rebuild the old output from the new data and kill it hard once a few sheets are written.
     const child = spawn(process.execPath, [CLI, 'build', '--data', newDataDir, '--out', outDir]);
@@ -92,7 +92,7 @@ describe('a build killed midway', () => {
     const pdfs = files.filter((f) => f.endsWith('.pdf'));
     expect(pdfs).toHaveLength(count);
     let replaced = 0;
-    for (const [path, hash] of Object.entries(hashTree(outDir))) {
+    for (const [path, hash] of Object.entries(hashTree(join(outDir, '2021')))) {
       if (!path.endsWith('.pdf')) continue;
       const isNew = hash === newBytes.get(path.slice(outDir.length));
       expect(isNew || hash === oldBytes[path]).toBe(true);

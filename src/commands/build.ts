@@ -1,10 +1,13 @@
-// `sheetbook build`: validate, then render each sheet to output/<year>/<number>.pdf.
-import { checkSheet, openWorkspace, renderSheet, sheetPdf } from '../core/pipeline';
-import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
-import { newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
-import { displayPath, formatFinding } from '../core/report';
-import { UserError } from '../core/errors';
+// `sheetbook build`: validate, then write each sheet to output/<year>/<number>.pdf (nothing for a sheet with errors).
 import { join } from 'node:path';
+import { UserError } from '../core/errors';
+import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
+import { openWorkspace, sheetPdf } from '../core/pipeline';
+import { newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
+import { displayPath } from '../core/report';
+import { processSheets } from '../core/sheets';
+import { cacheFor } from './booklet';
+import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BuildOptions {
   numbers: number[];
@@ -16,6 +19,7 @@ export interface BuildOptions {
 export interface BuildSummary {
   built: string[];
   failed: string[];
+  tally: Tally;
 }
 
 export async function runBuild(options: BuildOptions, log: (line: string) => void = console.log): Promise<BuildSummary> {
@@ -23,33 +27,33 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   const year = options.year ?? newestFiscalYear(options.dataDir);
   let files = sheetFiles(options.dataDir, year);
   if (options.numbers.length > 0) {
-    const wanted = new Set(options.numbers);
     const missing = options.numbers.filter((n) => !files.some((f) => numberFromFileName(f) === n));
     if (missing.length > 0) {
       const names = missing.map((n) => String(n).padStart(3, '0')).join('、');
       throw new UserError(`${year}年度のシート ${names} が見つかりません（${displayPath(options.dataDir)}/${year}/）。`);
     }
-    files = files.filter((f) => wanted.has(numberFromFileName(f)!));
+    files = files.filter((f) => options.numbers.includes(numberFromFileName(f)!));
   }
   if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
 
   const workspace = openWorkspace(options.dataDir);
   removeStaleTemporaries(join(options.outDir, String(year)));
-  const summary: BuildSummary = { built: [], failed: [] };
-  for (const file of files) {
-    const checked = checkSheet(file, workspace);
-    for (const finding of checked.findings) log(formatFinding(finding));
-    if (!checked.sheet || !checked.view) {
-      summary.failed.push(file);
+  const tally: Tally = { built: 0, reused: 0, failed: 0 };
+  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('シート', log, tally));
+  const summary: BuildSummary = { built: [], failed: [], tally };
+  for (const result of results) {
+    if (!result.rendered || !result.entry) {
+      summary.failed.push(result.file);
       continue;
     }
-    const pdf = sheetPdf(workspace, renderSheet(workspace, checked.view));
-    const target = outputPathFor(options.outDir, year, checked.sheet.number);
-    writeFileAtomic(target, pdf);
+    const target = outputPathFor(options.outDir, year, result.entry.number);
+    writeFileAtomic(target, sheetPdf(workspace, result.rendered));
     summary.built.push(target);
     log(`作成: ${displayPath(target)}`);
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  log(`${year}年度: ${summary.built.length} 件を作成、${summary.failed.length} 件は誤りのため作成しませんでした（${seconds} 秒）`);
+  log(summaryLine(`${year}年度のシート`, tally, started));
+  if (summary.failed.length > 0) {
+    log(`誤りのある ${summary.failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。上の一覧を直して、もう一度実行してください。`);
+  }
   return summary;
 }

@@ -17,6 +17,8 @@ export interface CityData {
   documentTitle: string;
   /** 発行日 (YYYY-MM-DD): the cover's date and the PDFs' creation date. */
   issueDate?: string;
+  /** Wording of the booklet's cover. */
+  cover?: { subtitle?: string };
   evaluationSentences: Partial<Record<EvaluationItemKey, Record<string, string>>>;
   personnelRates: Record<string, PersonnelRate>;
 }
@@ -39,6 +41,7 @@ export function loadCityData(dataDir: string): CityData {
     name: typeof city.name === 'string' ? city.name : '',
     documentTitle: typeof city.documentTitle === 'string' ? city.documentTitle : '事務事業マネジメントシート',
     issueDate: typeof city.issueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(city.issueDate) ? city.issueDate : undefined,
+    cover: typeof city.cover === 'object' && city.cover ? city.cover : {},
     evaluationSentences: readYaml(join(dataDir, 'evaluation-sentences.yaml'), false),
     personnelRates: readYaml(join(dataDir, 'personnel-rates.yaml'), false),
   };

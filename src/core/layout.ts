@@ -69,6 +69,7 @@ export interface Templates {
   dir: string;
   layout: LayoutSpec;
   sheet: Handlebars.TemplateDelegate;
+  booklet: { cover: Handlebars.TemplateDelegate; toc: Handlebars.TemplateDelegate };
 }
 
 // Mustaches a template may use: `json` for every value; block helpers and partials for structure.
@@ -108,11 +109,19 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     lintTemplate(`templates/partials/${file}`, source);
     hb.registerPartial(basename(file, '.hbs'), hb.compile(source, { strict: true, noEscape: true }));
   }
-  const sheetSource = readFileSync(join(dir, 'sheet.hbs'), 'utf8');
-  lintTemplate('templates/sheet.hbs', sheetSource);
+  const compile = (file: string) => {
+    const source = readFileSync(join(dir, file), 'utf8');
+    lintTemplate(`templates/${file}`, source);
+    return hb.compile(source, { strict: true, noEscape: true });
+  };
   const layout = parseYaml(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
   resolveTableWidths(layout);
-  return { dir, layout, sheet: hb.compile(sheetSource, { strict: true, noEscape: true }) };
+  return {
+    dir,
+    layout,
+    sheet: compile('sheet.hbs'),
+    booklet: { cover: compile('booklet-cover.hbs'), toc: compile('booklet-toc.hbs') },
+  };
 }
 
 export function layoutSheet(templates: Templates, sheet: SheetView, city: CityData): DocDefinition {

@@ -1,0 +1,58 @@
+// `sheetbook booklet`: the year's booklet, or a selection for a council session.
+import { join } from 'node:path';
+import { assembleBooklet, bookletFileName, isEverything, selectSheets, type Selection } from '../core/booklet';
+import { environmentKey, RenderCache } from '../core/cache';
+import { UserError } from '../core/errors';
+import { DEFAULT_FONTS_DIR } from '../core/fonts';
+import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
+import { openWorkspace, type Workspace } from '../core/pipeline';
+import { newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
+import { displayPath } from '../core/report';
+import { processSheets } from '../core/sheets';
+import { createProgress, summaryLine, type Tally } from './progress';
+
+export interface BookletOptions {
+  year?: number;
+  dataDir: string;
+  outDir: string;
+  selection: Selection;
+}
+
+export function cacheFor(workspace: Workspace, outDir: string): RenderCache {
+  const dir = join(outDir, '.cache');
+  removeStaleTemporaries(dir);
+  return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR), workspace.dataDir);
+}
+
+export async function runBooklet(options: BookletOptions, log: (line: string) => void = console.log): Promise<{ file?: string; tally: Tally }> {
+  const started = Date.now();
+  const year = options.year ?? newestFiscalYear(options.dataDir);
+  let files = sheetFiles(options.dataDir, year);
+  const { only } = options.selection;
+  if (only.length > 0) {
+    const missing = only.filter((n) => !files.some((f) => numberFromFileName(f) === n));
+    if (missing.length > 0) throw new UserError(`${year}年度のシート ${missing.map((n) => String(n).padStart(3, '0')).join('、')} が見つかりません。`);
+    files = files.filter((f) => only.includes(numberFromFileName(f)!));
+  }
+  if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
+
+  const workspace = openWorkspace(options.dataDir);
+  const tally: Tally = { built: 0, reused: 0, failed: 0 };
+  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('冊子', log, tally));
+  const file = join(options.outDir, String(year), bookletFileName(options.selection));
+  if (tally.failed > 0) {
+    log(summaryLine(`${year}年度の冊子`, tally, started));
+    log(`誤りのあるシートがあるため、冊子 ${displayPath(file)} は作りませんでした（前の冊子はそのままです）。`);
+    return { tally };
+  }
+  const chosen = selectSheets(results, options.selection);
+  if (chosen.length === 0) {
+    const which = options.selection.departments.map((d) => `「${d}」`).join('、');
+    throw new UserError(`選んだ条件に合うシートがありません${which ? `（部: ${which}）` : ''}。部の名前はシートの department と同じに書いてください。`);
+  }
+  const booklet = assembleBooklet(workspace, year, chosen, options.selection);
+  writeFileAtomic(file, booklet.bytes);
+  log(summaryLine(`${year}年度の冊子`, tally, started));
+  log(`作成: ${displayPath(file)}（${chosen.length} 事業、${booklet.pageCount} ページ${isEverything(options.selection) ? '' : '、抜粋'}）`);
+  return { file, tally };
+}

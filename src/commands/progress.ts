@@ -1,0 +1,59 @@
+// Feedback for long runs: a bar with counts and time left on a terminal; plain lines in CI or when piped.
+import type { Progress } from '../core/sheets';
+import type { SheetResult } from '../core/sheet-job';
+import { displayPath, formatFinding } from '../core/report';
+
+export interface Tally {
+  built: number;
+  reused: number;
+  failed: number;
+}
+
+export function createProgress(label: string, log: (line: string) => void, tally: Tally, stream = process.stderr): Progress {
+  const interactive = stream.isTTY === true && !process.env.CI;
+  let total = 0;
+  let done = 0;
+  let started = 0;
+  let lastPlain = 0;
+  const draw = () => {
+    const width = 30;
+    const filled = total ? Math.round((done / total) * width) : width;
+    const elapsed = (Date.now() - started) / 1000;
+    const left = done > 0 ? Math.max(0, (elapsed / done) * (total - done)) : 0;
+    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} 残り約 ${Math.ceil(left)} 秒 `);
+  };
+  return {
+    start(n) {
+      total = n;
+      started = Date.now();
+      if (interactive) draw();
+    },
+    advance(result: SheetResult) {
+      done++;
+      if (!result.rendered) tally.failed++;
+      else if (result.reused) tally.reused++;
+      else tally.built++;
+      const lines = result.findings.map(formatFinding);
+      if (interactive) {
+        if (lines.length > 0) stream.write('\r\x1b[K');
+        for (const line of lines) log(line);
+        draw();
+      } else {
+        for (const line of lines) log(line);
+        // In a log, one line per tenth of the work is enough to show it moving.
+        if (done === total || done - lastPlain >= Math.max(1, Math.ceil(total / 10))) {
+          lastPlain = done;
+          log(`${label}: ${done}/${total}（${displayPath(result.file)}）`);
+        }
+      }
+    },
+    finish() {
+      if (interactive) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+export function summaryLine(what: string, tally: Tally, started: number): string {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  return `${what}: 作成 ${tally.built} 件、再利用 ${tally.reused} 件、誤りのため作成せず ${tally.failed} 件（${seconds} 秒）`;
+}

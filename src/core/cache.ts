@@ -1,0 +1,82 @@
+// Rendered sheets kept between runs, keyed by the content of everything that shapes them: the sheet file,
+// the city data, the templates, the fonts and the program itself. A changed input simply misses.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { writeFileAtomic } from './output';
+import type { SheetResult } from './sheet-job';
+
+const PROGRAM_DIR = resolve(__dirname, '..');
+const PACKAGE_ROOT = resolve(__dirname, '../..');
+
+function hashFiles(hash: ReturnType<typeof createHash>, dir: string, filter: (name: string) => boolean = () => true): void {
+  if (!existsSync(dir)) return;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (filter(name)) hash.update(relative(dir, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(dir);
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Everything but the sheet itself: program, libraries, templates, fonts, city data. */
+export function environmentKey(dataDir: string, templatesDir: string, fontsDir: string): string {
+  const hash = createHash('sha256');
+  hash.update(`node ${process.version}\0`);
+  for (const lib of ['pdfmake', 'pdfkit', 'fontkit', '@expo-google-fonts/biz-udpgothic', 'yaml', 'ajv']) hash.update(`${lib}@${packageVersion(lib)}\0`);
+  hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
+  hashFiles(hash, templatesDir);
+  hashFiles(hash, fontsDir);
+  for (const file of ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml']) {
+    const path = join(dataDir, file);
+    hash.update(file).update('\0').update(existsSync(path) ? readFileSync(path) : '').update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export class RenderCache {
+  constructor(
+    private readonly dir: string,
+    private readonly environment: string,
+    private readonly dataDir: string,
+  ) {}
+
+  /** The sheet's key: its bytes and where it lies (the folder and file name are checked against its content). */
+  keyFor(file: string): string {
+    return createHash('sha256')
+      .update(this.environment)
+      .update(relative(resolve(this.dataDir), resolve(file)))
+      .update('\0')
+      .update(readFileSync(file))
+      .digest('hex');
+  }
+
+  get(key: string, file: string): SheetResult | undefined {
+    const path = join(this.dir, `${key}.v8`);
+    if (!existsSync(path)) return undefined;
+    try {
+      const result = deserialize(readFileSync(path)) as SheetResult;
+      return { ...result, file, findings: result.findings.map((f) => ({ ...f, file })), reused: true };
+    } catch {
+      return undefined; // a damaged entry is simply rebuilt
+    }
+  }
+
+  put(key: string, result: SheetResult): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }));
+  }
+}
+
+export const PACKAGE_DIR = PACKAGE_ROOT;

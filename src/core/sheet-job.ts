@@ -1,0 +1,40 @@
+// One sheet's whole journey short of the file: check it, and when it has no errors, render its pages.
+// The unit of work that is cached and handed to worker threads.
+import { checkSheet, renderSheet, type Workspace } from './pipeline';
+import type { RenderedDocument } from './render';
+import type { Finding } from './types';
+
+/** What the booklet's contents and bookmarks need to know of a sheet. */
+export interface SheetEntry {
+  number: number;
+  name: string;
+  department: string;
+  division: string;
+}
+
+export interface SheetResult {
+  file: string;
+  findings: Finding[];
+  entry?: SheetEntry;
+  rendered?: RenderedDocument & { info: { title: string; author: string; subject: string } };
+  /** True when taken from the cache instead of being checked and rendered again. */
+  reused?: boolean;
+}
+
+export function processSheet(file: string, workspace: Workspace): SheetResult {
+  const checked = checkSheet(file, workspace);
+  if (!checked.sheet || !checked.view) return { file, findings: checked.findings };
+  try {
+    const rendered = renderSheet(workspace, checked.view);
+    const s = checked.sheet;
+    return {
+      file,
+      findings: checked.findings,
+      entry: { number: s.number, name: s.name, department: s.department, division: s.division },
+      rendered,
+    };
+  } catch (error) {
+    const message = `PDF を作れませんでした: ${(error as Error)?.message ?? error}`;
+    return { file, findings: [...checked.findings, { file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }] };
+  }
+}

@@ -1,0 +1,77 @@
+// Process many sheets: reuse what the cache has, spread the rest over the machine's cores, report progress.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RenderCache } from './cache';
+import type { Workspace } from './pipeline';
+import { processSheet, type SheetResult } from './sheet-job';
+
+export interface Progress {
+  start(total: number): void;
+  advance(result: SheetResult): void;
+  finish(): void;
+}
+
+// Below this many sheets to render, starting worker threads costs more than it saves.
+const WORKER_THRESHOLD = 8;
+const WORKER_SCRIPT = resolve(__dirname, '../../dist/core/worker.js');
+
+function restoreBuffers(result: SheetResult): SheetResult {
+  if (result.rendered) {
+    for (const page of result.rendered.pages) page.content = Buffer.from(page.content.buffer, page.content.byteOffset, page.content.byteLength);
+  }
+  return result;
+}
+
+async function inWorkers(files: string[], dataDir: string, templatesDir: string | undefined, onResult: (i: number, r: SheetResult) => void) {
+  const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / WORKER_THRESHOLD)));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: count }, () => {
+      return new Promise<void>((done, fail) => {
+        const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir } });
+        const send = () => {
+          if (next >= files.length) {
+            void worker.terminate().then(() => done());
+            return;
+          }
+          const id = next++;
+          worker.postMessage({ id, file: files[id] });
+        };
+        worker.on('message', (message: { id: number; result: SheetResult }) => {
+          onResult(message.id, restoreBuffers(message.result));
+          send();
+        });
+        worker.on('error', fail);
+        send();
+      });
+    }),
+  );
+}
+
+/** Results in the order of `files`; each sheet is taken from the cache, or checked and rendered (and cached). */
+export async function processSheets(files: string[], workspace: Workspace, cache: RenderCache | undefined, progress?: Progress): Promise<SheetResult[]> {
+  const results: SheetResult[] = new Array(files.length);
+  const keys = files.map((f) => cache?.keyFor(f));
+  const misses: number[] = [];
+  progress?.start(files.length);
+  files.forEach((file, i) => {
+    const hit = keys[i] ? cache!.get(keys[i]!, file) : undefined;
+    if (hit) {
+      results[i] = restoreBuffers(hit);
+      progress?.advance(hit);
+    } else misses.push(i);
+  });
+  const store = (i: number, result: SheetResult) => {
+    results[i] = result;
+    if (cache && keys[i]) cache.put(keys[i]!, result);
+    progress?.advance(result);
+  };
+  if (misses.length >= WORKER_THRESHOLD) {
+    await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, (j, r) => store(misses[j], r));
+  } else {
+    for (const i of misses) store(i, processSheet(files[i], workspace));
+  }
+  progress?.finish();
+  return results;
+}
