@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'validate': {
       if (values.format !== 'text' && values.format !== 'json') usage(`--format には text か json を指定してください（「${values.format}」）。`);
-      return runValidate({ paths: rest, dataDir: values.data!, format: values.format });
+      return await runValidate({ paths: rest, dataDir: values.data!, format: values.format });
     }
     case undefined:
       console.log(HELP);
@@ -107,6 +107,9 @@ async function main(argv: string[]): Promise<number> {
       usage(`「${command}」というコマンドはありません。`);
   }
 }
+
+// For `npm run bench`: the peak memory of the whole process (worker threads included).
+if (process.env.SHEETBOOK_REPORT_RSS) process.on('exit', () => console.error(`maxRSS=${process.resourceUsage().maxRSS}`));
 
 main(process.argv.slice(2)).then(
   (code) => {

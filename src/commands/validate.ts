@@ -3,7 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../core/errors';
-import { checkSheet, openWorkspace, type Workspace } from '../core/pipeline';
+import { openWorkspace } from '../core/pipeline';
+import { checkOnly } from '../core/sheet-job';
+import { processSheets } from '../core/sheets';
 import { fiscalYears, numberFromFileName, sheetFiles } from '../core/project';
 import { findingsAsJson, formatFinding } from '../core/report';
 import type { Finding } from '../core/types';
@@ -19,9 +21,19 @@ export interface ValidateResult {
   findings: Finding[];
 }
 
-/** Expand files and folders into sheet files: a data folder holds year folders, a year folder holds sheets. */
-function collectFiles(paths: string[]): string[] {
+/**
+ * Expand files and folders into sheet files: a data folder holds year folders, a year folder holds sheets.
+ * Patterns such as `data/2021/08*.yaml` are expanded here too, for shells that do not (Windows).
+ */
+function collectFiles(patterns: string[]): string[] {
   const files: string[] = [];
+  const paths = patterns.flatMap((p) => {
+    if (existsSync(p) || !/[*?[{]/.test(p)) return [p];
+    const fg = require('fast-glob') as typeof import('fast-glob');
+    const matches = fg.sync(p.replace(/\\/g, '/'), { onlyFiles: false }).sort();
+    if (matches.length === 0) throw new UserError(`「${p}」に当てはまるファイルがありません。`, 2);
+    return matches;
+  });
   for (const path of paths) {
     if (!existsSync(path)) throw new UserError(`「${path}」が見つかりません。`, 2);
     if (statSync(path).isFile()) files.push(path);
@@ -57,22 +69,44 @@ function duplicateNumbers(files: string[]): Finding[] {
   return findings;
 }
 
-export function validateFiles(options: Omit<ValidateOptions, 'format'>): ValidateResult {
+/** The files to check, grouped by the data folder whose city data applies to them. */
+function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; groups: Map<string, string[]>; findings: Finding[] } {
   const paths = options.paths.length > 0 ? options.paths : [options.dataDir];
   const files = collectFiles(paths);
-  const workspaces = new Map<string, Workspace>();
-  const findings: Finding[] = duplicateNumbers(files);
+  const groups = new Map<string, string[]>();
   for (const file of files) {
     const dataDir = dataDirOf(file, options.dataDir);
-    if (!workspaces.has(dataDir)) workspaces.set(dataDir, openWorkspace(dataDir));
-    findings.push(...checkSheet(file, workspaces.get(dataDir)!).findings);
+    groups.set(dataDir, [...(groups.get(dataDir) ?? []), file]);
   }
+  return { files, groups, findings: duplicateNumbers(files) };
+}
+
+function sorted(files: string[], findings: Finding[]): ValidateResult {
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { files: files.length, findings };
 }
 
-export function runValidate(options: ValidateOptions, log: (line: string) => void = console.log): number {
-  const result = validateFiles(options);
+/** Check in this thread (for programs and tests). */
+export function validateFiles(options: Omit<ValidateOptions, 'format'>): ValidateResult {
+  const { files, groups, findings } = plan(options);
+  for (const [dataDir, group] of groups) {
+    const workspace = openWorkspace(dataDir);
+    for (const file of group) findings.push(...checkOnly(file, workspace).findings);
+  }
+  return sorted(files, findings);
+}
+
+/** Check with the machine's cores (for the command: a whole year at once). */
+export async function validateFilesInParallel(options: Omit<ValidateOptions, 'format'>): Promise<ValidateResult> {
+  const { files, groups, findings } = plan(options);
+  for (const [dataDir, group] of groups) {
+    for (const result of await processSheets(group, openWorkspace(dataDir), undefined, undefined, false)) findings.push(...result.findings);
+  }
+  return sorted(files, findings);
+}
+
+export async function runValidate(options: ValidateOptions, log: (line: string) => void = console.log): Promise<number> {
+  const result = await validateFilesInParallel(options);
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   if (options.format === 'json') {

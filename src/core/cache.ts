@@ -75,7 +75,7 @@ export class RenderCache {
 
   put(key: string, result: SheetResult): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }));
+    writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
   }
 }
 

@@ -26,9 +26,15 @@ export function loadFontFaces(fontsDir: string = DEFAULT_FONTS_DIR): FontFace[] 
 }
 
 let coverage: fontkit.Font[] | undefined;
+const printable = new Map<number, boolean>();
 
 /** True when every face of the font can print this character. */
 export function fontCanPrint(codePoint: number, fontsDir?: string): boolean {
-  coverage ??= loadFontFaces(fontsDir).map((f) => fontkit.create(f.bytes));
-  return coverage.every((font) => font.hasGlyphForCodePoint(codePoint));
+  let known = printable.get(codePoint);
+  if (known === undefined) {
+    coverage ??= loadFontFaces(fontsDir).map((f) => fontkit.create(f.bytes));
+    known = coverage.every((font) => font.hasGlyphForCodePoint(codePoint));
+    printable.set(codePoint, known);
+  }
+  return known;
 }

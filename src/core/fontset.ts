@@ -6,9 +6,8 @@ import type { FontFace } from './fonts';
 /* eslint-disable @typescript-eslint/no-var-requires */
 const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
 
-/** A glyph a page used: its advance width (1/1000 em) and the characters it stands for. */
+/** A glyph a page used: the characters it stands for. */
 export interface GlyphUse {
-  width: number;
   codePoints: number[];
 }
 
@@ -56,7 +55,7 @@ export class FontSet {
         const usage = recording ? (recording[id] ??= new Map()) : undefined;
         for (const glyph of glyphs) {
           encoded.push(glyph.id.toString(16).padStart(4, '0'));
-          if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { width: glyph.advanceWidth * pdfkit.scale, codePoints: glyph.codePoints });
+          if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { codePoints: glyph.codePoints });
         }
         return [encoded, positions];
       };
@@ -67,6 +66,17 @@ export class FontSet {
     for (const family of Object.values(this.descriptors)) {
       family.italics = family.normal;
       family.bolditalics = family.bold;
+    }
+  }
+
+  /**
+   * pdfkit keeps the layout of every string it has set, forever; over a thousand sheets that is most of the
+   * memory. Start afresh once the cache is large (each sheet's own repeated labels stay cached within it).
+   */
+  trimCaches(limit = 4000): void {
+    for (const font of this.fonts) {
+      const cache = font.pdfkit.layoutCache;
+      if (cache && Object.keys(cache).length > limit) font.pdfkit.layoutCache = Object.create(null);
     }
   }
 

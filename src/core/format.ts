@@ -1,14 +1,12 @@
-// Number formats of the official sheet. Fixed locale so output never depends on the machine.
-
-const formatters = new Map<number, Intl.NumberFormat>();
+// Number formats of the official sheet, written out by hand: fixed (never the machine's locale) and cheap
+// (Intl.NumberFormat costs ~10 ms to set up in every cold start).
 
 function grouped(value: number, decimals: number): string {
-  let f = formatters.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: true });
-    formatters.set(decimals, f);
-  }
-  return f.format(value);
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [whole, fraction] = fixed.split('.');
+  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return sign + withCommas + (fraction ? `.${fraction}` : '');
 }
 
 /** 千円 amounts: `26,499`. */

@@ -1,14 +1,43 @@
 // Stage 4 — layout: a SheetView merged into the Handlebars layout definitions of templates/ → a pdfmake document.
 // Templates produce JSON. Every value enters through the `json` helper, so no text can alter the structure.
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import Handlebars from 'handlebars';
+// The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
+import Handlebars from 'handlebars/runtime';
 import { parse as parseYaml } from 'yaml';
 import type { CityData } from './city';
 import type { SheetView } from './derive';
 import { UserError } from './errors';
+import { writeFileAtomic } from './output';
 
 export const DEFAULT_TEMPLATES_DIR = resolve(__dirname, '../../templates');
+// Compiled templates are kept here, keyed by their source: compiling them costs ~40 ms of every cold start.
+const COMPILED_DIR = resolve(__dirname, '../../node_modules/.cache/sheetbook/templates');
+
+/** Check and compile a template, or load its compiled form from an earlier run (which was checked then). */
+function compileCached(hb: typeof Handlebars, name: string, source: string): Handlebars.TemplateDelegate {
+  const options = { strict: true, noEscape: true };
+  const key = createHash('sha256').update(`${Handlebars.VERSION}\0${JSON.stringify(options)}\0${source}`).digest('hex');
+  const file = join(COMPILED_DIR, `${key}.js`);
+  if (existsSync(file)) {
+    try {
+      return hb.template(require(file));
+    } catch {
+      // fall through and compile again
+    }
+  }
+  const compiler = require('handlebars') as typeof import('handlebars');
+  lintTemplate(compiler, name, source);
+  const spec = compiler.precompile(source, options);
+  try {
+    mkdirSync(COMPILED_DIR, { recursive: true });
+    writeFileAtomic(file, Buffer.from(`module.exports = ${spec};\n`), { durable: false });
+  } catch {
+    // an unwritable cache only costs time
+  }
+  return hb.template(new Function(`return ${spec}`)());
+}
 
 export interface TableLayoutSpec {
   lineWidth: number;
@@ -76,7 +105,7 @@ export interface Templates {
 const VALUE_HELPERS = new Set(['json']);
 
 /** Refuse templates that print a value without `json`: such a value could break the JSON with a quote. */
-function lintTemplate(name: string, source: string): void {
+function lintTemplate(compiler: typeof import('handlebars'), name: string, source: string): void {
   const visit = (node: any): void => {
     if (!node || typeof node !== 'object') return;
     if (node.type === 'MustacheStatement') {
@@ -93,7 +122,7 @@ function lintTemplate(name: string, source: string): void {
       else if (value && typeof value === 'object' && value !== node.loc) visit(value);
     }
   };
-  visit(Handlebars.parse(source));
+  visit(compiler.parse(source));
 }
 
 export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
@@ -106,13 +135,10 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const partialsDir = join(dir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
     const source = readFileSync(join(partialsDir, file), 'utf8');
-    lintTemplate(`templates/partials/${file}`, source);
-    hb.registerPartial(basename(file, '.hbs'), hb.compile(source, { strict: true, noEscape: true }));
+    hb.registerPartial(basename(file, '.hbs'), compileCached(hb, `templates/partials/${file}`, source));
   }
   const compile = (file: string) => {
-    const source = readFileSync(join(dir, file), 'utf8');
-    lintTemplate(`templates/${file}`, source);
-    return hb.compile(source, { strict: true, noEscape: true });
+    return compileCached(hb, `templates/${file}`, readFileSync(join(dir, file), 'utf8'));
   };
   const layout = parseYaml(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
   resolveTableWidths(layout);

@@ -71,7 +71,7 @@ export function createMeasurer(fontSet: FontSet): Measurer {
         }
       }
       const result = { height, lines };
-      if (cache.size > 50_000) cache.clear();
+      if (cache.size > 5_000) cache.clear();
       cache.set(key, result);
       return result;
     },

@@ -36,8 +36,11 @@ export function removeStaleTemporaries(dir: string): void {
   }
 }
 
-/** Write to a temporary file beside the target, flush it, then rename it into place (atomic on one file system). */
-export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array): void {
+/**
+ * Write to a temporary file beside the target, flush it, then rename it into place (atomic on one file system).
+ * `durable: false` skips the flush to disk, for caches that are only ever a shortcut.
+ */
+export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array, { durable = true } = {}): void {
   installSignalHandlers();
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
@@ -47,7 +50,7 @@ export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array): voi
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, bytes);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -1,7 +1,6 @@
 // Where things are: the data folder's fiscal years and sheet files.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import fg from 'fast-glob';
 import { UserError } from './errors';
 
 export const SHEET_FILE = /^([0-9]{1,4})\.ya?ml$/;
@@ -10,9 +9,9 @@ export function fiscalYears(dataDir: string): number[] {
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
     throw new UserError(`データのフォルダ「${dataDir}」が見つかりません。--data で指定してください。`, 2);
   }
-  return fg
-    .sync('[0-9][0-9][0-9][0-9]', { cwd: dataDir, onlyDirectories: true })
-    .map(Number)
+  return readdirSync(dataDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^[0-9]{4}$/.test(e.name))
+    .map((e) => Number(e.name))
     .sort((a, b) => a - b);
 }
 
@@ -26,9 +25,9 @@ export function newestFiscalYear(dataDir: string): number {
 export function sheetFiles(dataDir: string, year: number): string[] {
   const dir = join(dataDir, String(year));
   if (!existsSync(dir)) throw new UserError(`${year}年度のフォルダ「${dir}」がありません。`, 2);
-  return fg
-    .sync('*.{yaml,yml}', { cwd: dir, onlyFiles: true })
-    .filter((f) => SHEET_FILE.test(f))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && SHEET_FILE.test(e.name))
+    .map((e) => e.name)
     .sort((a, b) => Number(SHEET_FILE.exec(a)![1]) - Number(SHEET_FILE.exec(b)![1]))
     .map((f) => join(dir, f));
 }

@@ -21,8 +21,11 @@ export interface RenderedPage {
   fonts: string[];
 }
 
-/** Glyphs by font resource name: [glyph id, width (1/1000 em), code points]. Plain data, so it can be cached. */
-export type GlyphTable = Record<string, [number, number, number[]][]>;
+/**
+ * The glyphs pages use, by font resource name: their ids, and the characters each stands for (separated by NUL).
+ * Kept compact: a booklet holds a thousand of these.
+ */
+export type GlyphTable = Record<string, { ids: Uint16Array; text: string }>;
 
 export interface RenderedDocument {
   pages: RenderedPage[];
@@ -48,10 +51,11 @@ function tableLayouts(layout: LayoutSpec): Record<string, object> {
   return result;
 }
 
-function glyphTable(usage: GlyphUsage): GlyphTable {
+export function glyphTable(usage: GlyphUsage): GlyphTable {
   const table: GlyphTable = {};
   for (const [font, glyphs] of Object.entries(usage)) {
-    table[font] = [...glyphs.entries()].sort((a, b) => a[0] - b[0]).map(([id, g]) => [id, g.width, g.codePoints]);
+    const ids = [...glyphs.keys()].sort((a, b) => a - b);
+    table[font] = { ids: Uint16Array.from(ids), text: ids.map((id) => String.fromCodePoint(...glyphs.get(id)!.codePoints)).join('\0') };
   }
   return table;
 }

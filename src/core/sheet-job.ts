@@ -21,7 +21,13 @@ export interface SheetResult {
   reused?: boolean;
 }
 
+/** Check only: the findings, as `sheetbook validate` reports them. */
+export function checkOnly(file: string, workspace: Workspace): SheetResult {
+  return { file, findings: checkSheet(file, workspace).findings };
+}
+
 export function processSheet(file: string, workspace: Workspace): SheetResult {
+  workspace.fontSet.trimCaches();
   const checked = checkSheet(file, workspace);
   if (!checked.sheet || !checked.view) return { file, findings: checked.findings };
   try {

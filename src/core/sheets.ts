@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RenderCache } from './cache';
 import type { Workspace } from './pipeline';
-import { processSheet, type SheetResult } from './sheet-job';
+import { checkOnly, processSheet, type SheetResult } from './sheet-job';
 
 export interface Progress {
   start(total: number): void;
@@ -23,7 +23,13 @@ function restoreBuffers(result: SheetResult): SheetResult {
   return result;
 }
 
-async function inWorkers(files: string[], dataDir: string, templatesDir: string | undefined, onResult: (i: number, r: SheetResult) => void) {
+async function inWorkers(
+  files: string[],
+  dataDir: string,
+  templatesDir: string | undefined,
+  render: boolean,
+  onResult: (i: number, r: SheetResult) => void,
+) {
   const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / WORKER_THRESHOLD)));
   let next = 0;
   await Promise.all(
@@ -36,7 +42,7 @@ async function inWorkers(files: string[], dataDir: string, templatesDir: string 
             return;
           }
           const id = next++;
-          worker.postMessage({ id, file: files[id] });
+          worker.postMessage({ id, file: files[id], render });
         };
         worker.on('message', (message: { id: number; result: SheetResult }) => {
           onResult(message.id, restoreBuffers(message.result));
@@ -49,8 +55,17 @@ async function inWorkers(files: string[], dataDir: string, templatesDir: string 
   );
 }
 
-/** Results in the order of `files`; each sheet is taken from the cache, or checked and rendered (and cached). */
-export async function processSheets(files: string[], workspace: Workspace, cache: RenderCache | undefined, progress?: Progress): Promise<SheetResult[]> {
+/**
+ * Results in the order of `files`; each sheet is taken from the cache, or checked and rendered (and cached).
+ * With `render: false` sheets are only checked (for validate), and nothing is cached.
+ */
+export async function processSheets(
+  files: string[],
+  workspace: Workspace,
+  cache: RenderCache | undefined,
+  progress?: Progress,
+  render = true,
+): Promise<SheetResult[]> {
   const results: SheetResult[] = new Array(files.length);
   const keys = files.map((f) => cache?.keyFor(f));
   const misses: number[] = [];
@@ -68,9 +83,9 @@ export async function processSheets(files: string[], workspace: Workspace, cache
     progress?.advance(result);
   };
   if (misses.length >= WORKER_THRESHOLD) {
-    await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, (j, r) => store(misses[j], r));
+    await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, render, (j, r) => store(misses[j], r));
   } else {
-    for (const i of misses) store(i, processSheet(files[i], workspace));
+    for (const i of misses) store(i, render ? processSheet(files[i], workspace) : checkOnly(files[i], workspace));
   }
   progress?.finish();
   return results;

@@ -1,15 +1,23 @@
 // Stage 2 — validate: the loaded data against the sheet's JSON Schema, with every problem placed and worded in Japanese.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { createAjv } from './ajv';
 import type { SheetSource } from './load';
 import { labelsFor, schemaAt, SHEET_SCHEMA } from './schema';
 import type { DataPath, Finding, Sheet } from './types';
 
 let compiled: ValidateFunction | undefined;
 
+// Precompiled by the build (src/schema/compile-validator.ts); compiled here only when running from sources.
+const PRECOMPILED = join(__dirname, '../schema/sheet-validator.js');
+
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: 9, allowUnionTypes: true });
-    compiled = ajv.compile(SHEET_SCHEMA);
+    compiled =
+      existsSync(PRECOMPILED) && __filename.endsWith('.js')
+        ? (require(PRECOMPILED) as ValidateFunction)
+        : createAjv().compile(SHEET_SCHEMA);
   }
   return compiled;
 }

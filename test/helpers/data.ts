@@ -1,10 +1,12 @@
 // Temporary data folders made from the bundled sheets, for tests that need their own input.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
-export const DATA_DIR = join(__dirname, '../../data');
+// The repository's data folder, from the test sources or from the compiled benchmark.
+export const DATA_DIR = existsSync(join(__dirname, '../../data/city.yaml')) ? join(__dirname, '../../data') : resolve('data');
 
 /** A bundled sheet as a plain object, to copy and change. */
 export function bundledSheet(number = '087', year = 2021): any {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from '../fontset';
-import type { GlyphTable, RenderedPage } from '../render';
+import { glyphTable, type GlyphTable, type RenderedPage } from '../render';
 import { subsetKeepingGlyphIds } from './truetype-subset';
 
 export interface PlacedPage {
@@ -100,21 +100,27 @@ class Writer {
       offsets.push(at);
       at += o.length;
     }
-    const body = Buffer.concat([header, ...this.objects]);
-    const id = createHash('md5').update(body).digest('hex');
+    const md5 = createHash('md5').update(header);
+    for (const o of this.objects) md5.update(o);
+    const id = md5.digest('hex');
     const xref = [`xref\n0 ${this.objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
     const trailer = `trailer\n${serialize({ Size: this.objects.length + 1, Root: ref(root), Info: ref(info), ID: [new Raw(`<${id}>`), new Raw(`<${id}>`)] })}\nstartxref\n${at}\n%%EOF\n`;
-    return Buffer.concat([body, Buffer.from(xref + trailer, 'latin1')]);
+    return Buffer.concat([header, ...this.objects, Buffer.from(xref + trailer, 'latin1')]);
   }
 }
 
-function mergeGlyphs(tables: GlyphTable[]): Map<string, Map<number, { width: number; codePoints: number[] }>> {
-  const merged = new Map<string, Map<number, { width: number; codePoints: number[] }>>();
+type GlyphMap = Map<number, { codePoints: number[] }>;
+
+function mergeGlyphs(tables: GlyphTable[]): Map<string, GlyphMap> {
+  const merged = new Map<string, GlyphMap>();
   for (const table of tables) {
-    for (const [font, glyphs] of Object.entries(table)) {
+    for (const [font, { ids, text }] of Object.entries(table)) {
       const into = merged.get(font) ?? new Map();
       merged.set(font, into);
-      for (const [id, width, codePoints] of glyphs) if (!into.has(id)) into.set(id, { width, codePoints });
+      const chars = text.split('\0');
+      ids.forEach((id, i) => {
+        if (!into.has(id)) into.set(id, { codePoints: [...chars[i]].map((c) => c.codePointAt(0)!) });
+      });
     }
   }
   return merged;
@@ -138,7 +144,7 @@ function toUnicodeCMap(glyphs: Map<number, { codePoints: number[] }>): Buffer {
   );
 }
 
-function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: Map<number, { width: number; codePoints: number[] }>): number {
+function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap): number {
   const font = fontSet.byId(fontId);
   const kit = font.pdfkit;
   const ids = [...glyphs.keys()].sort((a, b) => a - b);
@@ -162,7 +168,7 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: Map<numb
     FontFile2: ref(fontFile),
   });
   const widths: unknown[] = [];
-  for (const id of ids) widths.push(id, [glyphs.get(id)!.width]);
+  for (const id of ids) widths.push(id, [kit.font.getGlyph(id).advanceWidth * kit.scale]);
   const cidFont = w.add({
     Type: name('Font'),
     Subtype: name('CIDFontType2'),
@@ -188,10 +194,10 @@ function footStream(label: string, page: RenderedPage, spec: PdfSpec, fontSet: F
   const font = fontSet.byId(spec.pageNumber.font).pdfkit;
   const { glyphs } = font.layout(label);
   let width = 0;
-  const used: GlyphTable[string] = [];
+  const used = new Map<number, { codePoints: number[] }>();
   for (const g of glyphs) {
     width += g.advanceWidth * font.scale;
-    used.push([g.id, g.advanceWidth * font.scale, g.codePoints]);
+    used.set(g.id, { codePoints: g.codePoints });
   }
   const size = spec.pageNumber.fontSize;
   const x = (page.width - (width * size) / 1000) / 2 + shiftX;
@@ -242,7 +248,7 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   const feet = spec.pages.map((placed) => {
     if (!placed.label) return undefined;
     const foot = footStream(placed.label, placed.page, spec, fontSet, placed.shiftX ?? 0);
-    glyphTables.push({ [spec.pageNumber.font]: foot.used });
+    glyphTables.push(glyphTable({ [spec.pageNumber.font]: foot.used }));
     return foot.ops;
   });
   const glyphs = mergeGlyphs(glyphTables);

@@ -1,0 +1,9 @@
+// The one Ajv configuration, shared by runtime validation and the build step that precompiles it.
+// Ajv itself is loaded only when a schema is compiled: normal runs use the precompiled validator.
+import type Ajv2020 from 'ajv/dist/2020';
+import type { Options } from 'ajv/dist/2020';
+
+export function createAjv(extra: Options = {}): Ajv2020 {
+  const Ajv = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
+  return new Ajv({ allErrors: true, strict: true, multipleOfPrecision: 9, allowUnionTypes: true, ...extra });
+}

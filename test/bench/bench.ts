@@ -1,0 +1,142 @@
+// npm run bench — speed and memory at the scale of a whole city: 1,000 synthetic sheets in a temporary folder.
+// Reports medians as JSON and as a table. Not a test: nothing here asserts a time.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+// The compiled program (dist/), exactly what users run.
+const { checkSheet, openWorkspace } = require(resolve('dist/core/pipeline')) as typeof import('../../src/core/pipeline');
+import { makeDataDir } from '../helpers/data';
+import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
+
+const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const CLI = resolve('dist/cli.js');
+const TARGETS = { oneSheetMs: 350, validateMs: 2000, bookletMs: 20000, bookletAfterChangeMs: 3000, peakRssMb: 512, bookletMb: 25 };
+
+const DEPARTMENTS = ['政策イノベーション部', '総務部', '財務部', '市民部', '福祉部', '保健部', 'こども部', '経済部', '生活環境部', '建設部'];
+const DIVISIONS = ['企画課', '管理課', '推進課'];
+
+/** A varied, valid corpus: text lengths, figures and departments differ from sheet to sheet. */
+function makeCorpus(): string {
+  const sheets: Record<string, unknown> = {};
+  for (let n = 1; n <= SHEETS; n++) {
+    const random = prng(n * 7919);
+    const sheet = generateSheet(n, [0.01, 0.03, 0.06, 0.1][n % 4]);
+    sheet.number = n;
+    sheet.department = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)];
+    sheet.division = DIVISIONS[Math.floor(random() * DIVISIONS.length)];
+    for (const year of ['2019', '2020', '2021']) {
+      const general = Math.floor(random() * 500000);
+      const subsidies = Math.floor(random() * 50000);
+      const other = Math.floor(random() * 5000);
+      Object.assign(sheet.costs.generalFund, { [year]: general });
+      Object.assign(sheet.costs.subsidies, { [year]: subsidies });
+      Object.assign(sheet.costs.otherFunds, { [year]: other });
+      sheet.costs.settled[year] = general + subsidies + other;
+    }
+    delete sheet.costs.personnelCost; // computed from the rates
+    sheets[`${String(n).padStart(3, '0')}.yaml`] = sheet;
+  }
+  const dataDir = makeDataDir(sheets);
+  // Cut texts drawn too long for their box to what fits, so that the whole corpus validates.
+  const workspace = openWorkspace(dataDir);
+  for (const [name, sheet] of Object.entries(sheets)) {
+    const file = join(dataDir, '2021', name);
+    let checked = checkSheet(file, workspace);
+    for (let round = 0; round < 3 && !checked.view; round++) {
+      for (const f of checked.findings.filter((f) => f.severity === 'error')) {
+        const excess = Number(/約([0-9]+)文字超過/.exec(f.message)?.[1] ?? NaN);
+        if (Number.isNaN(excess)) throw new Error(`generated sheet ${name} is invalid: ${f.message}`);
+        const text = [...String(getPath(sheet, f.path))];
+        setPath(sheet, f.path, text.slice(0, text.length - excess).join(''));
+      }
+      writeFileSync(file, stringify(sheet));
+      checked = checkSheet(file, workspace);
+    }
+  }
+  return dataDir;
+}
+
+interface Run {
+  ms: number;
+  rssMb: number;
+}
+
+function run(args: string[]): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, SHEETBOOK_REPORT_RSS: '1', CI: '1' } });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`sheetbook ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const rss = /maxRSS=([0-9]+)/.exec(result.stderr);
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function touch(dataDir: string, n: number, round: number): void {
+  const file = join(dataDir, '2021', `${String(n).padStart(3, '0')}.yaml`);
+  const text = readFileSync(file, 'utf8').replace(/^  reason: .*$/m, `  reason: 修正 ${round} 回目`);
+  writeFileSync(file, text);
+}
+
+function main(): void {
+  const t0 = Date.now();
+  const dataDir = makeCorpus();
+  console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const out = mkdtempSync(join(tmpdir(), 'sheetbook-bench-out-'));
+  const rss: number[] = [];
+  const record = (r: Run) => (rss.push(r.rssMb), r.ms);
+
+  const validate = Array.from({ length: RUNS }, () => record(run(['validate', dataDir])));
+  const bookletCold: number[] = [];
+  let size = 0;
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    rmSync(join(out, '.cache'), { recursive: true, force: true });
+    bookletCold.push(record(run(['booklet', '--data', dataDir, '--out', out])));
+    size = statSync(join(out, '2021', 'booklet.pdf')).size;
+  }
+  const afterChange = Array.from({ length: RUNS }, (_, i) => {
+    touch(dataDir, 1 + ((i * 37) % SHEETS), i);
+    return record(run(['booklet', '--data', dataDir, '--out', out]));
+  });
+  const oneSheet = Array.from({ length: RUNS }, (_, i) => {
+    const n = 1 + ((i * 53) % SHEETS);
+    touch(dataDir, n, 100 + i);
+    return record(run(['build', String(n), '--data', dataDir, '--out', out]));
+  });
+
+  const results = {
+    machine: { cpus: require('node:os').availableParallelism(), node: process.version },
+    sheets: SHEETS,
+    runs: RUNS,
+    medians: {
+      oneSheetMs: Math.round(median(oneSheet)),
+      validateMs: Math.round(median(validate)),
+      bookletMs: Math.round(median(bookletCold)),
+      bookletAfterChangeMs: Math.round(median(afterChange)),
+      peakRssMb: Math.round(Math.max(...rss)),
+      bookletMb: Math.round((size / 1024 / 1024) * 10) / 10,
+    },
+    targets: TARGETS,
+  };
+  console.log(JSON.stringify(results, null, 2));
+  const rows = [
+    ['measure', 'median', 'target'],
+    ['1 sheet rebuilt, cold process', `${results.medians.oneSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
+    [`validate ${SHEETS} sheets`, `${results.medians.validateMs} ms`, `≤ ${TARGETS.validateMs} ms`],
+    [`booklet of ${SHEETS}, no cache`, `${results.medians.bookletMs} ms`, `≤ ${TARGETS.bookletMs} ms`],
+    ['booklet after 1 sheet changed', `${results.medians.bookletAfterChangeMs} ms`, `≤ ${TARGETS.bookletAfterChangeMs} ms`],
+    ['peak RSS (any run)', `${results.medians.peakRssMb} MB`, `≤ ${TARGETS.peakRssMb} MB`],
+    ['booklet size', `${results.medians.bookletMb} MB`, `≤ ${TARGETS.bookletMb} MB`],
+  ];
+  for (const r of rows) console.log(`| ${r[0].padEnd(32)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
+  if (process.env.BENCH_KEEP) console.error(`kept: ${dataDir} ${out}`);
+  else {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+main();
