@@ -49,7 +49,7 @@ describe('the sheet schema', () => {
     expect(findings[0]).toMatchObject({
       line,
       labels: ['コストの推移', '決算額', '令和2年度'],
-      message: '数値を入力してください（"24,857円" は数値ではありません）',
+      message: '数値を入力してください（"24,857円" は数値ではありません）。カンマや単位を付けずに 24857 と書いてください',
     });
   });
 

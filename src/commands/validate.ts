@@ -1,5 +1,5 @@
 // `sheetbook validate`: every problem of every file, one line each, in one run. Nothing is written.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../core/errors';
@@ -38,8 +38,12 @@ function collectFiles(patterns: string[]): string[] {
     if (!existsSync(path)) throw new UserError(`「${path}」が見つかりません。`, 2);
     if (statSync(path).isFile()) files.push(path);
     else if (/^[0-9]{4}$/.test(basename(resolve(path)))) files.push(...sheetFiles(dirname(resolve(path)), Number(basename(resolve(path)))).map((f) => join(path, basename(f))));
-    else for (const year of fiscalYears(path)) files.push(...sheetFiles(path, year).map((f) => join(path, String(year), basename(f))));
+    else if (fiscalYears(path).length > 0)
+      for (const year of fiscalYears(path)) files.push(...sheetFiles(path, year).map((f) => join(path, String(year), basename(f))));
+    // Any other folder: the YAML files directly in it (drafts, copies sent by a division…).
+    else files.push(...readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f)));
   }
+  if (files.length === 0) throw new UserError(`検査するシートが見つかりません（${patterns.join(' ')}）。`, 2);
   return [...new Set(files)];
 }
 

@@ -23,34 +23,63 @@ class Findings {
 
 const era = (year: number | string) => eraYearLabel(Number(year)).replace(/ /g, '');
 
-export function checkConsistency(sheet: Sheet, source: SheetSource, city: CityData): Finding[] {
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The checks run on whatever parts of the sheet are well formed, even when the schema found errors elsewhere,
+ * so that one run reports every problem. A check whose inputs are malformed is skipped (the schema reported them).
+ */
+export function checkConsistency(data: unknown, source: SheetSource, city: CityData, schemaErrors: Finding[] = []): Finding[] {
   const out = new Findings(source);
-  checkIdentity(sheet, source.file, out);
-  checkYears(sheet, out);
-  checkSettledTotals(sheet, out);
-  checkPersonnelCosts(sheet, city, out);
-  checkEvaluationSentences(sheet, city, out);
-  checkPrintable(sheet, [], out);
+  // Values the schema already refused are not used again: one mistake, one finding.
+  const refused = new Set(schemaErrors.map((f) => f.path.join('/')));
+  const usable = (path: DataPath) => !refused.has(path.join('/'));
+  if (!isObject(data)) return out.list;
+  const sheet = data as unknown as Sheet;
+  const guarded = (check: () => void) => {
+    try {
+      check();
+    } catch {
+      // malformed input: already reported by the schema
+    }
+  };
+  let yearAgrees = true;
+  guarded(() => (yearAgrees = checkIdentity(sheet, source.file, out)));
+  // Year columns are judged against the sheet's year only when that year is right.
+  if (yearAgrees && isNumber(sheet.fiscalYear)) guarded(() => checkYears(sheet, out));
+  if (isObject(sheet.costs)) guarded(() => checkSettledTotals(sheet, out, usable));
+  if (isObject(sheet.costs) && isNumber(sheet.fiscalYear)) guarded(() => checkPersonnelCosts(sheet, city, out, usable));
+  if (isObject(sheet.evaluation)) guarded(() => checkEvaluationSentences(sheet, city, out));
+  guarded(() => checkPrintable(sheet, [], out));
   return out.list;
 }
 
-/** The folder says the fiscal year and the file name says the project number; the sheet must agree with both. */
-function checkIdentity(sheet: Sheet, file: string, out: Findings): void {
+/**
+ * The folder says the fiscal year and the file name says the project number; the sheet must agree with both.
+ * Returns false when the fiscal year disagrees with the folder.
+ */
+function checkIdentity(sheet: Sheet, file: string, out: Findings): boolean {
   const folder = basename(dirname(file));
-  if (/^[0-9]{4}$/.test(folder) && Number(folder) !== sheet.fiscalYear) {
+  let agrees = true;
+  if (/^[0-9]{4}$/.test(folder) && isNumber(sheet.fiscalYear) && Number(folder) !== sheet.fiscalYear) {
     out.add('error', ['fiscalYear'], `年度 ${sheet.fiscalYear} がフォルダ「${folder}」と合いません。年度かファイルの置き場所を直してください`);
+    agrees = false;
   }
   const fromName = numberFromFileName(file);
-  if (fromName !== undefined && fromName !== sheet.number) {
+  if (fromName !== undefined && isNumber(sheet.number) && fromName !== sheet.number) {
     out.add(
       'error',
       ['number'],
       `事業番号 ${sheet.number} がファイル名「${basename(file)}」と合いません。ファイル名を「${String(sheet.number).padStart(3, '0')}.yaml」にするか、番号を直してください`,
     );
   }
+  return agrees;
 }
 
-function checkYearKeys(row: Record<string, unknown>, years: number[], path: DataPath, out: Findings, allowMissing = false): void {
+function checkYearKeys(row: unknown, years: number[], path: DataPath, out: Findings, allowMissing = false): void {
+  // A row with keys that are not years was refused by the schema; its years cannot be judged.
+  if (!isObject(row) || Object.keys(row).some((k) => !/^[0-9]{4}$/.test(k))) return;
   const expected = new Set(years.map(String));
   for (const key of Object.keys(row)) {
     if (!expected.has(key)) {
@@ -69,18 +98,22 @@ function checkYears(sheet: Sheet, out: Findings): void {
   for (const row of COST_ROWS) checkYearKeys(sheet.costs[row], years, ['costs', row], out);
   if (sheet.costs.personnelCost) checkYearKeys(sheet.costs.personnelCost, years, ['costs', 'personnelCost'], out, true);
   const indYears = indicatorYears(sheet.fiscalYear);
+  if (!Array.isArray(sheet.indicators)) return;
   sheet.indicators.forEach((indicator, i) => {
+    if (!isObject(indicator)) return;
     checkYearKeys(indicator.target, indYears, ['indicators', i, 'target'], out);
     checkYearKeys(indicator.actual, indYears, ['indicators', i, 'actual'], out);
   });
 }
 
 /** 決算額 = 一般財源 + 国庫、県支出金、地方債 + その他, every year. */
-function checkSettledTotals(sheet: Sheet, out: Findings): void {
+function checkSettledTotals(sheet: Sheet, out: Findings, usable: (path: DataPath) => boolean): void {
   const c = sheet.costs;
+  if (![c.settled, c.generalFund, c.subsidies, c.otherFunds].every(isObject)) return;
   for (const year of Object.keys(c.settled)) {
     const parts = [c.generalFund[year], c.subsidies[year], c.otherFunds[year]];
-    if (parts.some((p) => p === undefined)) continue; // reported as a missing year
+    if (!parts.every(isNumber) || !isNumber(c.settled[year])) continue; // missing or malformed: reported elsewhere
+    if (!['settled', 'generalFund', 'subsidies', 'otherFunds'].every((row) => usable(['costs', row, year]))) continue;
     const sum = parts.reduce((a, b) => a + b, 0);
     if (sum !== c.settled[year]) {
       out.add(
@@ -93,13 +126,15 @@ function checkSettledTotals(sheet: Sheet, out: Findings): void {
 }
 
 /** 人件費計 ≈ 従事割合 × the year's cost per staff-year + 時間外勤務 × the year's overtime rate (within 1 千円). */
-function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings): void {
+function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings, usable: (path: DataPath) => boolean): void {
   const c = sheet.costs;
+  if (!isObject(c.staffRatio) || !isObject(c.overtimeHours)) return;
   for (const year of costYears(sheet.fiscalYear).map(String)) {
     const ratio = c.staffRatio[year];
     const hours = c.overtimeHours[year];
-    if (ratio === undefined || hours === undefined) continue;
-    const written = c.personnelCost?.[year];
+    if (!isNumber(ratio) || !isNumber(hours)) continue;
+    if (!['staffRatio', 'overtimeHours', 'personnelCost'].every((row) => usable(['costs', row, year]))) continue;
+    const written = isObject(c.personnelCost) && isNumber(c.personnelCost[year]) ? c.personnelCost[year] : undefined;
     const computed = personnelCostFor(city, year, ratio, hours);
     const rate = city.personnelRates[year];
     if (computed === undefined || !rate) {
@@ -126,6 +161,7 @@ function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings): void 
 function checkEvaluationSentences(sheet: Sheet, city: CityData, out: Findings): void {
   for (const item of EVALUATION_ITEMS) {
     const e = sheet.evaluation[item];
+    if (!isObject(e) || !isNumber(e.score) || (e.sentence !== undefined && typeof e.sentence !== 'string')) continue;
     const standard = city.evaluationSentences[item]?.[String(e.score)];
     if (e.sentence === undefined) {
       if (!standard) {

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { DataPath, Finding } from './types';
+import { explainYamlErrors } from './yaml-errors';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 100;
@@ -76,17 +77,15 @@ function failed(file: string, message: string, pos: Position = { line: 1, column
 export function parseSheetText(file: string, bytes: Buffer): SheetSource {
   const decoded = decode(file, bytes);
   if ('error' in decoded) return { file, data: undefined, findings: [decoded.error], locate: () => ({ line: 1, column: 1 }) };
-  const text = decoded.text;
+  // Old Mac files end lines with CR alone; YAML would read them as one line.
+  const text = decoded.text.includes('\n') ? decoded.text : decoded.text.replace(/\r/g, '\n');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const toPos = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const findings: Finding[] = [];
-  for (const error of doc.errors) {
-    findings.push(finding(file, toPos(error.pos[0]), yamlErrorMessage(error.code, error.message)));
-  }
+  const findings: Finding[] = explainYamlErrors(text, doc.errors, toPos).map((p) => finding(file, p, p.message));
   const locate = (path: DataPath, at: 'key' | 'value' = 'value'): Position => {
     const found = nodeAt(doc, path, at);
     return toPos(found?.range?.[0] ?? 0);
@@ -136,22 +135,4 @@ function nodeAt(doc: Document, path: DataPath, at: 'key' | 'value'): Node | unde
     }
   }
   return last;
-}
-
-function yamlErrorMessage(code: string, original: string): string {
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return '同じ項目名が 2 回書かれています。どちらか一方を消してください。';
-    case 'BAD_INDENT':
-    case 'MISSING_CHAR':
-    case 'UNEXPECTED_TOKEN':
-      return `YAML の書き方に誤りがあります（字下げや記号を確認してください）: ${original.split('\n')[0]}`;
-    case 'TAB_AS_INDENT':
-      return '字下げにタブ文字が使われています。字下げは半角スペースで書いてください。';
-    case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-      return `「項目: 値」の書き方に誤りがあります（「:」の後に半角スペースが必要です）: ${original.split('\n')[0]}`;
-    default:
-      return `YAML の書き方に誤りがあります: ${original.split('\n')[0]}`;
-  }
 }

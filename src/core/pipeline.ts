@@ -44,17 +44,18 @@ function fitFindings(source: SheetSource, view: SheetView, workspace: Workspace)
   });
 }
 
+const sortFindings = (findings: Finding[]) => [...findings].sort((a, b) => a.line - b.line || a.column - b.column);
+
 export function checkSheet(file: string, workspace: Workspace): CheckedSheet {
   try {
     const source = loadSheetFile(file);
     const result = validateSheet(source);
-    if (!result.ok) return { file, findings: result.findings };
-    const findings = [...result.findings, ...checkConsistency(result.sheet, source, workspace.city)];
-    if (hasErrors(findings)) return { file, findings };
+    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, result.findings))];
+    if (!result.ok || hasErrors(findings)) return { file, findings: sortFindings(findings) };
     const view = deriveSheetView(result.sheet, workspace.city);
     findings.push(...fitFindings(source, view, workspace));
-    if (hasErrors(findings)) return { file, findings };
-    return { file, sheet: result.sheet, view, findings };
+    if (hasErrors(findings)) return { file, findings: sortFindings(findings) };
+    return { file, sheet: result.sheet, view, findings: sortFindings(findings) };
   } catch (error) {
     // Whatever the input, the user gets a finding, never a stack trace.
     const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;

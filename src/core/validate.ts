@@ -45,6 +45,29 @@ function pointerToPath(pointer: string): DataPath {
     .map((s) => (/^[0-9]+$/.test(s) && s.length < 4 ? Number(s) : s));
 }
 
+const UNITS = /(千円|円|人|時間|件|点|回|台|%|％)$/;
+
+/** What a figure typed as text was probably meant to be, and what to change: `"24,857円"` → 24857. */
+function figureHint(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const era = /^令和(元|[0-9０-９]+)(年度?)?$/.exec(value.trim());
+  if (era) {
+    const year = era[1] === '元' ? 1 : Number(era[1].replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
+    return `。年度は西暦で書いてください（${value} → ${2018 + year}）`;
+  }
+  const halfWidth = value.trim().replace(/[０-９．，－]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  const bare = halfWidth.replace(UNITS, '').replace(/,/g, '');
+  if (bare === '' || !Number.isFinite(Number(bare))) return '';
+  const comma = /,/.test(halfWidth);
+  const unit = UNITS.test(halfWidth);
+  const changes = [
+    halfWidth !== value.trim() && '半角数字で',
+    comma && unit ? 'カンマや単位を付けずに' : comma ? 'カンマを付けずに' : unit ? '単位を付けずに' : '',
+  ].filter(Boolean);
+  const figure = String(Number(bare));
+  return `。${changes.length > 0 ? changes.join('、') : '引用符を付けずに'} ${figure} と書いてください`;
+}
+
 function show(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   if (value === null) return '空欄';
@@ -74,9 +97,15 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
       const expected = String(params.type);
       if (expected === 'integer' && typeof value === 'number') message = `整数を入力してください（${value} は整数ではありません）`;
       else if (expected === 'number' || expected === 'integer')
-        message = `数値を入力してください（${show(value)} は数値ではありません）`;
-      else if (expected === 'string') message = `文字を入力してください（${show(value)} は文字ではありません。空欄にするには "" と書きます）`;
-      else if (expected === 'array') message = `一覧（各行を「- 」で始める形）で入力してください`;
+        message = `数値を入力してください（${show(value)} は数値ではありません）${figureHint(value)}`;
+      else if (expected === 'string' && value === null) message = '値が空です。空欄にするには "" と書いてください';
+      else if (expected === 'string' && typeof value === 'object')
+        message = '文章を入力してください（「項目: 値」のまとまりになっています。文章の中の「: 」は全角の「：」にするか、文章全体を "…" で囲んでください）';
+      else if (expected === 'string') message = `文章を入力してください（${show(value)} が書かれています。数字だけの文章は "…" で囲みます）`;
+      else if (expected === 'array' && value === null) message = '値が空です。一つもなければ [] と書いてください';
+      else if (expected === 'array' && typeof value === 'string' && /^[0-9\s,、]+$/.test(value))
+        message = `一覧で入力してください（「${value}」は [${value.trim().split(/[\s,、]+/).join(', ')}] と書きます）`;
+      else if (expected === 'array') message = '一覧で入力してください（[1, 2] のように書くか、各行を「- 」で始めます）';
       else if (expected === 'boolean') message = 'true か false を入力してください';
       else message = `「項目: 値」の形で入力してください（${show(value)} が書かれています）`;
       break;
@@ -103,10 +132,12 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
         locateAt = 'key';
         labels = labelsFor(path);
         const key = error.propertyName;
-        // In `{2019: 24,857}` YAML reads the comma as a separator: `857` becomes a key of its own.
-        message = /^[0-9]{1,3}([^0-9]|$)/.test(key)
-          ? `数値に桁区切りのカンマ「,」は書けません（「…,${key}」のカンマで値が区切られています）。カンマを付けずに書いてください（例: 24857）`
-          : `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
+        const glued = /^([0-9]{4}):(\S.*)$/.exec(key);
+        message = glued
+          ? `「:」の後に半角スペースが必要です（「${key}」は「${glued[1]}: ${glued[2]}」と書きます）`
+          : /^R[0-9]{1,2}$/i.test(key)
+            ? `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（${key} → ${2018 + Number(key.slice(1))}）`
+            : `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
       } else {
         const example = node?.examples?.[0];
         message = `書き方が正しくありません（${show(value)}）${example ? `。例: ${example}` : ''}`;
@@ -138,7 +169,7 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
       message = '年度ごとの値を 1 つ以上書いてください';
       break;
     case 'uniqueItems':
-      message = `同じ番号が重複しています（${params.j + 1} 番目と ${params.i + 1} 番目）`;
+      message = `同じ番号が重複しています（${Math.min(params.i, params.j) + 1} 番目と ${Math.max(params.i, params.j) + 1} 番目）`;
       break;
     default:
       message = `${title(path)} の値が正しくありません（${error.message}）`;
