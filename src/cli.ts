@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { runBooklet } from './commands/booklet';
 import { runBuild } from './commands/build';
+import { runNew } from './commands/new';
+import { runRollover } from './commands/rollover';
 import { runValidate } from './commands/validate';
 import { UserError } from './core/errors';
 
@@ -21,6 +23,13 @@ const HELP = `sheetbook — 事務事業マネジメントシートを YAML か�
       その年度の冊子（表紙・目次・全シート）を output/<年度>/booklet.pdf に作ります。
       --only や --department で議会用の抜粋を作れます（例: booklet-087-089.pdf）。
       変わったシートだけを作り直し、ほかは前回の結果を再利用します。
+
+  sheetbook new 番号 [--year 年度] [--department 部名] [--division 課名] [--data フォルダ]
+      新しい事業の空のシート data/<年度>/<番号>.yaml を作ります（既にあれば作りません）。
+
+  sheetbook rollover 元の年度 先の年度 [--data フォルダ]
+      前年度のシートから次の年度のシートを作ります（例: sheetbook rollover 2021 2022）。
+      数値は年度ごとに引き継ぎ、毎年書き直す文章には印（review）を付けます。上書きはしません。
 
 オプション:
   --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度
@@ -63,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'text' },
         only: { type: 'string', multiple: true },
         department: { type: 'string', multiple: true },
+        division: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -95,6 +105,20 @@ async function main(argv: string[]): Promise<number> {
         selection: { only, departments: values.department ?? [] },
       });
       return result.file ? 0 : 1;
+    }
+    case 'new': {
+      if (rest.length !== 1) usage('new には事業番号を 1 つ指定してください（例: sheetbook new 092）。');
+      const [number] = parseNumbers(rest);
+      const departments = values.department ?? [];
+      if (departments.length > 1) usage('new の --department は 1 つだけ指定してください。');
+      runNew({ number, year: parseYear(values.year), department: departments[0], division: values.division, dataDir: values.data! });
+      return 0;
+    }
+    case 'rollover': {
+      if (rest.length !== 2) usage('rollover には元の年度と先の年度を指定してください（例: sheetbook rollover 2021 2022）。');
+      const [from, to] = rest.map((y) => parseYear(y)!);
+      const result = runRollover({ from, to, dataDir: values.data! });
+      return result.skipped.length > 0 ? 1 : 0;
     }
     case 'validate': {
       if (values.format !== 'text' && values.format !== 'json') usage(`--format には text か json を指定してください（「${values.format}」）。`);

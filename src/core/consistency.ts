@@ -52,7 +52,41 @@ export function checkConsistency(data: unknown, source: SheetSource, city: CityD
   if (isObject(sheet.costs) && isNumber(sheet.fiscalYear)) guarded(() => checkPersonnelCosts(sheet, city, out, usable));
   if (isObject(sheet.evaluation)) guarded(() => checkEvaluationSentences(sheet, city, out));
   guarded(() => checkPrintable(sheet, [], out));
+  guarded(() => checkFilledIn(sheet, out));
+  guarded(() => checkReview(sheet, out));
   return out.list;
+}
+
+/** What a person must write before a sheet can be printed (a blank sheet from `sheetbook new` has them empty). */
+const MUST_FILL: DataPath[] = [
+  ['name'], ['budgetItem', 'code'], ['budgetItem', 'name'], ['department'], ['division'], ['section'],
+  ['category'], ['structure'], ['period'],
+  ['overview', 'target'], ['overview', 'purpose'], ['overview', 'activities'],
+  ['participation', 'sharing'], ['participation', 'planning'], ['participation', 'implementation'], ['participation', 'review'],
+  ['results', 'previousIssues'], ['results', 'achievements'], ['results', 'challenges', 'operations'],
+  ['results', 'challenges', 'organization'], ['results', 'improvementGoal'],
+  ['evaluation', 'citizenNeeds', 'score'], ['evaluation', 'progress', 'score'], ['evaluation', 'cityInvolvement', 'score'],
+  ['evaluation', 'priority', 'score'], ['direction', 'decision'], ['direction', 'reason'],
+];
+
+function checkFilledIn(sheet: Sheet, out: Findings): void {
+  for (const path of MUST_FILL) {
+    let value: unknown = sheet;
+    for (const step of path) value = isObject(value) ? value[step as string] : undefined;
+    if (value === null || (typeof value === 'string' && value.trim() === '')) {
+      const hint = path[0] === 'participation' ? '（取組がなければ「—」と書きます）' : path[0] === 'results' ? '（なければ「特になし。」と書きます）' : '';
+      out.add('error', path, `記入してください（まだ空欄です）${hint}`);
+    }
+  }
+}
+
+/** Text carried over from last year by `sheetbook rollover` until the author rewrites it. */
+function checkReview(sheet: Sheet & { review?: unknown }, out: Findings): void {
+  if (!Array.isArray(sheet.review)) return;
+  for (const item of sheet.review) {
+    if (typeof item !== 'string') continue;
+    out.add('error', item.split('.'), '前年度の文章のままです。今年度の内容に書き直し、ファイル先頭の review の一覧からこの項目を消してください');
+  }
 }
 
 /**

@@ -69,8 +69,11 @@ export function generateSheet(seed: number, scale: number, base = ['087', '088',
   const sheet = bundledSheet(base);
   if (sheet.indicators.length === 0) sheet.indicators.push(structuredClone(bundledSheet('087').indicators[0]));
   for (const field of FREE_TEXT_FIELDS) {
-    const length = Math.floor(random() * random() * field.max * scale) + (field.path[0] === 'name' ? 1 : 0);
-    setPath(sheet, field.path, textOfLength(length, random));
+    // Fields a sheet must have filled in get at least one character; the others may be empty.
+    const optional = ['legalBasis', 'individualPlan'].includes(String(field.path[0])) || field.path[0] === 'indicators';
+    const length = Math.floor(random() * random() * field.max * scale) + (optional ? 0 : 1);
+    const text = textOfLength(length, random);
+    setPath(sheet, field.path, !optional && text.trim() === '' ? '事業' : text);
   }
   return sheet;
 }

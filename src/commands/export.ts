@@ -1,0 +1,84 @@
+// `sheetbook export`: one year's sheets as one open-data file, output/<year>/opendata.csv or opendata.json.
+// All or nothing: when any sheet has an error, nothing is written and the file exported before stays as it was.
+import { basename, join } from 'node:path';
+import { personnelCosts } from '../core/derive';
+import { UserError } from '../core/errors';
+import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../core/open-data';
+import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
+import { checkSheet, openWorkspace } from '../core/pipeline';
+import { newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
+import { displayPath, formatFinding } from '../core/report';
+import type { Finding, Sheet } from '../core/types';
+
+export interface ExportOptions {
+  year?: number;
+  dataDir: string;
+  outDir: string;
+  format: 'csv' | 'json';
+}
+
+export interface ExportSummary {
+  /** The file written; absent when a sheet had errors. */
+  file?: string;
+  /** Sheet files with errors. */
+  failed: string[];
+}
+
+export function exportPathFor(outDir: string, year: number, format: ExportOptions['format']): string {
+  return join(outDir, String(year), `opendata.${format}`);
+}
+
+/** `087.yaml` and `87.yaml` in one year would be two rows with one number. */
+function duplicateNumbers(files: string[]): Finding[] {
+  const byNumber = new Map<number, string[]>();
+  for (const file of files) {
+    const n = numberFromFileName(file);
+    if (n !== undefined) byNumber.set(n, [...(byNumber.get(n) ?? []), file]);
+  }
+  const findings: Finding[] = [];
+  for (const group of byNumber.values()) {
+    if (group.length < 2) continue;
+    for (const file of group) {
+      const others = group.filter((f) => f !== file).map((f) => basename(f)).join('、');
+      findings.push({ file, line: 1, column: 1, severity: 'error', labels: [], path: [],
+        message: `同じ年度に同じ事業番号のファイルがあります（${others}）。どちらか一方にまとめてください` });
+    }
+  }
+  return findings;
+}
+
+export async function runExport(options: ExportOptions, log: (line: string) => void = console.log): Promise<ExportSummary> {
+  const year = options.year ?? newestFiscalYear(options.dataDir);
+  const files = sheetFiles(options.dataDir, year);
+  if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
+
+  const workspace = openWorkspace(options.dataDir);
+  const duplicates = duplicateNumbers(files);
+  const failed = new Set(duplicates.map((f) => f.file));
+  for (const finding of duplicates) log(formatFinding(finding));
+
+  // Every sheet is checked before anything is written, with the same checks as build.
+  const sheets: Sheet[] = [];
+  for (const file of files) {
+    workspace.fontSet.trimCaches();
+    const checked = checkSheet(file, workspace);
+    for (const finding of checked.findings) log(formatFinding(finding));
+    if (checked.sheet) sheets.push(checked.sheet);
+    else failed.add(file);
+  }
+  if (failed.size > 0) {
+    const list = files.filter((f) => failed.has(f));
+    log(`誤りのあるシートが ${list.length} 件あるため、オープンデータを書き出しませんでした（前に書き出したファイルはそのままです）。上の一覧を直して、もう一度実行してください。`);
+    return { failed: list };
+  }
+
+  sheets.sort((a, b) => a.number - b.number);
+  const columns = openDataColumns(year);
+  const rows: OpenDataRow[] = sheets.map((sheet) => openDataRow(columns, sheet, personnelCosts(sheet, workspace.city)));
+  const bytes = options.format === 'json' ? toJson(rows, columns) : toCsv(rows, columns);
+  const target = exportPathFor(options.outDir, year, options.format);
+  removeStaleTemporaries(join(options.outDir, String(year)));
+  writeFileAtomic(target, bytes);
+  log(`作成: ${displayPath(target)}（${rows.length} 事業）`);
+  return { file: target, failed: [] };
+}

@@ -1,0 +1,81 @@
+// `sheetbook new NUMBER`: a blank sheet with every field present, for a new project.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { costYears, indicatorYears } from '../core/era';
+import { UserError } from '../core/errors';
+import { formatNumber } from '../core/format';
+import { fiscalYears, numberFromFileName, sheetFiles } from '../core/project';
+import { displayPath } from '../core/report';
+import { sheetYaml } from '../core/sheet-yaml';
+import type { Sheet, YearRow } from '../core/types';
+
+export interface NewOptions {
+  number: number;
+  year?: number;
+  department?: string;
+  division?: string;
+  dataDir: string;
+}
+
+const zeros = (years: number[]): YearRow<number> => Object.fromEntries(years.map((y) => [y, 0]));
+
+export function blankSheet(fiscalYear: number, number: number, department = '', division = ''): Sheet {
+  const cy = costYears(fiscalYear);
+  const iy = indicatorYears(fiscalYear);
+  const blankScore = { score: null as unknown as number };
+  return {
+    fiscalYear,
+    number,
+    name: '',
+    budgetItem: { code: '', name: '' },
+    department,
+    division,
+    section: '',
+    mayorPledges: [],
+    strategicPlans: [],
+    status: '新規',
+    category: '',
+    structure: '',
+    individualPlan: '',
+    period: '',
+    legalBasis: '',
+    sdgs: [],
+    overview: { target: '', purpose: '', activities: '' },
+    costs: {
+      budget: zeros(cy),
+      settled: zeros(cy),
+      generalFund: zeros(cy),
+      subsidies: zeros(cy),
+      otherFunds: zeros(cy),
+      staffRatio: zeros(cy),
+      overtimeHours: zeros(cy),
+      partTimeStaff: Object.fromEntries(cy.map((y) => [y, '無' as const])),
+    },
+    participation: { sharing: '', planning: '', implementation: '', review: '' },
+    indicators: Array.from({ length: 5 }, () => ({ name: '', unit: '', target: zeros(iy), actual: zeros(iy), description: '' })),
+    results: { previousIssues: '', achievements: '', challenges: { operations: '', organization: '' }, improvementGoal: '' },
+    evaluation: { citizenNeeds: { ...blankScore }, progress: { ...blankScore }, cityInvolvement: { ...blankScore }, priority: { ...blankScore } },
+    direction: { decision: null as unknown as string, reason: '' },
+  };
+}
+
+export function runNew(options: NewOptions, log: (line: string) => void = console.log): string {
+  const years = existsYears(options.dataDir);
+  const year = options.year ?? years[years.length - 1];
+  if (year === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(options.dataDir)} に年度のフォルダがありません）。`, 2);
+  const dir = join(options.dataDir, String(year));
+  const file = join(dir, `${formatNumber(options.number)}.yaml`);
+  const clash = existsSync(dir) ? sheetFiles(options.dataDir, year).find((f) => numberFromFileName(f) === options.number) : undefined;
+  if (existsSync(file) || clash) {
+    throw new UserError(`${displayPath(clash ?? file)} は既にあります。上書きはしません（別の番号にするか、既存のファイルを直してください）。`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const sheet = blankSheet(year, options.number, options.department, options.division);
+  writeFileSync(file, sheetYaml(sheet, file, { guide: true, origin: 'sheetbook new で作った空のシートです。空欄を記入してください（sheetbook validate で未記入の項目が分かります）。' }), { flag: 'wx' });
+  log(`作成: ${displayPath(file)}（空欄の項目を記入してください。「sheetbook validate ${displayPath(file)}」で確認できます）`);
+  return file;
+}
+
+function existsYears(dataDir: string): number[] {
+  return existsSync(dataDir) ? fiscalYears(dataDir) : [];
+}

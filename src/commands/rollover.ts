@@ -1,0 +1,116 @@
+// `sheetbook rollover FROM TO`: next year's sheets from this year's. Figures stay with their fiscal year,
+// the text that must be rewritten every year is marked for review, nothing is overwritten.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { loadCityData, personnelCostFor } from '../core/city';
+import { personnelCosts } from '../core/derive';
+import { costYears, eraYearLabel, indicatorYears } from '../core/era';
+import { UserError } from '../core/errors';
+import { formatNumber } from '../core/format';
+import { loadSheetFile } from '../core/load';
+import { sheetFiles } from '../core/project';
+import { displayPath, formatFinding } from '../core/report';
+import { sheetYaml } from '../core/sheet-yaml';
+import type { Sheet, YearRow } from '../core/types';
+import { validateSheet } from '../core/validate';
+
+/** Text sections that describe one year's work: carried over, but marked until rewritten. */
+export const REWRITE_EVERY_YEAR = [
+  'participation.sharing',
+  'participation.planning',
+  'participation.implementation',
+  'participation.review',
+  'results.previousIssues',
+  'results.achievements',
+  'results.challenges.operations',
+  'results.challenges.organization',
+  'results.improvementGoal',
+];
+
+export interface RolloverOptions {
+  from: number;
+  to: number;
+  dataDir: string;
+}
+
+/** Keep each year's figure under its own year; years that fall off are dropped, new years start from `fill`. */
+function shiftRow<T>(row: YearRow<T>, years: number[], fill: (year: number) => T): YearRow<T> {
+  return Object.fromEntries(years.map((y) => [y, String(y) in row ? row[String(y)] : fill(y)]));
+}
+
+/** The latest year's value: staffing and overtime for future years are planned like the last known one. */
+function latest<T>(row: YearRow<T>, fallback: T): T {
+  const years = Object.keys(row).sort();
+  return years.length > 0 ? row[years[years.length - 1]] : fallback;
+}
+
+export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof loadCityData>): Sheet & { review: string[] } {
+  const cy = costYears(to);
+  const iy = indicatorYears(to);
+  const c = sheet.costs;
+  const oldPersonnel = personnelCosts(sheet, city);
+  const costs: Sheet['costs'] = {
+    budget: shiftRow(c.budget, cy, () => 0),
+    settled: shiftRow(c.settled, cy, () => 0),
+    generalFund: shiftRow(c.generalFund, cy, () => 0),
+    subsidies: shiftRow(c.subsidies, cy, () => 0),
+    otherFunds: shiftRow(c.otherFunds, cy, () => 0),
+    staffRatio: shiftRow(c.staffRatio, cy, () => latest(c.staffRatio, 0)),
+    overtimeHours: shiftRow(c.overtimeHours, cy, () => latest(c.overtimeHours, 0)),
+    partTimeStaff: shiftRow(c.partTimeStaff, cy, () => latest(c.partTimeStaff, '無' as const)),
+  };
+  if (c.personnelCost) {
+    costs.personnelCost = shiftRow(c.personnelCost, cy, () => latest(oldPersonnel, 0));
+  } else {
+    // 人件費計 is computed from the rates; a new year without a rate yet keeps last year's figure, written out.
+    const unrated = cy.filter((y) => personnelCostFor(city, String(y), 0, 0) === undefined);
+    if (unrated.length > 0) costs.personnelCost = Object.fromEntries(unrated.map((y) => [y, latest(oldPersonnel, 0)]));
+  }
+  return {
+    ...sheet,
+    review: REWRITE_EVERY_YEAR,
+    fiscalYear: to,
+    status: '継続',
+    costs,
+    indicators: sheet.indicators.map((ind) => ({
+      ...ind,
+      target: shiftRow(ind.target, iy, () => 0),
+      actual: shiftRow(ind.actual, iy, () => 0),
+    })),
+  };
+}
+
+export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {
+  const { from, to, dataDir } = options;
+  if (to <= from) throw new UserError(`移す先の年度（${to}）は元の年度（${from}）より後にしてください。`, 2);
+  const files = sheetFiles(dataDir, from);
+  if (files.length === 0) throw new UserError(`${from}年度のシートがありません。`);
+  const city = loadCityData(dataDir);
+  const targetDir = join(dataDir, String(to));
+  mkdirSync(targetDir, { recursive: true });
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const file of files) {
+    const result = validateSheet(loadSheetFile(file));
+    if (!result.ok) {
+      for (const f of result.findings) log(formatFinding(f));
+      log(`作りませんでした: ${displayPath(file)} に誤りがあります。直してから、もう一度実行してください。`);
+      skipped.push(file);
+      continue;
+    }
+    const target = join(targetDir, `${formatNumber(result.sheet.number)}.yaml`);
+    if (existsSync(target)) {
+      log(`作りませんでした: ${displayPath(target)} は既にあります（上書きはしません）。`);
+      skipped.push(file);
+      continue;
+    }
+    const rolled = rollSheet(result.sheet, to, city);
+    const origin = `${eraYearLabel(from).replace(/ /g, '')}の ${basename(file)} から sheetbook rollover で作りました。`;
+    writeFileSync(target, sheetYaml(rolled, target, { origin }), { flag: 'wx' });
+    written.push(target);
+    log(`作成: ${displayPath(target)}（書き直しが必要な項目 ${rolled.review.length} 件）`);
+  }
+  log(`${eraYearLabel(from).replace(/ /g, '')} → ${eraYearLabel(to).replace(/ /g, '')}: ${written.length} 件を作成、${skipped.length} 件は作りませんでした。`);
+  if (written.length > 0) log(`「sheetbook validate ${displayPath(targetDir)}」で、書き直しが必要な項目を確認できます。`);
+  return { written, skipped };
+}
