@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { runBooklet } from './commands/booklet';
 import { runBuild } from './commands/build';
+import { runExport } from './commands/export';
 import { runNew } from './commands/new';
 import { runRollover } from './commands/rollover';
 import { runValidate } from './commands/validate';
@@ -31,11 +32,15 @@ const HELP = `sheetbook — 事務事業マネジメントシートを YAML か�
       前年度のシートから次の年度のシートを作ります（例: sheetbook rollover 2021 2022）。
       数値は年度ごとに引き継ぎ、毎年書き直す文章には印（review）を付けます。上書きはしません。
 
+  sheetbook export [--year 年度] [--format csv|json] [--data フォルダ] [--out フォルダ]
+      オープンデータ用に、1 事業 1 行の表を output/<年度>/opendata.csv（または .json）に書き出します。
+      CSV は Excel でそのまま開ける UTF-8（BOM 付き）です。
+
 オプション:
   --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度
   --data フォルダ  シートの YAML があるフォルダ（既定: data）
   --out フォルダ   PDF を書き出すフォルダ（既定: output）。<年度>/<番号>.pdf に書きます
-  --format 形式    validate の出力: text（既定）または json
+  --format 形式    validate の出力: text（既定）か json。export の形式: csv（既定）か json
   --only 番号      冊子に入れるシート（カンマ区切り、例: 087,089）
   --department 部  冊子に入れる部（くり返し指定できます）
   -h, --help       この説明を表示します
@@ -69,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
         year: { type: 'string' },
         data: { type: 'string', default: 'data' },
         out: { type: 'string', default: 'output' },
-        format: { type: 'string', default: 'text' },
+        format: { type: 'string' },
         only: { type: 'string', multiple: true },
         department: { type: 'string', multiple: true },
         division: { type: 'string' },
@@ -120,9 +125,17 @@ async function main(argv: string[]): Promise<number> {
       const result = runRollover({ from, to, dataDir: values.data! });
       return result.skipped.length > 0 ? 1 : 0;
     }
+    case 'export': {
+      if (rest.length > 0) usage(`export に番号は指定できません（「${rest.join(' ')}」）。`);
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') usage(`export の --format には csv か json を指定してください（「${format}」）。`);
+      const result = await runExport({ year: parseYear(values.year), dataDir: values.data!, outDir: values.out!, format });
+      return result.file ? 0 : 1;
+    }
     case 'validate': {
-      if (values.format !== 'text' && values.format !== 'json') usage(`--format には text か json を指定してください（「${values.format}」）。`);
-      return await runValidate({ paths: rest, dataDir: values.data!, format: values.format });
+      const format = values.format ?? 'text';
+      if (format !== 'text' && format !== 'json') usage(`validate の --format には text か json を指定してください（「${format}」）。`);
+      return await runValidate({ paths: rest, dataDir: values.data!, format });
     }
     case undefined:
       console.log(HELP);

@@ -94,7 +94,8 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
   const params = error.params as Record<string, any>;
   switch (error.keyword) {
     case 'type': {
-      const expected = String(params.type);
+      // A field that may be left blank (null) in a new sheet still names its real type first.
+      const expected = String(params.type).split(',').filter((t) => t !== 'null')[0];
       if (expected === 'integer' && typeof value === 'number') message = `整数を入力してください（${value} は整数ではありません）`;
       else if (expected === 'number' || expected === 'integer')
         message = `数値を入力してください（${show(value)} は数値ではありません）${figureHint(value)}`;
@@ -145,7 +146,7 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
       break;
     }
     case 'enum':
-      message = `${(params.allowedValues as unknown[]).map((v) => `「${v}」`).join('')}のいずれかを入力してください（${show(value)} は選べません）`;
+      message = `${(params.allowedValues as unknown[]).filter((v) => v !== null).map((v) => `「${v}」`).join('')}のいずれかを入力してください（${show(value)} は選べません）`;
       break;
     case 'minimum':
     case 'maximum': {
