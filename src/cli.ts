@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runBooklet } from './commands/booklet';
 import { runBuild } from './commands/build';
 import { runExport } from './commands/export';
+import { runImport } from './commands/import';
 import { runNew } from './commands/new';
 import { runRollover } from './commands/rollover';
 import { runValidate } from './commands/validate';
@@ -31,6 +32,11 @@ const HELP = `sheetbook — 事務事業マネジメントシートを YAML か�
   sheetbook rollover 元の年度 先の年度 [--data フォルダ]
       前年度のシートから次の年度のシートを作ります（例: sheetbook rollover 2021 2022）。
       数値は年度ごとに引き継ぎ、毎年書き直す文章には印（review）を付けます。上書きはしません。
+
+  sheetbook import ファイル… [--data フォルダ]
+      過去の公式シート（テキストに書き出したもの、または PDF）を読み取り、1 シート 1 ファイルの
+      YAML の下書きを data/<年度>/<番号>.yaml に作ります。確かでない箇所は「要確認」として一覧にします。
+      既にあるファイルは上書きしません。
 
   sheetbook export [--year 年度] [--format csv|json] [--data フォルダ] [--out フォルダ]
       オープンデータ用に、1 事業 1 行の表を output/<年度>/opendata.csv（または .json）に書き出します。
@@ -124,6 +130,10 @@ async function main(argv: string[]): Promise<number> {
       const [from, to] = rest.map((y) => parseYear(y)!);
       const result = runRollover({ from, to, dataDir: values.data! });
       return result.skipped.length > 0 ? 1 : 0;
+    }
+    case 'import': {
+      const result = await runImport({ files: rest, dataDir: values.data! });
+      return result.written.length + result.skipped.length > 0 ? 0 : 1;
     }
     case 'export': {
       if (rest.length > 0) usage(`export に番号は指定できません（「${rest.join(' ')}」）。`);

@@ -1,0 +1,97 @@
+// `sheetbook import FILE…`: past official sheets (extracted text, or PDF) → one YAML draft per sheet.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UserError } from '../core/errors';
+import { formatNumber } from '../core/format';
+import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type SourceLine } from '../core/import';
+import { displayPath } from '../core/report';
+import { labelsFor } from '../core/schema';
+import type { DataPath } from '../core/types';
+import { sheetYaml } from '../core/sheet-yaml';
+
+export interface ImportOptions {
+  files: string[];
+  dataDir: string;
+}
+
+export interface ImportResult {
+  written: string[];
+  skipped: string[];
+  sheets: ImportedSheet[];
+}
+
+const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+
+/**
+ * PDF text tools give every kind of space back as a half-width one: where a space stands next to Japanese text,
+ * the original may have had a full-width space (　). Say so, field by field, rather than guess.
+ */
+function spaceDoubts(value: unknown, path: DataPath = []): string[] {
+  if (typeof value === 'string') return / (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /.test(value) ? [labelsFor(path).join(' › ')] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => spaceDoubts(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => spaceDoubts(v, [...path, k]));
+  return [];
+}
+
+async function readLines(file: string): Promise<SourceLine[]> {
+  if (!existsSync(file)) throw new UserError(`「${file}」が見つかりません。`, 2);
+  const bytes = readFileSync(file);
+  const name = displayPath(file);
+  if (isPdf(bytes)) {
+    const { PDFParse } = await import('pdf-parse');
+    const parser = new PDFParse({ data: new Uint8Array(bytes) });
+    try {
+      // Unicode normalisation would turn full-width spaces (U+3000) into plain ones: read the text as printed.
+      const text = await parser.getText({ pageJoiner: '', disableNormalization: true });
+      return linesFromPdfPages(text.pages.map((p) => p.text), name);
+    } catch (error) {
+      throw new UserError(`${name}: PDF を読み取れません（${(error as Error).message}）。`);
+    } finally {
+      await parser.destroy();
+    }
+  }
+  try {
+    return linesFromText(new TextDecoder('utf-8', { fatal: true }).decode(bytes), name);
+  } catch {
+    throw new UserError(`${name}: UTF-8 のテキストではありません。Shift_JIS などで保存されている場合は、UTF-8 で保存し直してください。`);
+  }
+}
+
+export async function runImport(options: ImportOptions, log: (line: string) => void = console.log): Promise<ImportResult> {
+  if (options.files.length === 0) throw new UserError('読み取るファイル（テキストまたは PDF）を指定してください。', 2);
+  const result: ImportResult = { written: [], skipped: [], sheets: [] };
+  for (const file of options.files) {
+    const chunks = splitSheets(await readLines(file));
+    if (chunks.length === 0) {
+      log(`${displayPath(file)}: 事務事業マネジメントシートが見つかりませんでした（表題「令和○年度 事務事業マネジメントシート」と「事務事業名」の行がありません）。`);
+      continue;
+    }
+    for (const chunk of chunks) {
+      const imported = readSheet(chunk);
+      if (isPdf(readFileSync(file))) {
+        for (const field of spaceDoubts(imported.sheet)) {
+          imported.notes.push({ where: imported.where, message: `${field}: 空白は半角スペースとして読みました。原本が全角スペース（　）の箇所は直してください` });
+        }
+      }
+      result.sheets.push(imported);
+      const { sheet, notes } = imported;
+      for (const note of notes) log(`${note.where}: 要確認 ${note.message}`);
+      const target = join(options.dataDir, String(sheet.fiscalYear), `${formatNumber(sheet.number)}.yaml`);
+      if (existsSync(target)) {
+        log(`作りませんでした: ${displayPath(target)} は既にあります（上書きはしません）。`);
+        result.skipped.push(target);
+        continue;
+      }
+      mkdirSync(join(options.dataDir, String(sheet.fiscalYear)), { recursive: true });
+      const origin = [
+        `${basename(file)}（${imported.where}）から sheetbook import で読み取った下書きです。原本と照らし合わせてください。`,
+        ...notes.map((n) => `要確認: ${n.message}（${n.where}）`),
+      ].join('\n# ');
+      writeFileSync(target, sheetYaml(sheet, target, { origin }), { flag: 'wx' });
+      result.written.push(target);
+      log(`作成: ${displayPath(target)}${notes.length > 0 ? `（要確認 ${notes.length} 件）` : ''}`);
+    }
+  }
+  log(`${result.written.length} 件の下書きを作成、${result.skipped.length} 件は既にあるため作りませんでした。「sheetbook validate」で確かめてください。`);
+  return result;
+}

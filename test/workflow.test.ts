@@ -1,0 +1,172 @@
+// Issue 6: the year's workflow — new, rollover, import (text and PDF, round trip), next to export's own tests.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runBuild } from '../src/commands/build';
+import { runImport } from '../src/commands/import';
+import { runNew } from '../src/commands/new';
+import { REWRITE_EVERY_YEAR, runRollover } from '../src/commands/rollover';
+import { validateFiles } from '../src/commands/validate';
+import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath } from './helpers/generate';
+import { openWorkspace, checkSheet } from '../src/core/pipeline';
+
+const NUMBERS = ['087', '088', '089', '090', '091'];
+const quiet = () => {};
+const fiveSheets = () => makeDataDir(Object.fromEntries(NUMBERS.map((n) => [`${n}.yaml`, bundledSheet(n)])));
+const read = (file: string) => parse(readFileSync(file, 'utf8'));
+
+describe('sheetbook new', () => {
+  it('writes every field with guidance, and validate reports exactly the fields a person must fill in', () => {
+    const dataDir = fiveSheets();
+    const file = runNew({ number: 92, department: '総務部', division: '総務課', dataDir }, quiet);
+    expect(file).toBe(join(dataDir, '2021', '092.yaml'));
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*src\/schema\/sheet\.schema\.json$/);
+    const sheet = read(file);
+    expect(sheet).toMatchObject({ fiscalYear: 2021, number: 92, department: '総務部', division: '総務課', status: '新規' });
+    expect(sheet.indicators).toHaveLength(5);
+    expect(Object.keys(sheet.costs.budget)).toEqual(['2019', '2020', '2021', '2022', '2023']);
+    expect(text).toContain('# 事業の概要');
+
+    const findings = validateFiles({ paths: [file], dataDir }).findings;
+    expect(findings.length).toBeGreaterThan(10);
+    for (const f of findings) expect(f.message).toMatch(/^記入してください（まだ空欄です）/);
+    expect(findings.map((f) => f.path.join('.'))).toEqual(
+      expect.arrayContaining(['name', 'overview.purpose', 'results.achievements', 'evaluation.priority.score', 'direction.decision']),
+    );
+  });
+
+  it('refuses to overwrite a sheet that exists (also under another spelling of the number)', () => {
+    const dataDir = fiveSheets();
+    const before = readFileSync(join(dataDir, '2021/087.yaml'));
+    expect(() => runNew({ number: 87, dataDir }, quiet)).toThrow('は既にあります');
+    expect(readFileSync(join(dataDir, '2021/087.yaml')).equals(before)).toBe(true);
+  });
+});
+
+describe('sheetbook rollover 2021 2022', () => {
+  it('shifts the years, keeps figures with their year, carries 評価 and 方向性, and marks the yearly texts', () => {
+    const dataDir = fiveSheets();
+    const { written, skipped } = runRollover({ from: 2021, to: 2022, dataDir }, quiet);
+    expect(written).toHaveLength(5);
+    expect(skipped).toEqual([]);
+    const old = bundledSheet('087');
+    const next = read(join(dataDir, '2022/087.yaml'));
+    expect(next.fiscalYear).toBe(2022);
+    expect(Object.keys(next.costs.settled)).toEqual(['2020', '2021', '2022', '2023', '2024']);
+    expect(next.costs.settled['2020']).toBe(old.costs.settled[2020]); // settled amounts of past years are kept
+    expect(next.costs.settled['2021']).toBe(old.costs.settled[2021]);
+    expect(next.costs.budget['2023']).toBe(old.costs.budget[2023]);
+    expect(next.costs.budget['2024']).toBe(0); // the new year starts empty
+    expect(Object.keys(next.indicators[0].target)).toEqual(['2020', '2021', '2022', '2023', '2024', '2025']);
+    expect(next.indicators[0].target['2024']).toBe(old.indicators[0].target[2024]);
+    expect(next.indicators[0].target['2025']).toBe(0);
+    expect(next.evaluation).toEqual(old.evaluation);
+    expect(next.direction).toEqual(old.direction);
+    expect(next.review).toEqual(REWRITE_EVERY_YEAR);
+
+    // Every written file validates, apart from the reminders to rewrite this year's text.
+    const findings = validateFiles({ paths: [join(dataDir, '2022')], dataDir }).findings;
+    expect(findings).toHaveLength(5 * REWRITE_EVERY_YEAR.length);
+    for (const f of findings) expect(f.message).toMatch(/^前年度の文章のままです/);
+
+    // Rewriting a text and taking it off the list silences its reminder.
+    const text = readFileSync(join(dataDir, '2022/087.yaml'), 'utf8')
+      .replace(/^  - results\.achievements\n/m, '')
+      .replace(/^  achievements: .*$/m, '  achievements: 令和4年度はチャットツールの利用者が倍増した。');
+    writeFileSync(join(dataDir, '2022/087.yaml'), text);
+    const again = validateFiles({ paths: [join(dataDir, '2022/087.yaml')], dataDir }).findings;
+    expect(again.map((f) => f.path.join('.'))).not.toContain('results.achievements');
+    expect(again).toHaveLength(REWRITE_EVERY_YEAR.length - 1);
+  });
+
+  it('never overwrites, and says so', () => {
+    const dataDir = fiveSheets();
+    runRollover({ from: 2021, to: 2022, dataDir }, quiet);
+    const before = readFileSync(join(dataDir, '2022/089.yaml'));
+    const lines: string[] = [];
+    const second = runRollover({ from: 2021, to: 2022, dataDir }, (l) => lines.push(l));
+    expect(second.written).toEqual([]);
+    expect(second.skipped).toHaveLength(5);
+    expect(lines.join('\n')).toContain('は既にあります（上書きはしません）');
+    expect(readFileSync(join(dataDir, '2022/089.yaml')).equals(before)).toBe(true);
+  });
+});
+
+describe('sheetbook import', () => {
+  it('reads the seed text into the five sheets of data/2021, flagging the cells the original clipped', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sheetbook-import-'));
+    const lines: string[] = [];
+    const result = await runImport({ files: [join(__dirname, 'fixtures/seed-fy2021-087-091.txt')], dataDir }, (l) => lines.push(l));
+    expect(result.written).toHaveLength(5);
+    const clipped = new Map([
+      ['087', ['budgetItem.name']],
+      ['088', ['budgetItem.name']],
+      ['091', ['budgetItem.name', 'strategicPlans.0.title']],
+    ]);
+    for (const n of NUMBERS) {
+      const imported = read(join(dataDir, '2021', `${n}.yaml`));
+      const original = bundledSheet(n);
+      for (const path of clipped.get(n) ?? []) {
+        const keys = path.split('.').map((k) => (/^[0-9]+$/.test(k) ? Number(k) : k));
+        // The clipped text is the start of the full one, and the importer said it was unsure of it.
+        expect(String(getPath(original, keys))).toContain(String(getPath(imported, keys)));
+        setPath(imported, keys, getPath(original, keys));
+      }
+      expect(imported).toEqual(original);
+    }
+    const doubts = lines.filter((l) => l.includes(': 要確認 '));
+    expect(doubts).toHaveLength(4);
+    expect(doubts[0]).toMatch(/^test\/fixtures\/seed-fy2021-087-091\.txt:8: 要確認 予算科目の名称が途中で切れている可能性があります/);
+  });
+
+  it('round trip: build the five sheets and the booklet, import the PDFs, get the same YAML back', async () => {
+    const source = fiveSheets();
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-'));
+    await runBuild({ numbers: [], dataDir: source, outDir: out }, quiet);
+    const target = mkdtempSync(join(tmpdir(), 'sheetbook-rt-data-'));
+    const result = await runImport({ files: NUMBERS.map((n) => join(out, '2021', `${n}.pdf`)), dataDir: target }, quiet);
+    expect(result.written).toHaveLength(5);
+    for (const n of NUMBERS) expect(read(join(target, '2021', `${n}.yaml`))).toEqual(bundledSheet(n));
+  });
+
+  it('flags, field by field, the spaces a PDF cannot tell apart (half-width or full-width)', async () => {
+    const sheet = bundledSheet('087');
+    sheet.results.improvementGoal = '　各システムの活用を推進する。　職員への周知を充実させる。';
+    const source = makeDataDir({ '087.yaml': sheet });
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-'));
+    await runBuild({ numbers: [], dataDir: source, outDir: out }, quiet);
+    const lines: string[] = [];
+    await runImport({ files: [join(out, '2021/087.pdf')], dataDir: mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-data-')) }, (l) => lines.push(l));
+    expect(lines.some((l) => l.includes('要確認 事業の成果と課題 › 改善目標: 空白は半角スペースとして読みました'))).toBe(true);
+  });
+
+  it('round trip over generated sheets with long, mixed texts', async () => {
+    const workspace = openWorkspace(DATA_DIR);
+    const sheets: Record<string, unknown> = {};
+    for (let k = 0; k < 8; k++) {
+      const sheet = generateSheet(3000 + k, [0.05, 0.15, 0.3][k % 3]);
+      sheet.number = 100 + k;
+      // Spaces at the very start or end of a text are not visible on paper, so they cannot come back; and PDF text
+      // tools return full-width spaces as half-width ones (import flags those fields instead of guessing).
+      for (const field of FREE_TEXT_FIELDS) setPath(sheet, field.path, String(getPath(sheet, field.path)).replace(/\u3000/g, ' ').trim());
+      sheets[`${sheet.number}.yaml`] = sheet;
+    }
+    const source = makeDataDir(sheets);
+    // Keep only sheets that fit their boxes (the others cannot be printed, so cannot be read back either).
+    for (const name of Object.keys(sheets)) {
+      if (!checkSheet(join(source, '2021', name), workspace).view) delete sheets[name];
+    }
+    expect(Object.keys(sheets).length).toBeGreaterThanOrEqual(5);
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-gen-'));
+    const built = await runBuild({ numbers: Object.values(sheets).map((s: any) => s.number), dataDir: source, outDir: out }, quiet);
+    const target = mkdtempSync(join(tmpdir(), 'sheetbook-rt-gen-data-'));
+    await runImport({ files: built.built, dataDir: target }, quiet);
+    for (const [name, sheet] of Object.entries(sheets)) {
+      expect(read(join(target, '2021', `${String((sheet as any).number).padStart(3, '0')}.yaml`)), name).toEqual(parse(stringify(sheet)));
+    }
+  });
+});
