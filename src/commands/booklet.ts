@@ -6,8 +6,8 @@ import { UserError } from '../core/errors';
 import { DEFAULT_FONTS_DIR } from '../core/fonts';
 import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { openWorkspace, type Workspace } from '../core/pipeline';
-import { newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
-import { displayPath } from '../core/report';
+import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
+import { displayPath, formatFinding } from '../core/report';
 import { processSheets } from '../core/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
 
@@ -38,6 +38,9 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
 
   const workspace = openWorkspace(options.dataDir);
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
+  const duplicates = duplicateNumberFindings(files);
+  for (const finding of duplicates) log(formatFinding(finding));
+  tally.failed += new Set(duplicates.map((f) => f.file)).size;
   const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('冊子', log, tally));
   const file = join(options.outDir, String(year), bookletFileName(options.selection));
   if (tally.failed > 0) {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors';
 import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { openWorkspace, sheetPdf } from '../core/pipeline';
-import { newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
-import { displayPath } from '../core/report';
+import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
+import { displayPath, formatFinding } from '../core/report';
 import { processSheets } from '../core/sheets';
 import { cacheFor } from './booklet';
 import { createProgress, summaryLine, type Tally } from './progress';
@@ -39,8 +39,15 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   const workspace = openWorkspace(options.dataDir);
   removeStaleTemporaries(join(options.outDir, String(year)));
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
-  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('シート', log, tally));
   const summary: BuildSummary = { built: [], failed: [], tally };
+  // Two files claiming one number would write one PDF twice: neither is built until it is settled.
+  const duplicates = duplicateNumberFindings(files);
+  for (const finding of duplicates) log(formatFinding(finding));
+  const ambiguous = new Set(duplicates.map((f) => f.file));
+  summary.failed.push(...ambiguous);
+  tally.failed += ambiguous.size;
+  files = files.filter((f) => !ambiguous.has(f));
+  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('シート', log, tally));
   for (const result of results) {
     if (!result.rendered || !result.entry) {
       summary.failed.push(result.file);

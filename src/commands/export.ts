@@ -6,7 +6,7 @@ import { UserError } from '../core/errors';
 import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../core/open-data';
 import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { checkSheet, openWorkspace } from '../core/pipeline';
-import { newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
+import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../core/project';
 import { displayPath, formatFinding } from '../core/report';
 import type { Finding, Sheet } from '../core/types';
 
@@ -28,24 +28,6 @@ export function exportPathFor(outDir: string, year: number, format: ExportOption
   return join(outDir, String(year), `opendata.${format}`);
 }
 
-/** `087.yaml` and `87.yaml` in one year would be two rows with one number. */
-function duplicateNumbers(files: string[]): Finding[] {
-  const byNumber = new Map<number, string[]>();
-  for (const file of files) {
-    const n = numberFromFileName(file);
-    if (n !== undefined) byNumber.set(n, [...(byNumber.get(n) ?? []), file]);
-  }
-  const findings: Finding[] = [];
-  for (const group of byNumber.values()) {
-    if (group.length < 2) continue;
-    for (const file of group) {
-      const others = group.filter((f) => f !== file).map((f) => basename(f)).join('、');
-      findings.push({ file, line: 1, column: 1, severity: 'error', labels: [], path: [],
-        message: `同じ年度に同じ事業番号のファイルがあります（${others}）。どちらか一方にまとめてください` });
-    }
-  }
-  return findings;
-}
 
 export async function runExport(options: ExportOptions, log: (line: string) => void = console.log): Promise<ExportSummary> {
   const year = options.year ?? newestFiscalYear(options.dataDir);
@@ -53,7 +35,7 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
   if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
 
   const workspace = openWorkspace(options.dataDir);
-  const duplicates = duplicateNumbers(files);
+  const duplicates = duplicateNumberFindings(files);
   const failed = new Set(duplicates.map((f) => f.file));
   for (const finding of duplicates) log(formatFinding(finding));
 

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors';
 import { openWorkspace } from '../core/pipeline';
 import { checkOnly } from '../core/sheet-job';
 import { processSheets } from '../core/sheets';
-import { fiscalYears, numberFromFileName, sheetFiles } from '../core/project';
+import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../core/project';
 import { findingsAsJson, formatFinding } from '../core/report';
 import type { Finding } from '../core/types';
 
@@ -53,26 +53,6 @@ function dataDirOf(file: string, fallback: string): string {
   return /^[0-9]{4}$/.test(basename(yearDir)) ? dirname(yearDir) : fallback;
 }
 
-/** Two files of one year that claim the same project number (`087.yaml` and `87.yaml`). */
-function duplicateNumbers(files: string[]): Finding[] {
-  const byYear = new Map<string, string[]>();
-  for (const file of files) {
-    const key = `${dirname(resolve(file))}#${numberFromFileName(file)}`;
-    if (numberFromFileName(file) === undefined) continue;
-    byYear.set(key, [...(byYear.get(key) ?? []), file]);
-  }
-  const findings: Finding[] = [];
-  for (const group of byYear.values()) {
-    if (group.length < 2) continue;
-    for (const file of group) {
-      const others = group.filter((f) => f !== file).map((f) => basename(f)).join('、');
-      findings.push({ file, line: 1, column: 1, severity: 'error', labels: [], path: [],
-        message: `同じ年度に同じ事業番号のファイルがあります（${others}）。どちらか一方にまとめてください` });
-    }
-  }
-  return findings;
-}
-
 /** The files to check, grouped by the data folder whose city data applies to them. */
 function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; groups: Map<string, string[]>; findings: Finding[] } {
   const paths = options.paths.length > 0 ? options.paths : [options.dataDir];
@@ -82,7 +62,7 @@ function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; grou
     const dataDir = dataDirOf(file, options.dataDir);
     groups.set(dataDir, [...(groups.get(dataDir) ?? []), file]);
   }
-  return { files, groups, findings: duplicateNumbers(files) };
+  return { files, groups, findings: duplicateNumberFindings(files) };
 }
 
 function sorted(files: string[], findings: Finding[]): ValidateResult {

@@ -93,9 +93,12 @@ export class FontSet {
     return font;
   }
 
-  /** A pdfmake PDFDocument that takes its fonts from this set instead of parsing them again. */
+  /**
+   * A pdfmake PDFDocument that takes its fonts from this set instead of parsing them again. (`font: null` stops
+   * pdfkit from loading its default Helvetica metrics for every document, as pdfmake itself does.)
+   */
   document(options: object): any {
-    const doc = new PdfmakeDocument(this.descriptors, {}, {}, {}, options, null, () => false);
+    const doc = new PdfmakeDocument(this.descriptors, {}, {}, {}, { font: null, ...options }, null, () => false);
     doc.provideFont = (family: string, bold: boolean) => this.provide(family, bold);
     return doc;
   }

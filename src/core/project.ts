@@ -1,7 +1,8 @@
 // Where things are: the data folder's fiscal years and sheet files.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors';
+import type { Finding } from './types';
 
 export const SHEET_FILE = /^([0-9]{1,4})\.ya?ml$/;
 
@@ -40,4 +41,27 @@ export function numberFromFileName(file: string): number | undefined {
 
 export function outputPathFor(outDir: string, year: number, number: number): string {
   return join(outDir, String(year), `${String(number).padStart(3, '0')}.pdf`);
+}
+
+/** Two files of one year that claim the same project number (`087.yaml` and `87.yaml`): both are errors. */
+export function duplicateNumberFindings(files: string[]): Finding[] {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const number = numberFromFileName(file);
+    if (number === undefined) continue;
+    const key = `${dirname(resolve(file))}#${number}`;
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  const findings: Finding[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (const file of group) {
+      const others = group.filter((f) => f !== file).map((f) => basename(f)).join('、');
+      findings.push({
+        file, line: 1, column: 1, severity: 'error', labels: [], path: [],
+        message: `同じ年度に同じ事業番号のファイルがあります（${others}）。どちらか一方にまとめてください`,
+      });
+    }
+  }
+  return findings;
 }

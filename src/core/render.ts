@@ -60,21 +60,78 @@ export function glyphTable(usage: GlyphUsage): GlyphTable {
   return table;
 }
 
+const SAME_STYLE = ['font', 'fontSize', 'color', 'opacity', 'background', 'decoration', 'fontFeatures', 'sup', 'sub'] as const;
+const UNMERGEABLE = ['link', 'linkToPage', 'linkToDestination', '_pageNodeRef', 'decoration', 'background', 'sup', 'sub'] as const;
+
+/**
+ * pdfmake draws every inline on its own (for Japanese, often one character each: BT … ET per glyph). Adjacent
+ * inlines of one style that touch are drawn as one run instead — the same glyphs at the same places, with a
+ * fraction of the operators. (pdfmake's own renderer carries this as a TODO.)
+ */
+function mergeInlines(pages: any[]): void {
+  for (const page of pages) {
+    for (const item of page.items) {
+      if (item.type !== 'line') continue;
+      const inlines = item.item.inlines as any[];
+      if (inlines.length < 2) continue;
+      const merged: any[] = [inlines[0]];
+      for (let i = 1; i < inlines.length; i++) {
+        const prev = merged[merged.length - 1];
+        const next = inlines[i];
+        const joinable =
+          SAME_STYLE.every((k) => prev[k] === next[k]) &&
+          UNMERGEABLE.every((k) => !prev[k] && !next[k]) &&
+          !prev.characterSpacing &&
+          !next.characterSpacing &&
+          Math.abs(prev.x + prev.width - next.x) < 0.001;
+        if (joinable) merged[merged.length - 1] = { ...prev, text: prev.text + next.text, width: prev.width + next.width };
+        else merged.push(next);
+      }
+      item.item.inlines = merged;
+    }
+  }
+}
+
 /** Lay out and draw a document definition; nothing is written to disk and no font is embedded here. */
 export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontSet: FontSet): RenderedDocument {
   const pageSize = normalizePageSize(definition.pageSize, definition.pageOrientation);
   const doc = fontSet.document({ autoFirstPage: false, bufferPages: true, compress: false, size: [pageSize.width, pageSize.height] });
+  // pdfkit turns every drawing operator into a Buffer of its own; keep them as strings and join each page once.
+  // pdfmake sets opacity 1 before every line and shape, and pdfkit writes an ExtGState for each call. Fully opaque
+  // is the initial state, so those calls are skipped until a template asks for real transparency.
+  let translucent = false;
+  for (const method of ['opacity', 'fillOpacity', 'strokeOpacity'] as const) {
+    const original = doc[method].bind(doc);
+    doc[method] = (value: number) => {
+      if (value === 1 && !translucent) return doc;
+      translucent = true;
+      return original(value);
+    };
+  }
+  const operators = new Map<object, string[]>();
+  let page: object | undefined;
+  let list: string[] = [];
+  doc.addContent = (data: string) => {
+    if (doc.page !== page) {
+      page = doc.page;
+      list = [];
+      operators.set(page!, list);
+    }
+    list.push(data);
+    return doc;
+  };
   const { glyphs } = recordGlyphs(() => {
     const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
     builder.registerTableLayouts(builtInTableLayouts);
     builder.registerTableLayouts(tableLayouts(layout));
     const pages = builder.layoutDocument(definition.content, doc, definition.styles ?? {}, definition.defaultStyle ?? {});
+    mergeInlines(pages);
     new Renderer(doc, undefined).renderPages(pages);
   });
   const pages: RenderedPage[] = doc._pageBuffer.map((page: any) => ({
     width: page.width,
     height: page.height,
-    content: deflateSync(Buffer.concat(page.content.buffer)),
+    content: deflateSync(Buffer.from(`${(operators.get(page) ?? []).join('\n')}\n`, 'latin1')),
     extGStates: Object.fromEntries(
       Object.entries(page.ext_gstates as Record<string, any>).map(([name, ref]) => [name, { ...ref.data }]),
     ),

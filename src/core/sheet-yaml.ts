@@ -44,6 +44,7 @@ export function sheetYaml(sheet: Sheet & { review?: string[] }, file: string, no
   if (sheet.review && sheet.review.length > 0) {
     out.push('', '# 前年度から引き継いだ文章です。今年度の内容に書き直したら、その項目をこの一覧から消してください。', 'review:');
     for (const item of sheet.review) out.push(`  - ${item}`);
+    out.push('');
   }
   out.push(`fiscalYear: ${fy}`, `number: ${sheet.number}`, `name: ${scalar(sheet.name)}${g('事務事業名（番号は付けない）')}`, '');
   out.push('# 事業の基本情報');
