@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // The command line: parse flags, call a runner, turn every failure into a Japanese message and an exit code.
+import './lazy-modules';
 import { parseArgs } from 'node:util';
-import { runBooklet } from './commands/booklet';
-import { runBuild } from './commands/build';
-import { runExport } from './commands/export';
-import { runImport } from './commands/import';
-import { runNew } from './commands/new';
-import { runRollover } from './commands/rollover';
-import { runValidate } from './commands/validate';
 import { UserError } from './core/errors';
+
+// Each command loads only what it needs: a one-sheet rebuild should start fast.
+const commands = {
+  booklet: () => import('./commands/booklet'),
+  build: () => import('./commands/build'),
+  export: () => import('./commands/export'),
+  import: () => import('./commands/import'),
+  new: () => import('./commands/new'),
+  rollover: () => import('./commands/rollover'),
+  validate: () => import('./commands/validate'),
+};
 
 const HELP = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
 
@@ -98,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'build': {
+      const { runBuild } = await commands.build();
       const summary = await runBuild({
         numbers: parseNumbers(rest),
         year: parseYear(values.year),
@@ -109,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     case 'booklet': {
       if (rest.length > 0) usage(`booklet に番号は指定できません（「${rest.join(' ')}」）。シートを選ぶには --only を使います。`);
       const only = parseNumbers((values.only ?? []).flatMap((v) => v.split(/[,、，]/)).map((v) => v.trim()).filter(Boolean));
+      const { runBooklet } = await commands.booklet();
       const result = await runBooklet({
         year: parseYear(values.year),
         dataDir: values.data!,
@@ -122,16 +129,19 @@ async function main(argv: string[]): Promise<number> {
       const [number] = parseNumbers(rest);
       const departments = values.department ?? [];
       if (departments.length > 1) usage('new の --department は 1 つだけ指定してください。');
+      const { runNew } = await commands.new();
       runNew({ number, year: parseYear(values.year), department: departments[0], division: values.division, dataDir: values.data! });
       return 0;
     }
     case 'rollover': {
       if (rest.length !== 2) usage('rollover には元の年度と先の年度を指定してください（例: sheetbook rollover 2021 2022）。');
       const [from, to] = rest.map((y) => parseYear(y)!);
+      const { runRollover } = await commands.rollover();
       const result = runRollover({ from, to, dataDir: values.data! });
       return result.skipped.length > 0 ? 1 : 0;
     }
     case 'import': {
+      const { runImport } = await commands.import();
       const result = await runImport({ files: rest, dataDir: values.data! });
       return result.written.length + result.skipped.length > 0 ? 0 : 1;
     }
@@ -139,12 +149,14 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0) usage(`export に番号は指定できません（「${rest.join(' ')}」）。`);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') usage(`export の --format には csv か json を指定してください（「${format}」）。`);
+      const { runExport } = await commands.export();
       const result = await runExport({ year: parseYear(values.year), dataDir: values.data!, outDir: values.out!, format });
       return result.file ? 0 : 1;
     }
     case 'validate': {
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'json') usage(`validate の --format には text か json を指定してください（「${format}」）。`);
+      const { runValidate } = await commands.validate();
       return await runValidate({ paths: rest, dataDir: values.data!, format });
     }
     case undefined:

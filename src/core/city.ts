@@ -1,7 +1,7 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlCached } from './yaml-cache';
 import { UserError } from './errors';
 import type { EvaluationItemKey } from './types';
 
@@ -29,7 +29,7 @@ function readYaml(file: string, required: boolean): any {
     return {};
   }
   try {
-    return parse(readFileSync(file, 'utf8')) ?? {};
+    return parseYamlCached(readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
     throw new UserError(`${file}: YAML を読み取れません: ${(error as Error).message.split('\n')[0]}`);
   }

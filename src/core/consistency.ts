@@ -3,7 +3,6 @@ import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from './city';
 import { EVALUATION_ITEMS } from './derive';
 import { costYears, eraYearLabel, indicatorYears } from './era';
-import { fontCanPrint } from './fonts';
 import { formatAmount, formatTwoDecimals } from './format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from './project';
@@ -30,7 +29,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * The checks run on whatever parts of the sheet are well formed, even when the schema found errors elsewhere,
  * so that one run reports every problem. A check whose inputs are malformed is skipped (the schema reported them).
  */
-export function checkConsistency(data: unknown, source: SheetSource, city: CityData, schemaErrors: Finding[] = []): Finding[] {
+export function checkConsistency(
+  data: unknown,
+  source: SheetSource,
+  city: CityData,
+  canPrint: (codePoint: number) => boolean,
+  schemaErrors: Finding[] = [],
+): Finding[] {
   const out = new Findings(source);
   // Values the schema already refused are not used again: one mistake, one finding.
   const refused = new Set(schemaErrors.map((f) => f.path.join('/')));
@@ -51,7 +56,7 @@ export function checkConsistency(data: unknown, source: SheetSource, city: CityD
   if (isObject(sheet.costs)) guarded(() => checkSettledTotals(sheet, out, usable));
   if (isObject(sheet.costs) && isNumber(sheet.fiscalYear)) guarded(() => checkPersonnelCosts(sheet, city, out, usable));
   if (isObject(sheet.evaluation)) guarded(() => checkEvaluationSentences(sheet, city, out));
-  guarded(() => checkPrintable(sheet, [], out));
+  guarded(() => checkPrintable(sheet, [], out, canPrint));
   guarded(() => checkFilledIn(sheet, out));
   guarded(() => checkReview(sheet, out));
   return out.list;
@@ -214,14 +219,14 @@ function checkEvaluationSentences(sheet: Sheet, city: CityData, out: Findings): 
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/u;
 
 /** Every character of every text must exist in the font and be printable: never a blank box in the PDF. */
-function checkPrintable(value: unknown, path: DataPath, out: Findings): void {
+function checkPrintable(value: unknown, path: DataPath, out: Findings, canPrint: (codePoint: number) => boolean): void {
   if (typeof value === 'string') {
     const bad = new Map<string, string>();
     for (const ch of value) {
       const cp = ch.codePointAt(0)!;
       const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
       if (CONTROL.test(ch)) bad.set(ch, `制御文字（${code}${cp === 9 ? '、タブ' : ''}）`);
-      else if (ch !== '\n' && !fontCanPrint(cp)) bad.set(ch, `「${ch}」（${code}）`);
+      else if (ch !== '\n' && !canPrint(cp)) bad.set(ch, `「${ch}」（${code}）`);
     }
     if (bad.size > 0) {
       out.add(
@@ -231,8 +236,8 @@ function checkPrintable(value: unknown, path: DataPath, out: Findings): void {
       );
     }
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => checkPrintable(v, [...path, i], out));
+    value.forEach((v, i) => checkPrintable(v, [...path, i], out, canPrint));
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) checkPrintable(v, [...path, k], out);
+    for (const [k, v] of Object.entries(value)) checkPrintable(v, [...path, k], out, canPrint);
   }
 }

@@ -1,7 +1,6 @@
 // The fonts of fonts/fonts.json, read once per process and shared by the renderer and the glyph check.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as fontkit from 'fontkit';
 
 export const DEFAULT_FONTS_DIR = resolve(__dirname, '../../fonts');
 
@@ -23,18 +22,4 @@ export function loadFontFaces(fontsDir: string = DEFAULT_FONTS_DIR): FontFace[] 
     cache.set(fontsDir, faces);
   }
   return faces;
-}
-
-let coverage: fontkit.Font[] | undefined;
-const printable = new Map<number, boolean>();
-
-/** True when every face of the font can print this character. */
-export function fontCanPrint(codePoint: number, fontsDir?: string): boolean {
-  let known = printable.get(codePoint);
-  if (known === undefined) {
-    coverage ??= loadFontFaces(fontsDir).map((f) => fontkit.create(f.bytes));
-    known = coverage.every((font) => font.hasGlyphForCodePoint(codePoint));
-    printable.set(codePoint, known);
-  }
-  return known;
 }

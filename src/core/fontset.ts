@@ -80,6 +80,18 @@ export class FontSet {
     }
   }
 
+  private readonly printable = new Map<number, boolean>();
+
+  /** True when every face can print this character (asked of the fonts' own character maps, once per character). */
+  canPrint(codePoint: number): boolean {
+    let known = this.printable.get(codePoint);
+    if (known === undefined) {
+      known = this.fonts.every((f) => f.pdfkit.font.hasGlyphForCodePoint(codePoint));
+      this.printable.set(codePoint, known);
+    }
+    return known;
+  }
+
   provide(family: string, bold: boolean): any {
     const face = bold ? 'bold' : 'normal';
     const font = this.fonts.find((f) => f.family === family && f.face === face);

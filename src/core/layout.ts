@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 // The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
 import Handlebars from 'handlebars/runtime';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlCached } from './yaml-cache';
 import type { CityData } from './city';
 import type { SheetView } from './derive';
 import { UserError } from './errors';
@@ -15,28 +15,35 @@ export const DEFAULT_TEMPLATES_DIR = resolve(__dirname, '../../templates');
 // Compiled templates are kept here, keyed by their source: compiling them costs ~40 ms of every cold start.
 const COMPILED_DIR = resolve(__dirname, '../../node_modules/.cache/sheetbook/templates');
 
-/** Check and compile a template, or load its compiled form from an earlier run (which was checked then). */
-function compileCached(hb: typeof Handlebars, name: string, source: string): Handlebars.TemplateDelegate {
+/**
+ * Check and compile every template, or load them all from one compiled file of an earlier run (checked then).
+ * Keyed by the templates' names and sources, so an edited template is compiled again.
+ */
+function compileAll(sources: Record<string, string>): Record<string, object> {
   const options = { strict: true, noEscape: true };
-  const key = createHash('sha256').update(`${Handlebars.VERSION}\0${JSON.stringify(options)}\0${source}`).digest('hex');
-  const file = join(COMPILED_DIR, `${key}.js`);
+  const hash = createHash('sha256').update(`${Handlebars.VERSION}\0${JSON.stringify(options)}`);
+  for (const [name, source] of Object.entries(sources)) hash.update(`\0${name}\0${source}`);
+  const file = join(COMPILED_DIR, `${hash.digest('hex')}.js`);
   if (existsSync(file)) {
     try {
-      return hb.template(require(file));
+      return require(file);
     } catch {
       // fall through and compile again
     }
   }
   const compiler = require('handlebars') as typeof import('handlebars');
-  lintTemplate(compiler, name, source);
-  const spec = compiler.precompile(source, options);
+  const specs = Object.entries(sources).map(([name, source]) => {
+    lintTemplate(compiler, `templates/${name}`, source);
+    return [name, compiler.precompile(source, options)] as const;
+  });
+  const module = `module.exports = {\n${specs.map(([name, spec]) => `${JSON.stringify(name)}: ${spec}`).join(',\n')}\n};\n`;
   try {
     mkdirSync(COMPILED_DIR, { recursive: true });
-    writeFileAtomic(file, Buffer.from(`module.exports = ${spec};\n`), { durable: false });
+    writeFileAtomic(file, Buffer.from(module), { durable: false });
   } catch {
     // an unwritable cache only costs time
   }
-  return hb.template(new Function(`return ${spec}`)());
+  return new Function('module', `${module}; return module.exports;`)({});
 }
 
 export interface TableLayoutSpec {
@@ -133,20 +140,20 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partialsDir = join(dir, 'partials');
-  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
-    const source = readFileSync(join(partialsDir, file), 'utf8');
-    hb.registerPartial(basename(file, '.hbs'), compileCached(hb, `templates/partials/${file}`, source));
-  }
-  const compile = (file: string) => {
-    return compileCached(hb, `templates/${file}`, readFileSync(join(dir, file), 'utf8'));
-  };
-  const layout = parseYaml(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
+  const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();
+  const sources: Record<string, string> = {};
+  for (const file of partials) sources[`partials/${file}`] = readFileSync(join(partialsDir, file), 'utf8');
+  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
+  const compiled = compileAll(sources);
+  const template = (name: string) => hb.template(compiled[name] as any);
+  for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
+  const layout = parseYamlCached(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
   resolveTableWidths(layout);
   return {
     dir,
     layout,
-    sheet: compile('sheet.hbs'),
-    booklet: { cover: compile('booklet-cover.hbs'), toc: compile('booklet-toc.hbs') },
+    sheet: template('sheet.hbs'),
+    booklet: { cover: template('booklet-cover.hbs'), toc: template('booklet-toc.hbs') },
   };
 }
 

@@ -50,7 +50,7 @@ export function checkSheet(file: string, workspace: Workspace): CheckedSheet {
   try {
     const source = loadSheetFile(file);
     const result = validateSheet(source);
-    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, result.findings))];
+    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, (cp) => workspace.fontSet.canPrint(cp), result.findings))];
     if (!result.ok || hasErrors(findings)) return { file, findings: sortFindings(findings) };
     const view = deriveSheetView(result.sheet, workspace.city);
     findings.push(...fitFindings(source, view, workspace));

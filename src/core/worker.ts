@@ -1,4 +1,5 @@
 // A worker thread: opens the workspace once (fonts, templates, measurer) and processes the sheets it is sent.
+import '../lazy-modules';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWorkspace } from './pipeline';
 import { checkOnly, processSheet } from './sheet-job';

@@ -18,11 +18,3 @@ declare module 'pdfmake' {
   const pdfmake: PdfMake;
   export = pdfmake;
 }
-
-// fontkit 2: only what sheetbook uses (the font's character map).
-declare module 'fontkit' {
-  interface Font {
-    hasGlyphForCodePoint(codePoint: number): boolean;
-  }
-  export function create(buffer: Buffer): Font;
-}
