@@ -18,8 +18,9 @@ export interface BookletOptions {
   selection: Selection;
 }
 
-export function cacheFor(workspace: Workspace, outDir: string): RenderCache {
-  const dir = join(outDir, '.cache');
+/** The rendered sheets of one fiscal year, kept between runs in output/.cache/<year>. */
+export function cacheFor(workspace: Workspace, outDir: string, year: number): RenderCache {
+  const dir = join(outDir, '.cache', String(year));
   removeStaleTemporaries(dir);
   return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR), workspace.dataDir);
 }
@@ -41,7 +42,9 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   const duplicates = duplicateNumberFindings(files);
   for (const finding of duplicates) log(formatFinding(finding));
   tally.failed += new Set(duplicates.map((f) => f.file)).size;
-  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('冊子', log, tally));
+  const cache = cacheFor(workspace, options.outDir, year);
+  const results = await processSheets(files, workspace, cache, createProgress('冊子', log, tally));
+  if (only.length === 0) cache.prune();
   const file = join(options.outDir, String(year), bookletFileName(options.selection));
   if (tally.failed > 0) {
     log(summaryLine(`${year}年度の冊子`, tally, started));

@@ -47,7 +47,9 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   summary.failed.push(...ambiguous);
   tally.failed += ambiguous.size;
   files = files.filter((f) => !ambiguous.has(f));
-  const results = await processSheets(files, workspace, cacheFor(workspace, options.outDir), createProgress('シート', log, tally));
+  const cache = cacheFor(workspace, options.outDir, year);
+  const results = await processSheets(files, workspace, cache, createProgress('シート', log, tally));
+  if (options.numbers.length === 0) cache.prune();
   for (const result of results) {
     if (!result.rendered || !result.entry) {
       summary.failed.push(result.file);

@@ -1,7 +1,7 @@
 // Rendered sheets kept between runs, keyed by the content of everything that shapes them: the sheet file,
 // the city data, the templates, the fonts and the program itself. A changed input simply misses.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from './output';
@@ -53,13 +53,29 @@ export class RenderCache {
   ) {}
 
   /** The sheet's key: its bytes and where it lies (the folder and file name are checked against its content). */
+  private readonly used = new Set<string>();
+
   keyFor(file: string): string {
-    return createHash('sha256')
+    const key = createHash('sha256')
       .update(this.environment)
       .update(relative(resolve(this.dataDir), resolve(file)))
       .update('\0')
       .update(readFileSync(file))
       .digest('hex');
+    this.used.add(key);
+    return key;
+  }
+
+  /**
+   * After a run over a whole year: forget entries no sheet of it needs any more (older versions of sheets,
+   * sheets removed), so the cache does not grow with every correction.
+   */
+  prune(): void {
+    if (!existsSync(this.dir)) return;
+    for (const name of readdirSync(this.dir)) {
+      const key = /^([0-9a-f]{64})\.v8$/.exec(name)?.[1];
+      if (key && !this.used.has(key)) rmSync(join(this.dir, name), { force: true });
+    }
   }
 
   get(key: string, file: string): SheetResult | undefined {
