@@ -20,14 +20,21 @@ export interface TextBox {
   field: DataPath;
   /** Tried when `text` cannot fit even at the floor (e.g. a list set as running text). */
   alternative?: string;
+  /** What to do when it cannot fit at all, added to the message. */
+  hint?: string;
   fontSize?: number;
   characterSpacing?: number;
   /** The text as pdfmake sets it (see measure.ts), filled in by the fit stage with the size. */
   runs?: unknown[];
 }
 
-const box = (id: string, text: string, field: DataPath, alternative?: string): TextBox =>
-  alternative === undefined ? { box: id, text, field } : { box: id, text, field, alternative };
+const box = (id: string, text: string, field: DataPath, alternative?: string, hint?: string): TextBox => ({
+  box: id,
+  text,
+  field,
+  ...(alternative === undefined ? {} : { alternative }),
+  ...(hint === undefined ? {} : { hint }),
+});
 
 export interface IndicatorSlot {
   number: number;
@@ -157,7 +164,7 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
     period: box('period', sheet.period, ['period']),
     legalBasis: box('legalBasis', sheet.legalBasis, ['legalBasis']),
     // One goal a line; when too many for the box, the goals run on as one text.
-    sdgs: box('sdgs', sdgLines.join('\n'), ['sdgs'], sdgLines.join('　')),
+    sdgs: box('sdgs', sdgLines.join('\n'), ['sdgs'], sdgLines.join('　'), '目標の数を減らしてください'),
     overview: {
       target: box('target', sheet.overview.target, ['overview', 'target']),
       purpose: box('purpose', sheet.overview.purpose, ['overview', 'purpose']),

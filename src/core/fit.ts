@@ -133,7 +133,8 @@ export class Fitter {
     }
     box.fontSize = floor;
     box.characterSpacing = condense(floor);
-    notes.push({ severity: 'error', field: box.field, message: `枠に収まりません（約${this.excess(box.text, spec, width, floor, condense(floor))}文字超過）` });
+    const excess = this.excess(box.alternative ?? box.text, spec, width, floor, condense(floor));
+    notes.push({ severity: 'error', field: box.field, message: `枠に収まりません（約${excess}文字超過）${box.hint ? `。${box.hint}` : ''}` });
   }
 
   /** The least tightening that keeps a one-line cell on one line. */
