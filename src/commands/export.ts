@@ -1,6 +1,6 @@
 // `sheetbook export`: one year's sheets as one open-data file, output/<year>/opendata.csv or opendata.json.
 // All or nothing: when any sheet has an error, nothing is written and the file exported before stays as it was.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { personnelCosts } from '../core/derive';
 import { UserError } from '../core/errors';
 import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../core/open-data';
@@ -8,7 +8,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
 import { checkSheet, openWorkspace } from '../core/pipeline';
 import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../core/project';
 import { displayPath, formatFinding } from '../core/report';
-import type { Finding, Sheet } from '../core/types';
+import type { Sheet } from '../core/types';
 
 export interface ExportOptions {
   year?: number;

@@ -8,7 +8,6 @@ import { writeFileAtomic } from './output';
 import type { SheetResult } from './sheet-job';
 
 const PROGRAM_DIR = resolve(__dirname, '..');
-const PACKAGE_ROOT = resolve(__dirname, '../..');
 
 function hashFiles(hash: ReturnType<typeof createHash>, dir: string, filter: (name: string) => boolean = () => true): void {
   if (!existsSync(dir)) return;
@@ -94,5 +93,3 @@ export class RenderCache {
     writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
   }
 }
-
-export const PACKAGE_DIR = PACKAGE_ROOT;

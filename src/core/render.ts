@@ -32,8 +32,12 @@ export interface RenderedDocument {
   glyphs: GlyphTable;
 }
 
-/** Turn the declarative rulings of layout.yaml into pdfmake's table-layout callbacks. */
+const builtLayouts = new WeakMap<LayoutSpec, Record<string, object>>();
+
+/** Turn the declarative rulings of layout.yaml into pdfmake's table-layout callbacks (once per layout). */
 function tableLayouts(layout: LayoutSpec): Record<string, object> {
+  const known = builtLayouts.get(layout);
+  if (known) return known;
   const result: Record<string, object> = {};
   for (const [name, spec] of Object.entries(layout.tableLayouts)) {
     const [left, top, right, bottom] = spec.padding;
@@ -48,6 +52,7 @@ function tableLayouts(layout: LayoutSpec): Record<string, object> {
       paddingBottom: () => bottom,
     };
   }
+  builtLayouts.set(layout, result);
   return result;
 }
 
