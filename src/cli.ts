@@ -2,7 +2,7 @@
 // The command line: parse flags, call a runner, turn every failure into a Japanese message and an exit code.
 import './lazy-modules';
 import { parseArgs } from 'node:util';
-import { UserError } from './core/errors';
+import { UserError } from './model/errors';
 
 // Each command loads only what it needs: a one-sheet rebuild should start fast.
 const commands = {

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runExport } from '../src/commands/export';
-import { openDataColumns, openDataRow, toCsv, toJson } from '../src/core/open-data';
+import { openDataColumns, openDataRow, toCsv, toJson } from '../src/interchange/open-data';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];

@@ -1,7 +1,7 @@
 // Issue 4: never clip, always two pages. Generated sheets from empty to far too long, parsed back.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkSheet, openWorkspace, renderSheet, sheetPdf, type Workspace } from '../src/core/pipeline';
+import { checkSheet, openWorkspace, renderSheet, sheetPdf, type Workspace } from '../src/pipeline/sheet';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath, textOfLength, prng } from './helpers/generate';
 import { firstOutOfOrder, parsePdf, squash } from './helpers/pdf';

@@ -1,8 +1,8 @@
 // pdfmake may read nothing but the fonts it is given: no file, no URL.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { openWorkspace } from '../src/core/pipeline';
-import { renderPages } from '../src/core/render';
+import { openWorkspace } from '../src/pipeline/sheet';
+import { renderPages } from '../src/pipeline/render';
 
 const workspace = openWorkspace(join(__dirname, '../data'));
 const page = (content: unknown[]) => ({ pageSize: 'A4', pageMargins: [28, 28, 28, 28], defaultStyle: { font: 'BIZUDPGothic' }, content });

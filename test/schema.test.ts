@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020';
 import { stringify } from 'yaml';
-import { checkSheet, openWorkspace } from '../src/core/pipeline';
+import { checkSheet, openWorkspace } from '../src/pipeline/sheet';
 import { bundledSheet, makeDataDir } from './helpers/data';
 
-const schema = JSON.parse(readFileSync(join(__dirname, '../src/schema/sheet.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(__dirname, '../src/model/sheet.schema.json'), 'utf8'));
 
 function check(sheet: unknown) {
   const dir = makeDataDir({ '087.yaml': sheet });

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateFiles } from '../src/commands/validate';
-import { displayPath, formatFinding } from '../src/core/report';
-import type { Finding } from '../src/core/types';
+import { displayPath, formatFinding } from '../src/commands/report';
+import type { Finding } from '../src/model/types';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'data');

@@ -11,7 +11,7 @@ import { REWRITE_EVERY_YEAR, runRollover } from '../src/commands/rollover';
 import { validateFiles } from '../src/commands/validate';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath } from './helpers/generate';
-import { openWorkspace, checkSheet } from '../src/core/pipeline';
+import { openWorkspace, checkSheet } from '../src/pipeline/sheet';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
 const quiet = () => {};
@@ -24,7 +24,7 @@ describe('sheetbook new', () => {
     const file = runNew({ number: 92, department: '総務部', division: '総務課', dataDir }, quiet);
     expect(file).toBe(join(dataDir, '2021', '092.yaml'));
     const text = readFileSync(file, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*src\/schema\/sheet\.schema\.json$/);
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*src\/model\/sheet\.schema\.json$/);
     const sheet = read(file);
     expect(sheet).toMatchObject({ fiscalYear: 2021, number: 92, department: '総務部', division: '総務課', status: '新規' });
     expect(sheet.indicators).toHaveLength(5);

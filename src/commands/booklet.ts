@@ -1,14 +1,14 @@
 // `sheetbook booklet`: the year's booklet, or a selection for a council session.
 import { join } from 'node:path';
-import { assembleBooklet, bookletFileName, isEverything, selectSheets, type Selection } from '../core/booklet';
-import { environmentKey, RenderCache } from '../core/cache';
-import { UserError } from '../core/errors';
-import { DEFAULT_FONTS_DIR } from '../core/fonts';
-import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
-import { openWorkspace, type Workspace } from '../core/pipeline';
-import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../core/project';
-import { displayPath, formatFinding } from '../core/report';
-import { processSheets } from '../core/sheets';
+import { assembleBooklet, bookletFileName, isEverything, selectSheets, type Selection } from '../batch/booklet';
+import { environmentKey, RenderCache } from '../batch/cache';
+import { UserError } from '../model/errors';
+import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
+import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
+import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { displayPath, formatFinding } from './report';
+import { processSheets } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BookletOptions {

@@ -1,11 +1,11 @@
 // `sheetbook build`: validate, then write each sheet to output/<year>/<number>.pdf (nothing for a sheet with errors).
 import { join } from 'node:path';
-import { UserError } from '../core/errors';
-import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
-import { openWorkspace, sheetPdf } from '../core/pipeline';
-import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../core/project';
-import { displayPath, formatFinding } from '../core/report';
-import { processSheets } from '../core/sheets';
+import { UserError } from '../model/errors';
+import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
+import { openWorkspace, sheetPdf } from '../pipeline/sheet';
+import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../model/data-folder';
+import { displayPath, formatFinding } from './report';
+import { processSheets } from '../batch/sheets';
 import { cacheFor } from './booklet';
 import { createProgress, summaryLine, type Tally } from './progress';
 

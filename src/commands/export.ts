@@ -1,14 +1,14 @@
 // `sheetbook export`: one year's sheets as one open-data file, output/<year>/opendata.csv or opendata.json.
 // All or nothing: when any sheet has an error, nothing is written and the file exported before stays as it was.
 import { join } from 'node:path';
-import { personnelCosts } from '../core/derive';
-import { UserError } from '../core/errors';
-import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../core/open-data';
-import { removeStaleTemporaries, writeFileAtomic } from '../core/output';
-import { checkSheet, openWorkspace } from '../core/pipeline';
-import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../core/project';
-import { displayPath, formatFinding } from '../core/report';
-import type { Sheet } from '../core/types';
+import { personnelCosts } from '../pipeline/derive';
+import { UserError } from '../model/errors';
+import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../interchange/open-data';
+import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
+import { checkSheet, openWorkspace } from '../pipeline/sheet';
+import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../model/data-folder';
+import { displayPath, formatFinding } from './report';
+import type { Sheet } from '../model/types';
 
 export interface ExportOptions {
   year?: number;

@@ -1,13 +1,13 @@
 // `sheetbook import FILE…`: past official sheets (extracted text, or PDF) → one YAML draft per sheet.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError } from '../core/errors';
-import { formatNumber } from '../core/format';
-import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type SourceLine } from '../core/import';
-import { displayPath } from '../core/report';
-import { labelsFor } from '../core/schema';
-import type { DataPath } from '../core/types';
-import { sheetYaml } from '../core/sheet-yaml';
+import { UserError } from '../model/errors';
+import { formatNumber } from '../model/format';
+import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type SourceLine } from '../interchange/official-text';
+import { displayPath } from './report';
+import { labelsFor } from '../model/schema';
+import type { DataPath } from '../model/types';
+import { sheetYaml } from '../interchange/sheet-yaml';
 
 export interface ImportOptions {
   files: string[];

@@ -1,13 +1,13 @@
 // `sheetbook new NUMBER`: a blank sheet with every field present, for a new project.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { costYears, indicatorYears } from '../core/era';
-import { UserError } from '../core/errors';
-import { formatNumber } from '../core/format';
-import { fiscalYears, numberFromFileName, sheetFiles } from '../core/project';
-import { displayPath } from '../core/report';
-import { sheetYaml } from '../core/sheet-yaml';
-import type { Sheet, YearRow } from '../core/types';
+import { costYears, indicatorYears } from '../model/era';
+import { UserError } from '../model/errors';
+import { formatNumber } from '../model/format';
+import { fiscalYears, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { displayPath } from './report';
+import { sheetYaml } from '../interchange/sheet-yaml';
+import type { Sheet, YearRow } from '../model/types';
 
 export interface NewOptions {
   number: number;

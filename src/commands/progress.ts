@@ -1,7 +1,7 @@
 // Feedback for long runs: a bar with counts and time left on a terminal; plain lines in CI or when piped.
-import type { Progress } from '../core/sheets';
-import type { SheetResult } from '../core/sheet-job';
-import { displayPath, formatFinding } from '../core/report';
+import type { Progress } from '../batch/sheets';
+import type { SheetResult } from '../batch/sheet-job';
+import { displayPath, formatFinding } from './report';
 
 export interface Tally {
   built: number;

@@ -2,17 +2,17 @@
 // the text that must be rewritten every year is marked for review, nothing is overwritten.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCityData, personnelCostFor } from '../core/city';
-import { personnelCosts } from '../core/derive';
-import { costYears, eraYearLabel, indicatorYears } from '../core/era';
-import { UserError } from '../core/errors';
-import { formatNumber } from '../core/format';
-import { loadSheetFile } from '../core/load';
-import { sheetFiles } from '../core/project';
-import { displayPath, formatFinding } from '../core/report';
-import { sheetYaml } from '../core/sheet-yaml';
-import type { Sheet, YearRow } from '../core/types';
-import { validateSheet } from '../core/validate';
+import { loadCityData, personnelCostFor } from '../model/city';
+import { personnelCosts } from '../pipeline/derive';
+import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { UserError } from '../model/errors';
+import { formatNumber } from '../model/format';
+import { loadSheetFile } from '../pipeline/load';
+import { sheetFiles } from '../model/data-folder';
+import { displayPath, formatFinding } from './report';
+import { sheetYaml } from '../interchange/sheet-yaml';
+import type { Sheet, YearRow } from '../model/types';
+import { validateSheet } from '../pipeline/validate';
 
 /** Text sections that describe one year's work: carried over, but marked until rewritten. */
 export const REWRITE_EVERY_YEAR = [

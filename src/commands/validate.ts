@@ -2,13 +2,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import { UserError } from '../core/errors';
-import { openWorkspace } from '../core/pipeline';
-import { checkOnly } from '../core/sheet-job';
-import { processSheets } from '../core/sheets';
-import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../core/project';
-import { findingsAsJson, formatFinding } from '../core/report';
-import type { Finding } from '../core/types';
+import { UserError } from '../model/errors';
+import { openWorkspace } from '../pipeline/sheet';
+import { checkOnly } from '../batch/sheet-job';
+import { processSheets } from '../batch/sheets';
+import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../model/data-folder';
+import { findingsAsJson, formatFinding } from './report';
+import type { Finding } from '../model/types';
 
 export interface ValidateOptions {
   paths: string[];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 // The compiled program (dist/), exactly what users run.
-const { checkSheet, openWorkspace } = require(resolve('dist/core/pipeline')) as typeof import('../../src/core/pipeline');
+const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
 

@@ -1,6 +1,6 @@
 // Text measured by pdfmake's own layout engine, with the fonts loaded once: what is measured here is what prints.
 // pdfmake has no public measuring API, so this uses its LayoutBuilder directly (version pinned in package.json).
-import type { FontSet } from './fontset';
+import type { FontSet } from '../pdf/fontset';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;

@@ -3,7 +3,7 @@
 import type { SheetView, TextBox } from './derive';
 import type { LayoutSpec } from './layout';
 import { inlineRuns, type Measurer } from './measure';
-import type { Severity } from './types';
+import type { Severity } from '../model/types';
 
 export interface BoxSpec {
   table: string;

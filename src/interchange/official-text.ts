@@ -1,8 +1,8 @@
 // Reading past official sheets back into data: from extracted text (the seed's tab-separated form) or from a
 // PDF's text. Each sheet is read label by label in the form's reading order; what cannot be read with
 // confidence is listed with its place in the input, never guessed silently.
-import { joinWrappedLines } from './measure';
-import type { Indicator, Sheet, YearRow } from './types';
+import { joinWrappedLines } from '../pipeline/measure';
+import type { Indicator, Sheet, YearRow } from '../model/types';
 
 /** One line of input, its cells joined by single spaces, and where it came from (for messages). */
 export interface SourceLine {

@@ -1,9 +1,9 @@
 // Open data: one row per sheet for the city's open-data portal, as CSV (UTF-8 with BOM, CRLF) or JSON.
 // The columns are fixed per fiscal year: English keys for programs, Japanese headers for people.
-import { EVALUATION_ITEMS, INDICATOR_SLOTS } from './derive';
-import { costYears, eraYearLabel, indicatorYears } from './era';
-import { formatNumber } from './format';
-import type { EvaluationItemKey, Indicator, Sheet, YearRow } from './types';
+import { EVALUATION_ITEMS, INDICATOR_SLOTS } from '../pipeline/derive';
+import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { formatNumber } from '../model/format';
+import type { EvaluationItemKey, Indicator, Sheet, YearRow } from '../model/types';
 
 export type OpenDataValue = string | number;
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
-import { labelsFor, schemaAt, SHEET_SCHEMA } from './schema';
-import type { DataPath, Finding, Sheet } from './types';
+import { labelsFor, schemaAt, SHEET_SCHEMA } from '../model/schema';
+import type { DataPath, Finding, Sheet } from '../model/types';
 
 let compiled: ValidateFunction | undefined;
 
-// Precompiled by the build (src/schema/compile-validator.ts); compiled here only when running from sources.
-const PRECOMPILED = join(__dirname, '../schema/sheet-validator.js');
+// Precompiled by the build (src/build/compile-validator.ts); compiled here only when running from sources.
+const PRECOMPILED = join(__dirname, '../build/sheet-validator.js');
 
 function validator(): ValidateFunction {
   if (!compiled) {

@@ -1,7 +1,7 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseYamlCached } from './yaml-cache';
+import { parseYamlCached } from '../pipeline/yaml-cache';
 import { UserError } from './errors';
 import type { EvaluationItemKey } from './types';
 

@@ -1,13 +1,13 @@
 // Stage 2b — the rules a sheet's figures and words obey beyond its schema (sheet-spec.md), each placed in the file.
 import { basename, dirname } from 'node:path';
-import { personnelCostFor, type CityData } from './city';
+import { personnelCostFor, type CityData } from '../model/city';
 import { EVALUATION_ITEMS } from './derive';
-import { costYears, eraYearLabel, indicatorYears } from './era';
-import { formatAmount, formatTwoDecimals } from './format';
+import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
-import { numberFromFileName } from './project';
-import { labelsFor } from './schema';
-import type { DataPath, Finding, Severity, Sheet } from './types';
+import { numberFromFileName } from '../model/data-folder';
+import { labelsFor } from '../model/schema';
+import type { DataPath, Finding, Severity, Sheet } from '../model/types';
 
 const COST_ROWS = ['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const;
 

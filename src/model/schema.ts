@@ -1,5 +1,5 @@
 // The sheet's JSON Schema, and the Japanese label of every place in a sheet, taken from its `title`s.
-import sheetSchema from '../schema/sheet.schema.json';
+import sheetSchema from './sheet.schema.json';
 import { eraYearLabel } from './era';
 import type { DataPath } from './types';
 

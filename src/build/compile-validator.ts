@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import standaloneCode from 'ajv/dist/standalone';
-import { createAjv } from '../core/ajv';
-import { SHEET_SCHEMA } from '../core/schema';
+import { createAjv } from '../pipeline/ajv';
+import { SHEET_SCHEMA } from '../model/schema';
 
 const ajv = createAjv({ code: { source: true } });
 const validate = ajv.compile(SHEET_SCHEMA);

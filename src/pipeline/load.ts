@@ -1,7 +1,7 @@
 // Stage 1 — load: bytes on disk → a parsed YAML document that remembers where every value came from.
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { DataPath, Finding } from './types';
+import type { DataPath, Finding } from '../model/types';
 import { explainYamlErrors } from './yaml-errors';
 
 export const MAX_FILE_BYTES = 1024 * 1024;

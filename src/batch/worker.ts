@@ -1,7 +1,7 @@
 // A worker thread: opens the workspace once (fonts, templates, measurer) and processes the sheets it is sent.
 import '../lazy-modules';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openWorkspace } from './pipeline';
+import { openWorkspace } from '../pipeline/sheet';
 import { checkOnly, processSheet } from './sheet-job';
 
 const { dataDir, templatesDir } = workerData as { dataDir: string; templatesDir?: string };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { writeFileAtomic } from './output';
+import { writeFileAtomic } from './write';
 
 const DIR = resolve(__dirname, '../../node_modules/.cache/sheetbook/yaml');
 

@@ -2,8 +2,8 @@
 // bookmarks, metadata. Written object by object in a fixed order, so the same pages give the same bytes.
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import type { FontSet } from '../fontset';
-import { glyphTable, type GlyphTable, type RenderedPage } from '../render';
+import type { FontSet } from './fontset';
+import { glyphTable, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import { subsetKeepingGlyphIds } from './truetype-subset';
 
 export interface PlacedPage {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { writeFileAtomic } from './output';
+import { writeFileAtomic } from '../pipeline/write';
 import type { SheetResult } from './sheet-job';
 
 const PROGRAM_DIR = resolve(__dirname, '..');

@@ -2,12 +2,12 @@
 // Japanese comment each, one line per fiscal-year row. Used by `new`, `rollover` and `import`.
 import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { costYears, eraYearLabel, indicatorYears } from './era';
-import { formatNumber } from './format';
-import type { Sheet, YearRow } from './types';
+import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { formatNumber } from '../model/format';
+import type { Sheet, YearRow } from '../model/types';
 
-// The committed schema (src/schema), which editors read through each file's first line.
-export const SCHEMA_FILE = resolve(__dirname, '../../src/schema/sheet.schema.json');
+// The committed schema (src/model), which editors read through each file's first line.
+export const SCHEMA_FILE = resolve(__dirname, '../../src/model/sheet.schema.json');
 
 /** Section comments: what to write where (shown to whoever opens the file). */
 export interface SheetYamlNotes {

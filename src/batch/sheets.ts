@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RenderCache } from './cache';
-import type { Workspace } from './pipeline';
+import type { Workspace } from '../pipeline/sheet';
 import { checkOnly, processSheet, type SheetResult } from './sheet-job';
 
 export interface Progress {
@@ -14,7 +14,7 @@ export interface Progress {
 
 // Below this many sheets to render, starting worker threads costs more than it saves.
 const WORKER_THRESHOLD = 8;
-const WORKER_SCRIPT = resolve(__dirname, '../../dist/core/worker.js');
+const WORKER_SCRIPT = resolve(__dirname, '../../dist/batch/worker.js');
 
 function restoreBuffers(result: SheetResult): SheetResult {
   if (result.rendered) {

@@ -2,7 +2,7 @@
 // The file itself is written by pdf/writer.ts, so that pages rendered once can be cached and placed in any
 // document (one sheet, or a booklet) with one shared font subset.
 import { deflateSync } from 'node:zlib';
-import { recordGlyphs, type FontSet, type GlyphUsage } from './fontset';
+import { recordGlyphs, type FontSet, type GlyphUsage } from '../pdf/fontset';
 import type { DocDefinition, LayoutSpec } from './layout';
 
 /* eslint-disable @typescript-eslint/no-var-requires */

@@ -1,8 +1,8 @@
 // One sheet's whole journey short of the file: check it, and when it has no errors, render its pages.
 // The unit of work that is cached and handed to worker threads.
-import { checkSheet, renderSheet, type Workspace } from './pipeline';
-import type { RenderedDocument } from './render';
-import type { Finding } from './types';
+import { checkSheet, renderSheet, type Workspace } from '../pipeline/sheet';
+import type { RenderedDocument } from '../pipeline/render';
+import type { Finding } from '../model/types';
 
 /** What the booklet's contents and bookmarks need to know of a sheet. */
 export interface SheetEntry {

@@ -1,19 +1,19 @@
 // The pipeline as one story: load → validate → check → derive → fit → layout → render.
 // Fonts, templates and the measurer are prepared once per process and shared by every sheet.
-import { loadCityData, type CityData } from './city';
-import { checkConsistency } from './consistency';
+import { loadCityData, type CityData } from '../model/city';
+import { checkConsistency } from './check';
 import { deriveSheetView, PAGES_PER_SHEET, type SheetView } from './derive';
 import { Fitter } from './fit';
-import { loadFontFaces } from './fonts';
-import { FontSet } from './fontset';
-import { writePdf } from './pdf/writer';
+import { loadFontFaces } from '../pdf/fonts';
+import { FontSet } from '../pdf/fontset';
+import { writePdf } from '../pdf/writer';
 import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
-import { hasErrors } from './report';
-import { labelsFor } from './schema';
-import type { Finding, Sheet } from './types';
+import { hasErrors } from '../commands/report';
+import { labelsFor } from '../model/schema';
+import type { Finding, Sheet } from '../model/types';
 import { validateSheet } from './validate';
 
 export interface Workspace {

@@ -1,10 +1,10 @@
 // Stage 3 — derive: a validated sheet → everything the layout prints, as display strings.
 // Era years, column headings, SDG names, standard sentences and number formats are decided here, once.
-import { personnelCostFor, type CityData } from './city';
-import { costYears, eraShortLabel, eraYearLabel, indicatorYears } from './era';
-import { formatAmount, formatIndicator, formatNumber, formatTwoDecimals } from './format';
-import { sdgLine } from './sdgs';
-import type { DataPath, EvaluationItemKey, Indicator, Sheet, YearRow } from './types';
+import { personnelCostFor, type CityData } from '../model/city';
+import { costYears, eraShortLabel, eraYearLabel, indicatorYears } from '../model/era';
+import { formatAmount, formatIndicator, formatNumber, formatTwoDecimals } from '../model/format';
+import { sdgLine } from '../model/sdgs';
+import type { DataPath, EvaluationItemKey, Indicator, Sheet, YearRow } from '../model/types';
 
 export const INDICATOR_SLOTS = 5;
 export const PAGES_PER_SHEET = 2;

@@ -2,12 +2,12 @@
 // each starting on a right-hand page, numbered through, with bookmarks 部 › 課 › sheet.
 // Every sheet is exactly two pages, so all page numbers are known before anything is drawn.
 import { deflateSync } from 'node:zlib';
-import type { TextBox } from './derive';
-import { eraYearLabel } from './era';
-import { formatNumber } from './format';
-import type { Workspace } from './pipeline';
-import { writePdf, type OutlineItem, type PlacedPage } from './pdf/writer';
-import { renderPages, type GlyphTable, type RenderedPage } from './render';
+import type { TextBox } from '../pipeline/derive';
+import { eraYearLabel } from '../model/era';
+import { formatNumber } from '../model/format';
+import type { Workspace } from '../pipeline/sheet';
+import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
+import { renderPages, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { SheetEntry, SheetResult } from './sheet-job';
 
 export interface Selection {

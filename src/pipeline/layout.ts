@@ -6,10 +6,10 @@ import { basename, join, resolve } from 'node:path';
 // The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
 import Handlebars from 'handlebars/runtime';
 import { parseYamlCached } from './yaml-cache';
-import type { CityData } from './city';
+import type { CityData } from '../model/city';
 import type { SheetView } from './derive';
-import { UserError } from './errors';
-import { writeFileAtomic } from './output';
+import { UserError } from '../model/errors';
+import { writeFileAtomic } from './write';
 
 export const DEFAULT_TEMPLATES_DIR = resolve(__dirname, '../../templates');
 // Compiled templates are kept here, keyed by their source: compiling them costs ~40 ms of every cold start.
