@@ -5,10 +5,6 @@
 //
 //   # expect: LINE:COLUMN 重大度 LABELS: MESSAGE      (or `# expect: LINE:COLUMN 重大度 MESSAGE` without labels)
 //
-// When the tool today says something misleading instead, the file also has `# known-issue:` (why) and `# currently:`
-// lines (what it says today). Such a case pins today's output and checks it still differs from `# expect:`, so a fix —
-// or any other change — makes the case fail and points at the file to update.
-//
 // Inputs that cannot be kept as plain text files (encodings, sizes, file names, folders) are generated below.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -34,21 +30,13 @@ function validate(paths: string[], dataDir = DATA): Finding[] {
   return validateFiles({ paths, dataDir }).findings;
 }
 
-interface CaseHeader {
-  expect: string[];
-  currently: string[];
-  knownIssues: string[];
-}
-
-/** The `# expect:`, `# currently:` and `# known-issue:` lines of the comment block at the top of a case file. */
-function readHeader(file: string): CaseHeader {
-  const header: CaseHeader = { expect: [], currently: [], knownIssues: [] };
+/** The `# expect:` lines of the comment block at the top of a case file. */
+function readHeader(file: string): { expect: string[] } {
+  const header = { expect: [] as string[] };
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (!line.startsWith('#')) break;
-    const m = /^# (expect|currently|known-issue): (.*)$/.exec(line);
-    if (m?.[1] === 'expect') header.expect.push(m[2]);
-    else if (m?.[1] === 'currently') header.currently.push(m[2]);
-    else if (m?.[1] === 'known-issue') header.knownIssues.push(m[2]);
+    const m = /^# expect: (.*)$/.exec(line);
+    if (m) header.expect.push(m[1]);
   }
   return header;
 }
@@ -102,10 +90,7 @@ function toShiftJis(text: string): Buffer {
 // ---- the corpus -------------------------------------------------------------------------------------------------
 
 const corpusFiles = readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort();
-const corpusCases = corpusFiles.map((name) => {
-  const title = readHeader(join(CORPUS, name)).knownIssues.length > 0 ? `${name} [known issue]` : name;
-  return [title, name] as const;
-});
+const corpusCases = corpusFiles.map((name) => [name, name] as const);
 
 describe('validate: corpus of broken sheets (test/corpus/invalid)', () => {
   it('has at least 45 cases, each stating its findings', () => {
@@ -113,7 +98,6 @@ describe('validate: corpus of broken sheets (test/corpus/invalid)', () => {
     for (const name of corpusFiles) {
       const header = readHeader(join(CORPUS, name));
       expect(header.expect.length, `${name} has # expect: lines`).toBeGreaterThan(0);
-      expect(header.currently.length > 0, `${name}: # currently: goes with # known-issue:`).toBe(header.knownIssues.length > 0);
     }
   });
 
@@ -121,13 +105,7 @@ describe('validate: corpus of broken sheets (test/corpus/invalid)', () => {
     const file = join(CORPUS, name);
     const header = readHeader(file);
     const actual = validate([file]).map(show);
-    if (header.knownIssues.length === 0) {
-      expect(actual).toEqual(header.expect);
-    } else {
-      // Known issue: today's output is pinned; what an official should see is in `# expect:`.
-      expect(actual).toEqual(header.currently);
-      expect(actual).not.toEqual(header.expect);
-    }
+    expect(actual).toEqual(header.expect);
   });
 });
 
@@ -152,12 +130,8 @@ describe('validate: generated broken inputs', () => {
     expect(validate([file]).map(show)).toEqual([`1:1 エラー ファイルが大きすぎます（${kb} KB）。1 シートのファイルは 1 MB までです。`]);
   });
 
-  it('an empty file [known issue: points to a `sheetbook new` command that does not exist]', () => {
-    const should = ['1:1 エラー ファイルが空です。シートの項目を書いてください。'];
-    const currently = ['1:1 エラー ファイルが空です。シートの項目を書いてください（`sheetbook new` でひな形を作れます）。'];
-    const actual = validateGenerated('');
-    expect(actual).toEqual(currently);
-    expect(actual).not.toEqual(should);
+  it('an empty file points to `sheetbook new`, which writes a blank sheet', () => {
+    expect(validateGenerated('')).toEqual(['1:1 エラー ファイルが空です。シートの項目を書いてください（`sheetbook new` でひな形を作れます）。']);
   });
 
   it('an alias-expansion bomb', () => {

@@ -2,8 +2,8 @@
 // each starting on a right-hand page, numbered through, with bookmarks 部 › 課 › sheet.
 // Every sheet is exactly two pages, so all page numbers are known before anything is drawn.
 import { deflateSync } from 'node:zlib';
-import type { TextBox } from '../pipeline/derive';
-import { eraYearLabel } from '../model/era';
+import type { FittedBox } from '../pipeline/fit';
+import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
@@ -33,18 +33,10 @@ export function bookletFileName(selection: Selection): string {
   return `${name.length > 150 ? `${name.slice(0, 150)}-etc` : name}.pdf`;
 }
 
-/** 2022-10-01 → 令和4年10月1日 (a calendar date: 令和 began on 1 May 2019). */
-export function japaneseDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const reiwa = y > 2019 || (y === 2019 && m >= 5);
-  const year = reiwa ? y - 2018 : y - 1988;
-  return `${reiwa ? '令和' : '平成'}${year === 1 ? '元' : year}年${m}月${d}日`;
-}
-
 type TocRow =
   | { kind: 'department'; title: string }
   | { kind: 'division'; title: string }
-  | { kind: 'sheet'; number: string; name: TextBox; page: string };
+  | { kind: 'sheet'; number: string; name: FittedBox; page: string };
 
 interface Group<T> {
   key: string;
@@ -90,11 +82,11 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     for (const v of d.divisions) {
       rows.push({ kind: 'division', title: v.key });
       for (const e of v.items) {
-        rows.push({ kind: 'sheet', number: formatNumber(e.number), name: { box: 'tocName', text: e.name, field: ['name'] }, page: String(sheetPages.get(e.number)) });
+        const name = workspace.fitter.fitBox({ box: 'tocName', text: e.name, field: ['name'] }, []);
+        rows.push({ kind: 'sheet', number: formatNumber(e.number), name, page: String(sheetPages.get(e.number)) });
       }
     }
   }
-  for (const row of rows) if (row.kind === 'sheet') workspace.fitter.fitView({ name: row.name } as never);
   const tocChunks = Array.from({ length: tocPageCount }, (_, i) => ({ rows: rows.slice(i * rowsPerPage, (i + 1) * rowsPerPage) }));
 
   const title = `${eraYearLabel(year)} ${workspace.city.documentTitle}`;

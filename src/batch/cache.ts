@@ -2,7 +2,7 @@
 // the city data, the templates, the fonts and the program itself. A changed input simply misses.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../pipeline/write';
 import type { SheetResult } from './sheet-job';
@@ -21,19 +21,31 @@ function hashFiles(hash: ReturnType<typeof createHash>, dir: string, filter: (na
   walk(dir);
 }
 
-function packageVersion(name: string): string {
+// Libraries whose version can change what a page looks like: layout, drawing, fonts, templates, parsing.
+export const SHAPING_LIBRARIES = ['pdfmake', 'pdfkit', 'fontkit', 'linebreak', 'unicode-trie', 'handlebars', 'yaml', 'ajv', '@expo-google-fonts/biz-udpgothic'];
+
+/** A library's installed version, from the package.json above its entry point (not every package exports it). */
+export function packageVersion(name: string): string {
   try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+    let dir = dirname(require.resolve(name, { paths: [dirname(require.resolve('pdfmake'))] }));
+    for (; dir !== dirname(dir); dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const json = JSON.parse(readFileSync(file, 'utf8'));
+        if (json.name === name) return json.version;
+      }
+    }
   } catch {
-    return 'unknown';
+    // not installed: the key says so
   }
+  return 'unknown';
 }
 
 /** Everything but the sheet itself: program, libraries, templates, fonts, city data. */
 export function environmentKey(dataDir: string, templatesDir: string, fontsDir: string): string {
   const hash = createHash('sha256');
   hash.update(`node ${process.version}\0`);
-  for (const lib of ['pdfmake', 'pdfkit', 'fontkit', '@expo-google-fonts/biz-udpgothic', 'yaml', 'ajv']) hash.update(`${lib}@${packageVersion(lib)}\0`);
+  for (const lib of SHAPING_LIBRARIES) hash.update(`${lib}@${packageVersion(lib)}\0`);
   hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
   hashFiles(hash, templatesDir);
   hashFiles(hash, fontsDir);

@@ -1,6 +1,7 @@
 // Process many sheets: reuse what the cache has, spread the rest over the machine's cores, report progress.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RenderCache } from './cache';
 import type { Workspace } from '../pipeline/sheet';
@@ -14,7 +15,9 @@ export interface Progress {
 
 // Below this many sheets to render, starting worker threads costs more than it saves.
 const WORKER_THRESHOLD = 8;
-const WORKER_SCRIPT = resolve(__dirname, '../../dist/batch/worker.js');
+// The compiled worker beside this module. Run from TypeScript sources (the tests), there is none, and sheets are
+// processed in this thread instead: the same code, without the parallelism.
+const WORKER_SCRIPT = join(__dirname, 'worker.js');
 
 function restoreBuffers(result: SheetResult): SheetResult {
   if (result.rendered) {
@@ -82,7 +85,7 @@ export async function processSheets(
     if (cache && keys[i]) cache.put(keys[i]!, result);
     progress?.advance(result);
   };
-  if (misses.length >= WORKER_THRESHOLD) {
+  if (misses.length >= WORKER_THRESHOLD && existsSync(WORKER_SCRIPT)) {
     await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, render, (j, r) => store(misses[j], r));
   } else {
     for (const i of misses) store(i, render ? processSheet(files[i], workspace) : checkOnly(files[i], workspace));

@@ -5,7 +5,7 @@ import { personnelCosts } from '../pipeline/derive';
 import { UserError } from '../model/errors';
 import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../interchange/open-data';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
-import { checkSheet, openWorkspace } from '../pipeline/sheet';
+import { checkData, openWorkspace } from '../pipeline/sheet';
 import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../model/data-folder';
 import { displayPath, formatFinding } from './report';
 import type { Sheet } from '../model/types';
@@ -39,12 +39,11 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
   const failed = new Set(duplicates.map((f) => f.file));
   for (const finding of duplicates) log(formatFinding(finding));
 
-  // Every sheet is checked before anything is written, with the same checks as build.
+  // Every sheet is checked before anything is written, with the same data checks as build.
   const sheets: Sheet[] = [];
   for (const file of files) {
-    workspace.fontSet.trimCaches();
-    const checked = checkSheet(file, workspace);
-    // Only errors matter here: warnings about how a text is set on paper do not touch the figures.
+    // The data's own checks: how a text would be set on paper does not touch the figures, so nothing is measured.
+    const checked = checkData(file, workspace);
     for (const finding of checked.findings.filter((f) => f.severity === 'error')) log(formatFinding(finding));
     if (checked.sheet) sheets.push(checked.sheet);
     else failed.add(file);

@@ -7,7 +7,7 @@ import { formatNumber } from '../model/format';
 import { fiscalYears, numberFromFileName, sheetFiles } from '../model/data-folder';
 import { displayPath } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import type { Sheet, YearRow } from '../model/types';
+import { EVALUATION_ITEMS, INDICATOR_SLOTS, type Sheet, type YearRow } from '../model/form';
 
 export interface NewOptions {
   number: number;
@@ -22,7 +22,6 @@ const zeros = (years: number[]): YearRow<number> => Object.fromEntries(years.map
 export function blankSheet(fiscalYear: number, number: number, department = '', division = ''): Sheet {
   const cy = costYears(fiscalYear);
   const iy = indicatorYears(fiscalYear);
-  const blankScore = { score: null as unknown as number };
   return {
     fiscalYear,
     number,
@@ -52,10 +51,10 @@ export function blankSheet(fiscalYear: number, number: number, department = '', 
       partTimeStaff: Object.fromEntries(cy.map((y) => [y, '無' as const])),
     },
     participation: { sharing: '', planning: '', implementation: '', review: '' },
-    indicators: Array.from({ length: 5 }, () => ({ name: '', unit: '', target: zeros(iy), actual: zeros(iy), description: '' })),
+    indicators: Array.from({ length: INDICATOR_SLOTS }, () => ({ name: '', unit: '', target: zeros(iy), actual: zeros(iy), description: '' })),
     results: { previousIssues: '', achievements: '', challenges: { operations: '', organization: '' }, improvementGoal: '' },
-    evaluation: { citizenNeeds: { ...blankScore }, progress: { ...blankScore }, cityInvolvement: { ...blankScore }, priority: { ...blankScore } },
-    direction: { decision: null as unknown as string, reason: '' },
+    evaluation: Object.fromEntries(EVALUATION_ITEMS.map((item) => [item, { score: null }])) as Sheet['evaluation'],
+    direction: { decision: null, reason: '' },
   };
 }
 

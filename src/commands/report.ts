@@ -24,4 +24,3 @@ export function findingsAsJson(findings: Finding[]): string {
   );
 }
 
-export const hasErrors = (findings: Finding[]): boolean => findings.some((f) => f.severity === 'error');

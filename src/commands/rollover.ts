@@ -4,28 +4,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadCityData, personnelCostFor } from '../model/city';
 import { personnelCosts } from '../pipeline/derive';
-import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
 import { sheetFiles } from '../model/data-folder';
 import { displayPath, formatFinding } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import type { Sheet, YearRow } from '../model/types';
+import { REWRITE_EVERY_YEAR, type Sheet, type YearRow } from '../model/form';
 import { validateSheet } from '../pipeline/validate';
-
-/** Text sections that describe one year's work: carried over, but marked until rewritten. */
-export const REWRITE_EVERY_YEAR = [
-  'participation.sharing',
-  'participation.planning',
-  'participation.implementation',
-  'participation.review',
-  'results.previousIssues',
-  'results.achievements',
-  'results.challenges.operations',
-  'results.challenges.organization',
-  'results.improvementGoal',
-];
 
 export interface RolloverOptions {
   from: number;
@@ -44,7 +31,7 @@ function latest<T>(row: YearRow<T>, fallback: T): T {
   return years.length > 0 ? row[years[years.length - 1]] : fallback;
 }
 
-export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof loadCityData>): Sheet & { review: string[] } {
+export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof loadCityData>): Sheet {
   const cy = costYears(to);
   const iy = indicatorYears(to);
   const c = sheet.costs;
@@ -68,7 +55,7 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
   }
   return {
     ...sheet,
-    review: REWRITE_EVERY_YEAR,
+    review: [...REWRITE_EVERY_YEAR],
     fiscalYear: to,
     status: '継続',
     costs,
@@ -105,12 +92,12 @@ export function runRollover(options: RolloverOptions, log: (line: string) => voi
       continue;
     }
     const rolled = rollSheet(result.sheet, to, city);
-    const origin = `${eraYearLabel(from).replace(/ /g, '')}の ${basename(file)} から sheetbook rollover で作りました。`;
+    const origin = `${eraYearText(from)}の ${basename(file)} から sheetbook rollover で作りました。`;
     writeFileSync(target, sheetYaml(rolled, target, { origin }), { flag: 'wx' });
     written.push(target);
-    log(`作成: ${displayPath(target)}（書き直しが必要な項目 ${rolled.review.length} 件）`);
+    log(`作成: ${displayPath(target)}（書き直しが必要な項目 ${rolled.review!.length} 件）`);
   }
-  log(`${eraYearLabel(from).replace(/ /g, '')} → ${eraYearLabel(to).replace(/ /g, '')}: ${written.length} 件を作成、${skipped.length} 件は作りませんでした。`);
+  log(`${eraYearText(from)} → ${eraYearText(to)}: ${written.length} 件を作成、${skipped.length} 件は作りませんでした。`);
   if (written.length > 0) log(`「sheetbook validate ${displayPath(targetDir)}」で、書き直しが必要な項目を確認できます。`);
   return { written, skipped };
 }

@@ -1,8 +1,9 @@
 // Reading past official sheets back into data: from extracted text (the seed's tab-separated form) or from a
 // PDF's text. Each sheet is read label by label in the form's reading order; what cannot be read with
 // confidence is listed with its place in the input, never guessed silently.
-import { joinWrappedLines } from '../pipeline/measure';
-import type { Indicator, Sheet, YearRow } from '../model/types';
+import { joinWrappedLines } from '../model/line-breaking';
+import { fiscalYearOf } from '../model/era';
+import { EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
 
 /** One line of input, its cells joined by single spaces, and where it came from (for messages). */
 export interface SourceLine {
@@ -154,23 +155,16 @@ function byYear<T>(years: number[], values: T[]): YearRow<T> {
   return Object.fromEntries(years.map((y, k) => [String(y), values[k]]));
 }
 
-const COST_ROWS: [keyof Sheet['costs'], RegExp, string][] = [
-  ['budget', /^(事業費 )?予算額 \(千円\)/, '予算額'],
-  ['settled', /^決算額 \(千円\)/, '決算額'],
-  ['generalFund', /^(内訳 )?一般財源 \(千円\)/, '一般財源'],
-  ['subsidies', /^国庫、県支出金、地方債 \(千円\)/, '国庫、県支出金、地方債'],
-  ['otherFunds', /^その他 \(千円\)/, 'その他'],
-  ['personnelCost', /^(人件費 )?人件費計 \(千円\)/, '人件費計'],
-  ['staffRatio', /^(内訳 )?正職員従事割合 \(人\)/, '正職員従事割合'],
-  ['overtimeHours', /^正職員時間外勤務 \(時間\)/, '正職員時間外勤務'],
-  ['partTimeStaff', /^会計年度任用職員有無 \(-\)/, '会計年度任用職員有無'],
-];
+// The cost rows in the form's order, each with the line that carries it in the official text (from the schema).
+const COST_ROWS = (['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'personnelCost', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const).map(
+  (key) => [key, officialLabel(['costs', key]), formField(['costs', key]).title] as const,
+);
 
 export function readSheet(lines: SourceLine[]): ImportedSheet {
   const r = new SheetReader(lines);
   const title = TITLE.exec(lines[0].text)!;
   const eraYear = title[2] === '元' ? 1 : Number(title[2]);
-  const fiscalYear = (title[1] === '令和' ? 2018 : 1988) + eraYear;
+  const fiscalYear = fiscalYearOf(title[1], eraYear)!;
   const costYears = [-2, -1, 0, 1, 2].map((d) => fiscalYear + d);
   const indYears = [-2, -1, 0, 1, 2, 3].map((d) => fiscalYear + d);
 
@@ -259,12 +253,7 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
     } else costs[key] = byYear(costYears, figures(row.rest, 5, r, what));
   }
 
-  const participationLabels: [keyof Sheet['participation'], string][] = [
-    ['sharing', '共有、理解'],
-    ['planning', '企画・立案、計画'],
-    ['implementation', '実行'],
-    ['review', '評価、検証'],
-  ];
+  const participationLabels = (['sharing', 'planning', 'implementation', 'review'] as const).map((key) => [key, formField(['participation', key]).title] as const);
   const participation = {} as Sheet['participation'];
   participationLabels.forEach(([key, label], k) => {
     const next = participationLabels[k + 1]?.[1];
@@ -297,12 +286,8 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
   const improvementGoal = r.continued(r.take('改善目標', '改善目標')?.rest ?? '', ['評価', '市民ニーズ']);
 
   const evaluation = {} as Sheet['evaluation'];
-  for (const [key, label] of [
-    ['citizenNeeds', '市民ニーズ'],
-    ['progress', '進捗状況'],
-    ['cityInvolvement', '市の関与'],
-    ['priority', '優先度'],
-  ] as const) {
+  for (const key of EVALUATION_ITEMS) {
+    const label = formField(['evaluation', key]).title;
     const line = r.take(label, label);
     const m = /^([1-5]) ?(.*)$/.exec(line?.rest ?? '');
     if (!m) r.note(`${label}の点数を読み取れません（「${line?.rest ?? ''}」）`, line?.where);
@@ -336,7 +321,8 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
     indicators,
     results: { previousIssues, achievements, challenges: { operations, organization }, improvementGoal },
     evaluation,
-    direction: { decision: decisionLine?.rest ?? '', reason },
+    // Whatever the text says: a word the schema does not know is reported when the draft is validated.
+    direction: { decision: (decisionLine?.rest ?? '') as Sheet['direction']['decision'], reason },
   };
   return { sheet, notes: r.notes, where: lines[0].where };
 }

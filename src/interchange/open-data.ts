@@ -1,9 +1,9 @@
 // Open data: one row per sheet for the city's open-data portal, as CSV (UTF-8 with BOM, CRLF) or JSON.
 // The columns are fixed per fiscal year: English keys for programs, Japanese headers for people.
-import { EVALUATION_ITEMS, INDICATOR_SLOTS } from '../pipeline/derive';
-import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+// Which fields are exported, their keys and their headers are annotations of the schema (`x-openData`).
+import { costYears, eraYearText, indicatorYears } from '../model/era';
+import { EVALUATION_ITEMS, INDICATOR_SLOTS, openDataColumn, openDataFields, type Indicator, type Sheet, type YearRow } from '../model/form';
 import { formatNumber } from '../model/format';
-import type { EvaluationItemKey, Indicator, Sheet, YearRow } from '../model/types';
 
 export type OpenDataValue = string | number;
 
@@ -22,40 +22,30 @@ export interface OpenDataRow {
   values: OpenDataValue[];
 }
 
-/** `令和元年度`, `令和3年度`: the era label without the printed sheet's alignment space. */
-const era = (year: number): string => eraYearLabel(year).replace(/ /g, '');
+const era = eraYearText;
 
 /** A figure of a year; a year the sheet leaves out is 0, as the printed sheet shows it. */
 const at = (row: YearRow<number> | undefined, year: number): number => row?.[String(year)] ?? 0;
 
-const COST_ROWS: { key: string; label: string; row: (s: Sheet, p: YearRow<number>) => YearRow<number> | undefined }[] = [
-  { key: 'budget', label: '予算額', row: (s) => s.costs.budget },
-  { key: 'settled', label: '決算額', row: (s) => s.costs.settled },
-  { key: 'general_fund', label: '一般財源', row: (s) => s.costs.generalFund },
-  { key: 'subsidies', label: '国庫、県支出金、地方債', row: (s) => s.costs.subsidies },
-  { key: 'other_funds', label: 'その他', row: (s) => s.costs.otherFunds },
-  { key: 'personnel_cost', label: '人件費計', row: (_, p) => p },
-];
-
-const EVALUATION_COLUMNS: Record<EvaluationItemKey, { key: string; header: string }> = {
-  citizenNeeds: { key: 'citizen_needs', header: '市民ニーズ' },
-  progress: { key: 'progress', header: '進捗状況' },
-  cityInvolvement: { key: 'city_involvement', header: '市の関与' },
-  priority: { key: 'priority', header: '優先度' },
-};
+/** The value of a top-level field as exported: the project number with its leading zeros, as printed. */
+const fieldValue = (sheet: Sheet, key: keyof Sheet): OpenDataValue => (key === 'number' ? formatNumber(sheet.number) : String(sheet[key] ?? ''));
 
 /** The columns of one fiscal year's export, in order. */
 export function openDataColumns(fiscalYear: number): OpenDataColumn[] {
-  const columns: OpenDataColumn[] = [
-    { key: 'number', header: '事業番号', value: (s) => formatNumber(s.number) },
-    { key: 'name', header: '事務事業名', value: (s) => s.name },
-    { key: 'department', header: '担当部', value: (s) => s.department },
-    { key: 'division', header: '担当課', value: (s) => s.division },
-  ];
+  const columns: OpenDataColumn[] = openDataFields().map((field) => {
+    const name = field.path[0] as keyof Sheet;
+    return { ...openDataColumn(field.path), value: (s: Sheet) => fieldValue(s, name) };
+  });
 
+  // 人件費計 is exported with the years computed from the rates filled in (`personnelCost`, from derive.ts).
+  const costRows = openDataFields(['costs']).map((field) => {
+    const name = field.path[1] as keyof Sheet['costs'];
+    const row = (s: Sheet, p: YearRow<number>) => (name === 'personnelCost' ? p : (s.costs[name] as YearRow<number>));
+    return { ...openDataColumn(field.path), row };
+  });
   for (const year of costYears(fiscalYear)) {
-    for (const cost of COST_ROWS) {
-      columns.push({ key: `${cost.key}_${year}`, header: `${cost.label} ${era(year)}（千円）`, value: (s, p) => at(cost.row(s, p), year) });
+    for (const cost of costRows) {
+      columns.push({ key: `${cost.key}_${year}`, header: `${cost.header} ${era(year)}（千円）`, value: (s, p) => at(cost.row(s, p), year) });
     }
     columns.push(
       {
@@ -71,6 +61,7 @@ export function openDataColumns(fiscalYear: number): OpenDataColumn[] {
     );
   }
 
+  const indicatorField = (name: keyof Indicator) => openDataColumn(['indicators', 0, name]);
   for (let slot = 1; slot <= INDICATOR_SLOTS; slot++) {
     const indicator = (s: Sheet): Indicator | undefined => s.indicators[slot - 1];
     // An unused slot is empty in every column, never 0.
@@ -78,24 +69,22 @@ export function openDataColumns(fiscalYear: number): OpenDataColumn[] {
       const i = indicator(s);
       return i ? read(i) : '';
     };
-    columns.push(
-      { key: `indicator${slot}_name`, header: `指標${slot} 名称`, value: used((i) => i.name) },
-      { key: `indicator${slot}_unit`, header: `指標${slot} 単位`, value: used((i) => i.unit) },
-      { key: `indicator${slot}_kind`, header: `指標${slot} 種類`, value: used((i) => i.kind ?? '') },
-    );
+    for (const name of ['name', 'unit', 'kind'] as const) {
+      const { key, header } = indicatorField(name);
+      columns.push({ key: `indicator${slot}_${key}`, header: `指標${slot} ${header}`, value: used((i) => i[name] ?? '') });
+    }
     for (const year of indicatorYears(fiscalYear)) {
-      columns.push(
-        { key: `indicator${slot}_target_${year}`, header: `指標${slot} 目標値 ${era(year)}`, value: used((i) => at(i.target, year)) },
-        { key: `indicator${slot}_actual_${year}`, header: `指標${slot} 実績 ${era(year)}`, value: used((i) => at(i.actual, year)) },
-      );
+      for (const name of ['target', 'actual'] as const) {
+        const { key, header } = indicatorField(name);
+        columns.push({ key: `indicator${slot}_${key}_${year}`, header: `指標${slot} ${header} ${era(year)}`, value: used((i) => at(i[name], year)) });
+      }
     }
   }
 
   for (const item of EVALUATION_ITEMS) {
-    const { key, header } = EVALUATION_COLUMNS[item];
-    columns.push({ key, header, value: (s) => s.evaluation[item].score });
+    columns.push({ ...openDataColumn(['evaluation', item, 'score']), value: (s) => s.evaluation[item].score ?? '' });
   }
-  columns.push({ key: 'direction', header: '方向性', value: (s) => s.direction.decision });
+  columns.push({ ...openDataColumn(['direction', 'decision']), value: (s) => s.direction.decision ?? '' });
   return columns;
 }
 

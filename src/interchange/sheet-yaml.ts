@@ -2,9 +2,9 @@
 // Japanese comment each, one line per fiscal-year row. Used by `new`, `rollover` and `import`.
 import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { formatNumber } from '../model/format';
-import type { Sheet, YearRow } from '../model/types';
+import { EVALUATION_ITEMS, type Sheet, type YearRow } from '../model/form';
 
 // The committed schema (src/model), which editors read through each file's first line.
 export const SCHEMA_FILE = resolve(__dirname, '../../src/model/sheet.schema.json');
@@ -30,7 +30,7 @@ function yearRow<T>(row: YearRow<T> | undefined, years: number[]): string {
   return `{${all.map((y) => `${y}: ${scalar(row![y])}`).join(', ')}}`;
 }
 
-export function sheetYaml(sheet: Sheet & { review?: string[] }, file: string, notes: SheetYamlNotes = {}): string {
+export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}): string {
   const fy = sheet.fiscalYear;
   const cy = costYears(fy);
   const iy = indicatorYears(fy);
@@ -38,7 +38,7 @@ export function sheetYaml(sheet: Sheet & { review?: string[] }, file: string, no
   const g = (text: string) => (notes.guide ? `  # ${text}` : '');
   const out: string[] = [
     `# yaml-language-server: $schema=${schema}`,
-    `# ${eraYearLabel(fy).replace(/ /g, '')} 事務事業マネジメントシート ${formatNumber(sheet.number)}`,
+    `# ${eraYearText(fy)} 事務事業マネジメントシート ${formatNumber(sheet.number)}`,
   ];
   if (notes.origin) out.push(`# ${notes.origin}`);
   if (sheet.review && sheet.review.length > 0) {
@@ -100,7 +100,7 @@ export function sheetYaml(sheet: Sheet & { review?: string[] }, file: string, no
   out.push(`    operations: ${scalar(r.challenges.operations)}`, `    organization: ${scalar(r.challenges.organization)}`, `  improvementGoal: ${scalar(r.improvementGoal)}`, '');
   out.push('# 評価（点数 1〜5 と文言。文言を省くと標準文言が入ります）');
   out.push('evaluation:');
-  for (const item of ['citizenNeeds', 'progress', 'cityInvolvement', 'priority'] as const) {
+  for (const item of EVALUATION_ITEMS) {
     const e = sheet.evaluation[item];
     out.push(`  ${item}:`, `    score: ${scalar(e.score)}`);
     if (e.sentence !== undefined) out.push(`    sentence: ${scalar(e.sentence)}`);

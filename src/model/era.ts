@@ -1,14 +1,18 @@
-// Japanese fiscal-year names. A fiscal year starts in April, so FY2019 is wholly 令和 (令和元年度).
+// Japanese era names for fiscal years and dates: the one place where 令和 and 平成 arithmetic is done.
+// A fiscal year starts in April, so FY2019 is wholly 令和 (令和元年度); a calendar date is 令和 from 1 May 2019.
 
 interface Era {
   name: string;
   initial: string;
+  /** The fiscal year (and calendar year) that is year 1 of the era. */
   firstYear: number;
+  /** The first calendar date of the era (YYYY-MM-DD). */
+  firstDate: string;
 }
 
 const ERAS: Era[] = [
-  { name: '令和', initial: 'R', firstYear: 2019 },
-  { name: '平成', initial: 'H', firstYear: 1989 },
+  { name: '令和', initial: 'R', firstYear: 2019, firstDate: '2019-05-01' },
+  { name: '平成', initial: 'H', firstYear: 1989, firstDate: '1989-01-08' },
 ];
 
 function eraOf(fiscalYear: number): { era: Era; year: number } {
@@ -23,10 +27,30 @@ export function eraYearLabel(fiscalYear: number): string {
   return `${era.name}${digits}年度`;
 }
 
+/** `令和3年度`, `令和元年度`: the era year as running text writes it (messages, comments, column headers). */
+export function eraYearText(fiscalYear: number): string {
+  const { era, year } = eraOf(fiscalYear);
+  return `${era.name}${year === 1 ? '元' : year}年度`;
+}
+
 /** `R03年度`: the short heading of the indicator table. */
 export function eraShortLabel(fiscalYear: number): string {
   const { era, year } = eraOf(fiscalYear);
   return `${era.initial}${String(year).padStart(2, '0')}年度`;
+}
+
+/** 令和3 → 2021, 平成31 → 2019: the western fiscal year of an era year; undefined for an unknown era. */
+export function fiscalYearOf(eraName: string, year: number): number | undefined {
+  const era = ERAS.find((e) => e.name === eraName || e.initial === eraName.toUpperCase());
+  return era ? era.firstYear + year - 1 : undefined;
+}
+
+/** 2022-10-01 → 令和4年10月1日. */
+export function japaneseDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const era = ERAS.find((e) => iso >= e.firstDate) ?? ERAS[ERAS.length - 1];
+  const year = y - era.firstYear + 1;
+  return `${era.name}${year === 1 ? '元' : year}年${m}月${d}日`;
 }
 
 /** The five fiscal years of the cost table: sheet year −2 … +2. */

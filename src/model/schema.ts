@@ -1,6 +1,6 @@
 // The sheet's JSON Schema, and the Japanese label of every place in a sheet, taken from its `title`s.
 import sheetSchema from './sheet.schema.json';
-import { eraYearLabel } from './era';
+import { eraYearText } from './era';
 import type { DataPath } from './types';
 
 export interface SchemaNode {
@@ -46,7 +46,7 @@ export function labelsFor(path: DataPath, root: SchemaNode = SHEET_SCHEMA): stri
       labels.push(`${node.title ?? ''}${step + 1}`);
     } else if (typeof node.additionalProperties === 'object' && YEAR_KEY.test(String(step))) {
       node = node.additionalProperties;
-      labels.push(eraYearLabel(Number(step)).replace(/ /g, ''));
+      labels.push(eraYearText(Number(step)));
     } else {
       labels.push(String(step));
       node = undefined;

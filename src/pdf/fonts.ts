@@ -1,4 +1,4 @@
-// The fonts of fonts/fonts.json, read once per process and shared by the renderer and the glyph check.
+// The fonts of fonts/fonts.json, shared by the renderer and the glyph check.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -10,16 +10,10 @@ export interface FontFace {
   bytes: Buffer;
 }
 
-const cache = new Map<string, FontFace[]>();
-
+/** Read once per run, by the workspace (src/pipeline/sheet.ts). */
 export function loadFontFaces(fontsDir: string = DEFAULT_FONTS_DIR): FontFace[] {
-  let faces = cache.get(fontsDir);
-  if (!faces) {
-    const families = JSON.parse(readFileSync(resolve(fontsDir, 'fonts.json'), 'utf8')) as Record<string, Record<string, string>>;
-    faces = Object.entries(families).flatMap(([family, files]) =>
-      (['normal', 'bold'] as const).map((face) => ({ family, face, bytes: readFileSync(require.resolve(files[face])) })),
-    );
-    cache.set(fontsDir, faces);
-  }
-  return faces;
+  const families = JSON.parse(readFileSync(resolve(fontsDir, 'fonts.json'), 'utf8')) as Record<string, Record<string, string>>;
+  return Object.entries(families).flatMap(([family, files]) =>
+    (['normal', 'bold'] as const).map((face) => ({ family, face, bytes: readFileSync(require.resolve(files[face])) })),
+  );
 }

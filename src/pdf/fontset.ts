@@ -23,21 +23,10 @@ export interface SharedFont {
   pdfkit: any;
 }
 
-let recording: GlyphUsage | undefined;
-
-/** Record every glyph encoded while `run` draws, whatever document it draws into. */
-export function recordGlyphs<T>(run: () => T): { result: T; glyphs: GlyphUsage } {
-  const glyphs: GlyphUsage = {};
-  recording = glyphs;
-  try {
-    return { result: run(), glyphs };
-  } finally {
-    recording = undefined;
-  }
-}
-
 export class FontSet {
   readonly fonts: SharedFont[] = [];
+  /** Where the glyphs encoded now are noted: set only while `recordGlyphs` runs. */
+  private recording: GlyphUsage | undefined;
   /** pdfmake's font table: family → face → a placeholder (fonts are provided by `provide`). */
   readonly descriptors: Record<string, Record<string, string>> = {};
 
@@ -52,7 +41,7 @@ export class FontSet {
       pdfkit.encode = (text: string, features?: unknown) => {
         const { glyphs, positions } = originalLayout(text, features);
         const encoded: string[] = [];
-        const usage = recording ? (recording[id] ??= new Map()) : undefined;
+        const usage = this.recording ? (this.recording[id] ??= new Map()) : undefined;
         for (const glyph of glyphs) {
           encoded.push(glyph.id.toString(16).padStart(4, '0'));
           if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { codePoints: glyph.codePoints });
@@ -77,6 +66,17 @@ export class FontSet {
     for (const font of this.fonts) {
       const cache = font.pdfkit.layoutCache;
       if (cache && Object.keys(cache).length > limit) font.pdfkit.layoutCache = Object.create(null);
+    }
+  }
+
+  /** Record every glyph of these fonts encoded while `run` draws, whatever document it draws into. */
+  recordGlyphs<T>(run: () => T): { result: T; glyphs: GlyphUsage } {
+    const glyphs: GlyphUsage = {};
+    this.recording = glyphs;
+    try {
+      return { result: run(), glyphs };
+    } finally {
+      this.recording = undefined;
     }
   }
 

@@ -1,8 +1,8 @@
-// Stage 2b — the rules a sheet's figures and words obey beyond its schema (sheet-spec.md), each placed in the file.
+// Stage 3 — check: the rules a sheet's figures and words obey beyond its schema (sheet-spec.md), each placed in the file.
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
-import { EVALUATION_ITEMS } from './derive';
-import { costYears, eraYearLabel, indicatorYears } from '../model/era';
+import { costYears, eraYearText, indicatorYears } from '../model/era';
+import { EVALUATION_ITEMS, MUST_FILL, REVIEW_ENTRIES, type ReviewEntry } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
@@ -20,7 +20,7 @@ class Findings {
   }
 }
 
-const era = (year: number | string) => eraYearLabel(Number(year)).replace(/ /g, '');
+const era = (year: number | string) => eraYearText(Number(year));
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,34 +62,22 @@ export function checkConsistency(
   return out.list;
 }
 
-/** What a person must write before a sheet can be printed (a blank sheet from `sheetbook new` has them empty). */
-const MUST_FILL: DataPath[] = [
-  ['name'], ['budgetItem', 'code'], ['budgetItem', 'name'], ['department'], ['division'], ['section'],
-  ['category'], ['structure'], ['period'],
-  ['overview', 'target'], ['overview', 'purpose'], ['overview', 'activities'],
-  ['participation', 'sharing'], ['participation', 'planning'], ['participation', 'implementation'], ['participation', 'review'],
-  ['results', 'previousIssues'], ['results', 'achievements'], ['results', 'challenges', 'operations'],
-  ['results', 'challenges', 'organization'], ['results', 'improvementGoal'],
-  ['evaluation', 'citizenNeeds', 'score'], ['evaluation', 'progress', 'score'], ['evaluation', 'cityInvolvement', 'score'],
-  ['evaluation', 'priority', 'score'], ['direction', 'decision'], ['direction', 'reason'],
-];
-
 function checkFilledIn(sheet: Sheet, out: Findings): void {
-  for (const path of MUST_FILL) {
+  for (const { path, hint } of MUST_FILL) {
     let value: unknown = sheet;
     for (const step of path) value = isObject(value) ? value[step as string] : undefined;
     if (value === null || (typeof value === 'string' && value.trim() === '')) {
-      const hint = path[0] === 'participation' ? '（取組がなければ「—」と書きます）' : path[0] === 'results' ? '（なければ「特になし。」と書きます）' : '';
-      out.add('error', path, `記入してください（まだ空欄です）${hint}`);
+      out.add('error', path, `記入してください（まだ空欄です）${hint ? `（${hint}）` : ''}`);
     }
   }
 }
 
 /** Text carried over from last year by `sheetbook rollover` until the author rewrites it. */
-function checkReview(sheet: Sheet & { review?: unknown }, out: Findings): void {
+function checkReview(sheet: Sheet, out: Findings): void {
   if (!Array.isArray(sheet.review)) return;
   for (const item of sheet.review) {
-    if (typeof item !== 'string') continue;
+    // An entry the schema does not know was reported there; it names no field to point at.
+    if (!REVIEW_ENTRIES.includes(item as ReviewEntry)) continue;
     out.add('error', item.split('.'), '前年度の文章のままです。今年度の内容に書き直し、ファイル先頭の review の一覧からこの項目を消してください');
   }
 }

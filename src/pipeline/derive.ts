@@ -1,18 +1,17 @@
-// Stage 3 — derive: a validated sheet → everything the layout prints, as display strings.
+// Stage 4 — derive: a checked sheet → everything the layout prints, as display strings in the boxes of the form.
 // Era years, column headings, SDG names, standard sentences and number formats are decided here, once.
+// Every field the schema gives a box of its own (`x-box`) is placed at its own path without code here; what the
+// form composes from several fields (the project's name with its number, the indicator slots…) is written out below.
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraShortLabel, eraYearLabel, indicatorYears } from '../model/era';
+import { BOXED_FIELDS, boxOf, EVALUATION_ITEMS, INDICATOR_SLOTS, type EvaluationItemKey, type Indicator, type Sheet, type YearRow } from '../model/form';
 import { formatAmount, formatIndicator, formatNumber, formatTwoDecimals } from '../model/format';
 import { sdgLine } from '../model/sdgs';
-import type { DataPath, EvaluationItemKey, Indicator, Sheet, YearRow } from '../model/types';
-
-export const INDICATOR_SLOTS = 5;
-export const PAGES_PER_SHEET = 2;
-export const EVALUATION_ITEMS: EvaluationItemKey[] = ['citizenNeeds', 'progress', 'cityInvolvement', 'priority'];
+import type { DataPath } from '../model/types';
 
 /**
  * Text a person wrote, bound for one box of the form (`box` names its size in templates/layout.yaml).
- * The fit stage sets the size it is printed at; `field` is where it came from, for messages.
+ * `field` is where it came from, for messages. The fit stage decides the size it is printed at.
  */
 export interface TextBox {
   box: string;
@@ -22,10 +21,6 @@ export interface TextBox {
   alternative?: string;
   /** What to do when it cannot fit at all, added to the message. */
   hint?: string;
-  fontSize?: number;
-  characterSpacing?: number;
-  /** The text as pdfmake sets it (see measure.ts), filled in by the fit stage with the size. */
-  runs?: unknown[];
 }
 
 const box = (id: string, text: string, field: DataPath, alternative?: string, hint?: string): TextBox => ({
@@ -36,37 +31,41 @@ const box = (id: string, text: string, field: DataPath, alternative?: string, hi
   ...(hint === undefined ? {} : { hint }),
 });
 
-export interface IndicatorSlot {
+/** A box's text at the field's own path: its box comes from the schema. */
+const own = (field: DataPath, text: string): TextBox => box(boxOf(field), text, field);
+
+export interface IndicatorSlot<B> {
   number: number;
-  name: TextBox;
-  kind: TextBox;
+  name: B;
+  kind: B;
   target: string[];
   actual: string[];
-  description: TextBox;
+  description: B;
 }
 
-export interface SheetView {
+/** What one sheet prints. `B` is a box's text: `TextBox` from derive, `FittedBox` once the fit stage has sized it. */
+export interface SheetView<B = TextBox> {
   fiscalYear: number;
   number: string;
   name: string;
   title: string;
-  projectName: TextBox;
-  budgetItem: TextBox;
-  department: TextBox;
+  projectName: B;
+  budgetItem: B;
+  department: B;
   departmentName: string;
   divisionName: string;
-  mayorPledges: TextBox;
-  section: TextBox;
+  mayorPledges: B;
+  section: B;
   /** 戦略プラン rows, at least three: the form prints 新規・継続, 事業分類 and 事業体制 beside them. */
-  strategicPlanRows: { code: TextBox; policy: string; measure: string; title: TextBox }[];
-  status: TextBox;
-  category: TextBox;
-  structure: TextBox;
-  individualPlan: TextBox;
-  period: TextBox;
-  legalBasis: TextBox;
-  sdgs: TextBox;
-  overview: { target: TextBox; purpose: TextBox; activities: TextBox };
+  strategicPlanRows: { code: B; policy: string; measure: string; title: B }[];
+  status: B;
+  category: B;
+  structure: B;
+  individualPlan: B;
+  period: B;
+  legalBasis: B;
+  sdgs: B;
+  overview: { target: B; purpose: B; activities: B };
   costTable: {
     years: string[];
     budget: string[];
@@ -79,16 +78,16 @@ export interface SheetView {
     overtimeHours: string[];
     partTimeStaff: string[];
   };
-  participation: { sharing: TextBox; planning: TextBox; implementation: TextBox; review: TextBox };
-  indicatorTable: { years: string[]; slots: IndicatorSlot[] };
+  participation: { sharing: B; planning: B; implementation: B; review: B };
+  indicatorTable: { years: string[]; slots: IndicatorSlot<B>[] };
   results: {
-    previousIssues: TextBox;
-    achievements: TextBox;
-    challenges: { operations: TextBox; organization: TextBox };
-    improvementGoal: TextBox;
+    previousIssues: B;
+    achievements: B;
+    challenges: { operations: B; organization: B };
+    improvementGoal: B;
   };
-  evaluation: Record<EvaluationItemKey, { score: string; sentence: TextBox }>;
-  direction: { decision: TextBox; reason: TextBox };
+  evaluation: Record<EvaluationItemKey, { score: string; sentence: B }>;
+  direction: { decision: B; reason: B };
 }
 
 function row<T>(values: YearRow<T>, years: number[], format: (v: T) => string, missing: T): string[] {
@@ -100,28 +99,41 @@ export function personnelCosts(sheet: Sheet, city: CityData): YearRow<number> {
   const result: YearRow<number> = {};
   for (const y of costYears(sheet.fiscalYear).map(String)) {
     const written = sheet.costs.personnelCost?.[y];
-    result[y] =
-      written ?? personnelCostFor(city, y, sheet.costs.staffRatio[y] ?? 0, sheet.costs.overtimeHours[y] ?? 0) ?? 0;
+    result[y] = written ?? personnelCostFor(city, y, sheet.costs.staffRatio[y] ?? 0, sheet.costs.overtimeHours[y] ?? 0) ?? 0;
   }
   return result;
 }
 
 /** The standard sentence for an evaluation score, unless the sheet writes its own. */
-export function evaluationSentence(city: CityData, item: EvaluationItemKey, score: number, own?: string): string {
+export function evaluationSentence(city: CityData, item: EvaluationItemKey, score: number | null, own?: string): string {
   return own ?? city.evaluationSentences[item]?.[String(score)] ?? '';
 }
 
-function indicatorSlot(indicator: Indicator | undefined, index: number, years: number[]): IndicatorSlot {
+/** Every field with a box of its own, as a TextBox at its own path (`{overview: {target: TextBox}}`). */
+function boxedFields(sheet: Sheet): Record<string, unknown> {
+  const view: Record<string, any> = {};
+  for (const field of BOXED_FIELDS) {
+    let value: any = sheet;
+    for (const step of field.path) value = value?.[step];
+    if (typeof value !== 'string') continue;
+    let into = view;
+    for (const step of field.path.slice(0, -1)) into = into[step] ??= {};
+    into[field.path[field.path.length - 1]] = own(field.path, value);
+  }
+  return view;
+}
+
+function indicatorSlot(indicator: Indicator | undefined, index: number, years: number[]): IndicatorSlot<TextBox> {
   const values = (row: YearRow<number> | undefined) => years.map((y) => formatIndicator(row?.[String(y)] ?? 0));
   const at = (key: string): DataPath => (indicator ? ['indicators', index, key] : ['indicators']);
   return {
     number: index + 1,
     // The unit always stands in parentheses after the name, `()` when blank, as the official sheet prints it.
     name: box('indicatorName', `${indicator?.name ?? ''} (${indicator?.unit ?? ''})`, at('name')),
-    kind: box('indicatorKind', indicator?.kind ?? '', at('kind')),
+    kind: box(boxOf(['indicators', index, 'kind']), indicator?.kind ?? '', at('kind')),
     target: values(indicator?.target),
     actual: values(indicator?.actual),
-    description: box('indicatorDescription', indicator?.description ?? '', at('description')),
+    description: box(boxOf(['indicators', index, 'description']), indicator?.description ?? '', at('description')),
   };
 }
 
@@ -131,7 +143,15 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
   const number = formatNumber(sheet.number);
   const c = sheet.costs;
   const sdgLines = [...sheet.sdgs].sort((a, b) => a - b).map(sdgLine);
+  // Rows the sheet leaves empty point at the list itself in messages.
+  const emptyPlanRow = () => ({
+    code: box(boxOf(['strategicPlans', 0, 'code']), '', ['strategicPlans']),
+    policy: '',
+    measure: '',
+    title: box(boxOf(['strategicPlans', 0, 'title']), '', ['strategicPlans']),
+  });
   return {
+    ...(boxedFields(sheet) as Pick<SheetView, 'section' | 'status' | 'category' | 'structure' | 'individualPlan' | 'period' | 'legalBasis' | 'overview' | 'participation' | 'results' | 'direction'>),
     fiscalYear: sheet.fiscalYear,
     number,
     name: sheet.name,
@@ -142,34 +162,17 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
     departmentName: sheet.department,
     divisionName: sheet.division,
     mayorPledges: box('mayorPledges', sheet.mayorPledges.join(' '), ['mayorPledges']),
-    section: box('section', sheet.section, ['section']),
     strategicPlanRows: [
       ...sheet.strategicPlans.map((p, i) => ({
-        code: box('planCode', p.code, ['strategicPlans', i, 'code']),
+        code: own(['strategicPlans', i, 'code'], p.code),
         policy: String(p.policy),
         measure: String(p.measure),
-        title: box('planTitle', p.title, ['strategicPlans', i, 'title']),
+        title: own(['strategicPlans', i, 'title'], p.title),
       })),
-      ...Array.from({ length: Math.max(0, 3 - sheet.strategicPlans.length) }, () => ({
-        code: box('planCode', '', ['strategicPlans']),
-        policy: '',
-        measure: '',
-        title: box('planTitle', '', ['strategicPlans']),
-      })),
+      ...Array.from({ length: Math.max(0, 3 - sheet.strategicPlans.length) }, emptyPlanRow),
     ],
-    status: box('sideItem', sheet.status, ['status']),
-    category: box('sideItem', sheet.category, ['category']),
-    structure: box('sideItem', sheet.structure, ['structure']),
-    individualPlan: box('individualPlan', sheet.individualPlan, ['individualPlan']),
-    period: box('period', sheet.period, ['period']),
-    legalBasis: box('legalBasis', sheet.legalBasis, ['legalBasis']),
     // One goal a line; when too many for the box, the goals run on as one text.
     sdgs: box('sdgs', sdgLines.join('\n'), ['sdgs'], sdgLines.join('　'), '目標の数を減らしてください'),
-    overview: {
-      target: box('target', sheet.overview.target, ['overview', 'target']),
-      purpose: box('purpose', sheet.overview.purpose, ['overview', 'purpose']),
-      activities: box('activities', sheet.overview.activities, ['overview', 'activities']),
-    },
     costTable: {
       years: years.map(eraYearLabel),
       budget: row(c.budget, years, formatAmount, 0),
@@ -182,35 +185,16 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
       overtimeHours: row(c.overtimeHours, years, formatTwoDecimals, 0),
       partTimeStaff: row(c.partTimeStaff, years, String, '無'),
     },
-    participation: {
-      sharing: box('participation', sheet.participation.sharing, ['participation', 'sharing']),
-      planning: box('participation', sheet.participation.planning, ['participation', 'planning']),
-      implementation: box('participation', sheet.participation.implementation, ['participation', 'implementation']),
-      review: box('participation', sheet.participation.review, ['participation', 'review']),
-    },
     indicatorTable: {
       years: indYears.map(eraShortLabel),
       slots: Array.from({ length: INDICATOR_SLOTS }, (_, i) => indicatorSlot(sheet.indicators[i], i, indYears)),
-    },
-    results: {
-      previousIssues: box('previousIssues', sheet.results.previousIssues, ['results', 'previousIssues']),
-      achievements: box('achievements', sheet.results.achievements, ['results', 'achievements']),
-      challenges: {
-        operations: box('challengeOperations', sheet.results.challenges.operations, ['results', 'challenges', 'operations']),
-        organization: box('challengeOrganization', sheet.results.challenges.organization, ['results', 'challenges', 'organization']),
-      },
-      improvementGoal: box('improvementGoal', sheet.results.improvementGoal, ['results', 'improvementGoal']),
     },
     evaluation: Object.fromEntries(
       EVALUATION_ITEMS.map((item) => {
         const e = sheet.evaluation[item];
         const sentence = evaluationSentence(city, item, e.score, e.sentence);
-        return [item, { score: String(e.score), sentence: box('evaluationSentence', sentence, ['evaluation', item, 'sentence']) }];
+        return [item, { score: String(e.score), sentence: own(['evaluation', item, 'sentence'], sentence) }];
       }),
     ) as SheetView['evaluation'],
-    direction: {
-      decision: box('directionDecision', sheet.direction.decision, ['direction', 'decision']),
-      reason: box('directionReason', sheet.direction.reason, ['direction', 'reason']),
-    },
   };
 }

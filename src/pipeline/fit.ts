@@ -1,9 +1,11 @@
-// Stage 3b — fit: every box's text is set at the largest size (in steps, down to a floor) at which it fits the box.
+// Stage 5 — fit: every box's text is set at the largest size (in steps, down to a floor) at which it fits the box.
 // Nothing is clipped: text that cannot fit even at the floor is an error found before printing.
+// A view goes in and a new, fitted view comes out; the view given is not changed.
+import { inlineRuns, type InlineRun } from '../model/line-breaking';
+import type { Severity } from '../model/types';
 import type { SheetView, TextBox } from './derive';
 import type { LayoutSpec } from './layout';
-import { inlineRuns, type Measurer } from './measure';
-import type { Severity } from '../model/types';
+import type { Measurer } from './measure';
 
 export interface BoxSpec {
   table: string;
@@ -16,6 +18,16 @@ export interface BoxSpec {
   size?: number;
   floor?: number;
 }
+
+/** A box's text as it will print: the text chosen (or its alternative), its size and spacing, and its runs. */
+export interface FittedBox extends TextBox {
+  fontSize: number;
+  characterSpacing: number;
+  /** The text as pdfmake sets it (see model/line-breaking.ts). */
+  runs: InlineRun[];
+}
+
+export type FittedView = SheetView<FittedBox>;
 
 export interface FitNote {
   severity: Severity;
@@ -62,22 +74,16 @@ export class Fitter {
     this.specs = layout.boxes as unknown as Record<string, BoxSpec>;
   }
 
-  /** Set every box of the view; report boxes that shrank (warnings) and boxes that cannot fit (errors). */
-  fitView(view: SheetView): FitNote[] {
+  /** Size every box of the view; report boxes that shrank (warnings) and boxes that cannot fit (errors). */
+  fitView(view: SheetView): { view: FittedView; notes: FitNote[] } {
     const notes: FitNote[] = [];
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) value.forEach(visit);
-      else if (value && typeof value === 'object') {
-        if ('box' in value && 'text' in value) {
-          const box = value as TextBox;
-          this.fitBox(box, notes);
-          box.runs = inlineRuns(box.text);
-        }
-        else Object.values(value).forEach(visit);
-      }
+    const visit = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(visit);
+      if (!value || typeof value !== 'object') return value;
+      if ('box' in value && 'text' in value) return this.fitBox(value as TextBox, notes);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v)]));
     };
-    visit(view);
-    return notes;
+    return { view: visit(view) as FittedView, notes };
   }
 
   private style(spec: BoxSpec, fontSize: number, characterSpacing = 0) {
@@ -94,15 +100,15 @@ export class Fitter {
     return this.measurer.measure(text, width, this.style(spec, size, spacing)).height <= spec.height! + 1e-6;
   }
 
-  private fitBox(box: TextBox, notes: FitNote[]): void {
+  /** One box at the largest size that fits it (a note when it shrank or cannot fit). */
+  fitBox(box: TextBox, notes: FitNote[]): FittedBox {
     const spec = this.specs[box.box];
     if (!spec) throw new Error(`templates/layout.yaml に枠「${box.box}」の定義がありません`);
     const standard = spec.size ?? this.layout.fontSize.body;
     const floor = spec.floor ?? this.layout.fit.floor;
     const width = boxWidth(this.layout, spec);
-    box.fontSize = standard;
-    box.characterSpacing = 0;
-    if (box.text === '' || this.fits(box.text, spec, width, standard)) return;
+    const fitted = (text: string, fontSize: number, characterSpacing: number): FittedBox => ({ ...box, text, fontSize, characterSpacing, runs: inlineRuns(text) });
+    if (box.text === '' || this.fits(box.text, spec, width, standard)) return fitted(box.text, standard, 0);
 
     const sizes = sizesFrom(standard, floor, this.layout.fit.step);
     const condense = (size: number) => (spec.lines === 1 ? -Math.round(this.layout.fit.maxCondense * size * 100) / 100 : 0);
@@ -110,10 +116,8 @@ export class Fitter {
     for (const text of candidates) {
       // A one-line cell first tightens its letter spacing at the standard size.
       if (spec.lines === 1 && this.fits(text, spec, width, standard, condense(standard))) {
-        box.text = text;
-        box.characterSpacing = this.tightestSpacing(text, spec, width, standard);
         notes.push({ severity: 'warning', field: box.field, message: '文字が多いため、字間を詰めて印刷します' });
-        return;
+        return fitted(text, standard, this.tightestSpacing(text, spec, width, standard));
       }
       // Largest size that fits: sizes shrink in fixed steps, so search them by halves.
       if (!this.fits(text, spec, width, sizes[sizes.length - 1], condense(sizes[sizes.length - 1]))) continue;
@@ -125,16 +129,12 @@ export class Fitter {
         else lo = mid;
       }
       const size = this.fits(text, spec, width, sizes[lo], condense(sizes[lo])) ? sizes[lo] : sizes[hi];
-      box.text = text;
-      box.fontSize = size;
-      box.characterSpacing = condense(size);
       notes.push({ severity: 'warning', field: box.field, message: `文字が多いため、${size}pt に縮小して印刷します（標準 ${standard}pt）` });
-      return;
+      return fitted(text, size, condense(size));
     }
-    box.fontSize = floor;
-    box.characterSpacing = condense(floor);
     const excess = this.excess(box.alternative ?? box.text, spec, width, floor, condense(floor));
     notes.push({ severity: 'error', field: box.field, message: `枠に収まりません（約${excess}文字超過）${box.hint ? `。${box.hint}` : ''}` });
+    return fitted(box.text, floor, condense(floor));
   }
 
   /** The least tightening that keeps a one-line cell on one line. */

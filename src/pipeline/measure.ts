@@ -1,5 +1,6 @@
 // Text measured by pdfmake's own layout engine, with the fonts loaded once: what is measured here is what prints.
 // pdfmake has no public measuring API, so this uses its LayoutBuilder directly (version pinned in package.json).
+import { inlineRuns } from '../model/line-breaking';
 import type { FontSet } from '../pdf/fontset';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -17,65 +18,6 @@ export interface TextStyle {
 export interface Measured {
   height: number;
   lines: number;
-}
-
-/** Text as pdfmake sets it: plain runs, and runs that must not be broken across lines. */
-export type InlineRun = string | { text: string; noWrap: true };
-
-// A figure with its unit or sign (`583件`, `31,521円`, `62%`, `0.1%`) is one unit on the line, never split.
-// UAX #14, which pdfmake follows, would allow a break between a number and an ideograph after it.
-const FIGURE_WITH_UNIT = /[0-9０-９][0-9０-９,，.．]{0,14}[%％\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
-// A run of Latin letters, digits and signs (a word, a code like 01-020108-14, a time like 8:30) is never split.
-const LATIN_RUN = /[!-~]{2,24}/g;
-const SPACES = /[ \u3000]+/g;
-const isLatin = (ch: string | undefined) => ch !== undefined && /^[!-~]$/.test(ch);
-
-/**
- * Text split into runs pdfmake may break between, and runs it must keep on one line.
- * Besides figures and Latin words, every space is kept with its neighbours, except a single space between two
- * Latin words: so a line never ends at a space that matters, and text read back out of the PDF (sheetbook import)
- * joins its lines exactly — with a space between Latin words, without one anywhere else.
- */
-export function inlineRuns(text: string): InlineRun[] {
-  const chars = [...text];
-  if (chars.length < 2) return [text];
-  // glued[i]: no break between chars[i - 1] and chars[i].
-  const glued = new Array<boolean>(chars.length + 1).fill(false);
-  const indexOf = new Map<number, number>(); // UTF-16 offset → code point index
-  for (let i = 0, offset = 0; i < chars.length; offset += chars[i].length, i++) indexOf.set(offset, i);
-  indexOf.set(text.length, chars.length);
-  const glue = (from: number, to: number) => {
-    for (let i = Math.max(1, from); i <= Math.min(to, chars.length - 1); i++) glued[i] = true;
-  };
-  for (const m of text.matchAll(FIGURE_WITH_UNIT)) glue(indexOf.get(m.index!)! + 1, indexOf.get(m.index! + m[0].length)! - 1);
-  for (const m of text.matchAll(LATIN_RUN)) glue(indexOf.get(m.index!)! + 1, indexOf.get(m.index! + m[0].length)! - 1);
-  for (const m of text.matchAll(SPACES)) {
-    const start = indexOf.get(m.index!)!;
-    const end = indexOf.get(m.index! + m[0].length)!;
-    const breakable = m[0] === ' ' && isLatin(chars[start - 1]) && isLatin(chars[end]);
-    if (!breakable) glue(start, end);
-  }
-  const runs: InlineRun[] = [];
-  let plain = '';
-  let i = 0;
-  while (i < chars.length) {
-    let j = i + 1;
-    while (j < chars.length && glued[j]) j++;
-    // A glued run longer than this could be wider than its box: let it break where UAX #14 allows instead.
-    if (j - i > 1 && j - i <= 30) {
-      if (plain) runs.push(plain);
-      plain = '';
-      runs.push({ text: chars.slice(i, j).join(''), noWrap: true });
-    } else plain += chars.slice(i, j).join('');
-    i = j;
-  }
-  if (plain || runs.length === 0) runs.push(plain);
-  return runs;
-}
-
-/** How text read back from a PDF joins across a line break (the inverse of the rules above). */
-export function joinWrappedLines(before: string, after: string): string {
-  return isLatin(before.at(-1)) && isLatin(after[0]) ? `${before} ${after}` : before + after;
 }
 
 export interface Measurer {

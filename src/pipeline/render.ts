@@ -2,7 +2,7 @@
 // The file itself is written by pdf/writer.ts, so that pages rendered once can be cached and placed in any
 // document (one sheet, or a booklet) with one shared font subset.
 import { deflateSync } from 'node:zlib';
-import { recordGlyphs, type FontSet, type GlyphUsage } from '../pdf/fontset';
+import type { FontSet, GlyphUsage } from '../pdf/fontset';
 import type { DocDefinition, LayoutSpec } from './layout';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -125,7 +125,7 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
     list.push(data);
     return doc;
   };
-  const { glyphs } = recordGlyphs(() => {
+  const { glyphs } = fontSet.recordGlyphs(() => {
     const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
     builder.registerTableLayouts(builtInTableLayouts);
     builder.registerTableLayouts(tableLayouts(layout));

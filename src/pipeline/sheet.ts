@@ -1,9 +1,10 @@
-// The pipeline as one story: load → validate → check → derive → fit → layout → render.
-// Fonts, templates and the measurer are prepared once per process and shared by every sheet.
+// The pipeline as one story: load → validate → check → derive → fit → layout → render → write.
+// Each stage takes a value and returns a new one. What they share — fonts, templates, the measurer, the city's
+// data — is one explicit workspace, prepared once per run and used by every sheet (as pdfme shares one cache).
 import { loadCityData, type CityData } from '../model/city';
 import { checkConsistency } from './check';
-import { deriveSheetView, PAGES_PER_SHEET, type SheetView } from './derive';
-import { Fitter } from './fit';
+import { deriveSheetView } from './derive';
+import { Fitter, type FittedView } from './fit';
 import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
@@ -11,9 +12,9 @@ import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from '
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
-import { hasErrors } from '../commands/report';
+import { PAGES_PER_SHEET } from '../model/form';
 import { labelsFor } from '../model/schema';
-import type { Finding, Sheet } from '../model/types';
+import { hasErrors, inFileOrder, type Finding, type Sheet } from '../model/types';
 import { validateSheet } from './validate';
 
 export interface Workspace {
@@ -34,37 +35,62 @@ export function openWorkspace(dataDir: string, templatesDir?: string): Workspace
   return { dataDir, city, templates, fitter, fontSet, creationDate: issued };
 }
 
-/** A checked file: `sheet` and `view` are set only when it has no errors (warnings allowed). */
-export type CheckedSheet = { file: string; sheet?: Sheet; view?: SheetView; findings: Finding[] };
-
-function fitFindings(source: SheetSource, view: SheetView, workspace: Workspace): Finding[] {
-  return workspace.fitter.fitView(view).map((note) => {
-    const pos = source.locate(note.field);
-    return { file: source.file, line: pos.line, column: pos.column, severity: note.severity, labels: labelsFor(note.field), message: note.message, path: note.field };
-  });
+/** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */
+export interface CheckedSheet {
+  file: string;
+  sheet?: Sheet;
+  findings: Finding[];
+  source?: SheetSource;
 }
 
-const sortFindings = (findings: Finding[]) => [...findings].sort((a, b) => a.line - b.line || a.column - b.column);
+/** A sheet ready to print: `view` is set only when it has no errors, its boxes sized by the fit stage. */
+export interface PreparedSheet {
+  file: string;
+  sheet?: Sheet;
+  view?: FittedView;
+  findings: Finding[];
+}
 
-export function checkSheet(file: string, workspace: Workspace): CheckedSheet {
+/** Whatever the input, the user gets a finding, never a stack trace. */
+function unreadable(file: string, error: unknown): Finding[] {
+  const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;
+  return [{ file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }];
+}
+
+/** load → validate → check: the problems of the data itself, with no layout involved (for export, rollover). */
+export function checkData(file: string, workspace: Workspace): CheckedSheet {
   try {
     const source = loadSheetFile(file);
     const result = validateSheet(source);
-    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, (cp) => workspace.fontSet.canPrint(cp), result.findings))];
-    if (!result.ok || hasErrors(findings)) return { file, findings: sortFindings(findings) };
-    const view = deriveSheetView(result.sheet, workspace.city);
-    findings.push(...fitFindings(source, view, workspace));
-    if (hasErrors(findings)) return { file, findings: sortFindings(findings) };
-    return { file, sheet: result.sheet, view, findings: sortFindings(findings) };
+    const canPrint = (cp: number) => workspace.fontSet.canPrint(cp);
+    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, canPrint, result.findings))];
+    if (!result.ok || hasErrors(findings)) return { file, findings: inFileOrder(findings), source };
+    return { file, sheet: result.sheet, findings: inFileOrder(findings), source };
   } catch (error) {
-    // Whatever the input, the user gets a finding, never a stack trace.
-    const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;
-    return { file, findings: [{ file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }] };
+    return { file, findings: unreadable(file, error) };
+  }
+}
+
+/** … → derive → fit: every problem a sheet can have before it prints, boxes that do not fit included. */
+export function checkSheet(file: string, workspace: Workspace): PreparedSheet {
+  const checked = checkData(file, workspace);
+  if (!checked.sheet || !checked.source) return { file, findings: checked.findings };
+  const source = checked.source;
+  try {
+    const { view, notes } = workspace.fitter.fitView(deriveSheetView(checked.sheet, workspace.city));
+    const fitFindings = notes.map((note): Finding => {
+      const pos = source.locate(note.field);
+      return { file, line: pos.line, column: pos.column, severity: note.severity, labels: labelsFor(note.field), message: note.message, path: note.field };
+    });
+    const findings = inFileOrder([...checked.findings, ...fitFindings]);
+    return hasErrors(findings) ? { file, findings } : { file, sheet: checked.sheet, view, findings };
+  } catch (error) {
+    return { file, findings: [...checked.findings, ...unreadable(file, error)] };
   }
 }
 
 /** Draw a checked sheet's two pages (not yet a file: see sheetPdf and the booklet). */
-export function renderSheet(workspace: Workspace, view: SheetView): RenderedDocument & { info: DocDefinition['info'] } {
+export function renderSheet(workspace: Workspace, view: FittedView): RenderedDocument & { info: DocDefinition['info'] } {
   const doc = layoutSheet(workspace.templates, view, workspace.city);
   const rendered = renderPages(doc, workspace.templates.layout, workspace.fontSet);
   if (rendered.pages.length !== PAGES_PER_SHEET) {

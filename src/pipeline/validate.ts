@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { fiscalYearOf } from '../model/era';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
 import { labelsFor, schemaAt, SHEET_SCHEMA } from '../model/schema';
@@ -53,7 +54,7 @@ function figureHint(value: unknown): string {
   const era = /^令和(元|[0-9０-９]+)(年度?)?$/.exec(value.trim());
   if (era) {
     const year = era[1] === '元' ? 1 : Number(era[1].replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
-    return `。年度は西暦で書いてください（${value} → ${2018 + year}）`;
+    return `。年度は西暦で書いてください（${value} → ${fiscalYearOf('令和', year)}）`;
   }
   const halfWidth = value.trim().replace(/[０-９．，－]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   const bare = halfWidth.replace(UNITS, '').replace(/,/g, '');
@@ -137,8 +138,10 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
         message = glued
           ? `「:」の後に半角スペースが必要です（「${key}」は「${glued[1]}: ${glued[2]}」と書きます）`
           : /^R[0-9]{1,2}$/i.test(key)
-            ? `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（${key} → ${2018 + Number(key.slice(1))}）`
+            ? `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（${key} → ${fiscalYearOf('R', Number(key.slice(1)))}）`
             : `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
+      } else if (typeof value === 'string' && /[\n\r]/.test(value) && !new RegExp(String(params.pattern)).test('\n')) {
+        message = '改行は書けません。この欄は 1 行で印刷されます';
       } else {
         const example = node?.examples?.[0];
         message = `書き方が正しくありません（${show(value)}）${example ? `。例: ${example}` : ''}`;

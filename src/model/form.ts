@@ -1,0 +1,124 @@
+// The form: what each field of a sheet means. Every fact lives once, as an annotation in sheet.schema.json, and is
+// read here for the stages that need it:
+//   x-box            the box of templates/layout.yaml the field is printed in (derive, fit)
+//   x-mustFill       must be written before the sheet can print; a string is a hint for the author (check)
+//   x-yearly         rewritten every year: rollover carries it over and lists it under `review` (rollover, check)
+//   x-officialLabel  how the official text labels the field, where that is not its title (import)
+//   x-openData       its open-data column: a stable English key, and a header when not its title (export)
+import sheetSchema from './sheet.schema.json';
+import type { Sheet } from './generated/sheet';
+import type { DataPath } from './types';
+
+export type { Sheet } from './generated/sheet';
+export type EvaluationItemKey = keyof Sheet['evaluation'];
+export type EvaluationItem = Sheet['evaluation'][EvaluationItemKey];
+export type Indicator = Sheet['indicators'][number];
+export type StrategicPlan = Sheet['strategicPlans'][number];
+export type CostTable = Sheet['costs'];
+export type CostRowKey = keyof CostTable;
+export type ReviewEntry = NonNullable<Sheet['review']>[number];
+export type Direction = NonNullable<Sheet['direction']['decision']>;
+/** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
+export type YearRow<T> = Record<string, T>;
+
+interface FieldNode {
+  title?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  maxItems?: number;
+  properties?: Record<string, FieldNode>;
+  items?: FieldNode;
+  additionalProperties?: FieldNode | boolean;
+  'x-box'?: string;
+  'x-mustFill'?: true | string;
+  'x-yearly'?: true;
+  'x-officialLabel'?: string;
+  'x-openData'?: { key: string; header?: string };
+}
+
+/** One field of the form. Inside a list (`strategicPlans`, `indicators`) the item's fields have `'*'` in their path. */
+export interface FormField {
+  path: string[];
+  title: string;
+  node: FieldNode;
+}
+
+const ROOT = sheetSchema as unknown as FieldNode;
+
+/** Every field of the form in the schema's order (which is the form's reading order). */
+export const FORM_FIELDS: readonly FormField[] = (() => {
+  const fields: FormField[] = [];
+  const walk = (node: FieldNode, path: string[]) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      fields.push({ path: [...path, key], title: child.title ?? key, node: child });
+      walk(child, [...path, key]);
+      if (child.items) walk(child.items, [...path, key, '*']);
+    }
+  };
+  walk(ROOT, []);
+  return fields;
+})();
+
+const byPath = new Map(FORM_FIELDS.map((f) => [f.path.join('.'), f]));
+const key = (path: DataPath) => path.map((step) => (typeof step === 'number' ? '*' : step)).join('.');
+
+export function formField(path: DataPath): FormField {
+  const field = byPath.get(key(path));
+  if (!field) throw new Error(`sheet.schema.json has no field ${path.join('.')}`);
+  return field;
+}
+
+/** The box a field is printed in (`x-box`). */
+export function boxOf(path: DataPath): string {
+  const box = formField(path).node['x-box'];
+  if (!box) throw new Error(`sheet.schema.json gives ${path.join('.')} no x-box`);
+  return box;
+}
+
+/** Fields printed alone in a box of their own, outside lists: derive places each at its own path in the view. */
+export const BOXED_FIELDS = FORM_FIELDS.filter((f) => f.node['x-box'] && !f.path.includes('*'));
+
+/** What must be written before a sheet can print, with a hint where the form has a convention for "nothing". */
+export const MUST_FILL: readonly { path: string[]; hint?: string }[] = FORM_FIELDS.filter((f) => f.node['x-mustFill']).map((f) => ({
+  path: f.path,
+  ...(typeof f.node['x-mustFill'] === 'string' ? { hint: f.node['x-mustFill'] } : {}),
+}));
+
+/** Text that describes one year's work: `rollover` carries it over and lists it under `review` until rewritten. */
+export const REWRITE_EVERY_YEAR: readonly ReviewEntry[] = FORM_FIELDS.filter((f) => f.node['x-yearly']).map((f) => f.path.join('.') as ReviewEntry);
+
+/** What a `review` list may name (the schema's enum). */
+export const REVIEW_ENTRIES: readonly ReviewEntry[] = (ROOT.properties!.review.items!.enum ?? []) as ReviewEntry[];
+
+/** The line of the official text that carries a field: `x-officialLabel`, or the field's title at a line's start. */
+export function officialLabel(path: DataPath): RegExp {
+  const field = formField(path);
+  return new RegExp(field.node['x-officialLabel'] ?? `^${field.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+}
+
+/** The open-data column of a field: a stable key and the Japanese header (its title unless the schema says). */
+export function openDataColumn(path: DataPath): { key: string; header: string } {
+  const field = formField(path);
+  const column = field.node['x-openData'];
+  if (!column) throw new Error(`sheet.schema.json gives ${path.join('.')} no x-openData`);
+  return { key: column.key, header: column.header ?? field.title };
+}
+
+/** Fields with an open-data column, in form order, below `parent` (e.g. `['costs']`). */
+export function openDataFields(parent: string[] = []): FormField[] {
+  return FORM_FIELDS.filter(
+    (f) => f.node['x-openData'] && f.path.length === parent.length + 1 + (f.path.includes('*') ? 1 : 0) && parent.every((p, i) => f.path[i] === p),
+  );
+}
+
+/** The four evaluation items, in form order. */
+export const EVALUATION_ITEMS = Object.keys(ROOT.properties!.evaluation.properties!) as EvaluationItemKey[];
+
+/** The 方向性 a sheet may take, in the schema's order. */
+export const DIRECTIONS = (ROOT.properties!.direction.properties!.decision.enum ?? []).filter((d): d is Direction => typeof d === 'string');
+
+/** The indicator slots printed on every sheet, used or not. */
+export const INDICATOR_SLOTS = ROOT.properties!.indicators.maxItems!;
+
+/** Every sheet is exactly two A4 pages: a duplex print gives one leaf per project. */
+export const PAGES_PER_SHEET = 2;

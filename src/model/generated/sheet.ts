@@ -1,0 +1,134 @@
+// Generated from src/model/sheet.schema.json by json-schema-to-typescript (src/build/generate-types.js).
+// Do not edit: change the schema and run `npm run build`.
+
+export interface Sheet {
+  review?: (
+    | 'participation.sharing'
+    | 'participation.planning'
+    | 'participation.implementation'
+    | 'participation.review'
+    | 'results.previousIssues'
+    | 'results.achievements'
+    | 'results.challenges.operations'
+    | 'results.challenges.organization'
+    | 'results.improvementGoal'
+    | 'direction.reason'
+  )[];
+  fiscalYear: number;
+  number: number;
+  name: string;
+  budgetItem: {
+    code: string;
+    name: string;
+  };
+  department: string;
+  division: string;
+  section: string;
+  mayorPledges: number[];
+  /**
+   * @maxItems 6
+   */
+  strategicPlans: {
+    code: string;
+    policy: number;
+    measure: number;
+    title: string;
+  }[];
+  status: '新規' | '継続';
+  category: string;
+  structure: string;
+  individualPlan: string;
+  period: string;
+  legalBasis: string;
+  sdgs: number[];
+  overview: {
+    target: string;
+    purpose: string;
+    activities: string;
+  };
+  costs: {
+    budget: {
+      [k: string]: number;
+    };
+    settled: {
+      [k: string]: number;
+    };
+    generalFund: {
+      [k: string]: number;
+    };
+    subsidies: {
+      [k: string]: number;
+    };
+    otherFunds: {
+      [k: string]: number;
+    };
+    personnelCost?: {
+      [k: string]: number;
+    };
+    staffRatio: {
+      [k: string]: number;
+    };
+    overtimeHours: {
+      [k: string]: number;
+    };
+    partTimeStaff: {
+      [k: string]: '有' | '無';
+    };
+  };
+  participation: {
+    sharing: string;
+    planning: string;
+    implementation: string;
+    review: string;
+  };
+  /**
+   * @maxItems 5
+   */
+  indicators: {
+    name: string;
+    unit: string;
+    kind?: '活動結果指標' | '成果指標';
+    target: {
+      [k: string]: number;
+    };
+    actual: {
+      [k: string]: number;
+    };
+    description?: string;
+  }[];
+  results: {
+    previousIssues: string;
+    achievements: string;
+    challenges: {
+      operations: string;
+      organization: string;
+    };
+    improvementGoal: string;
+  };
+  evaluation: {
+    citizenNeeds: {
+      score: number | null;
+      sentence?: string;
+      exception?: boolean;
+    };
+    progress: {
+      score: number | null;
+      sentence?: string;
+      exception?: boolean;
+    };
+    cityInvolvement: {
+      score: number | null;
+      sentence?: string;
+      exception?: boolean;
+    };
+    priority: {
+      score: number | null;
+      sentence?: string;
+      exception?: boolean;
+    };
+  };
+  direction: {
+    decision: '継続' | '拡大・拡充' | '改善' | '縮小' | '休止・廃止' | '統合' | '完了' | null;
+    reason: string;
+  };
+}

@@ -1,0 +1,101 @@
+// Issue 9: one model of the form. The schema is the one description of a sheet: its types are generated from it,
+// the facts about each field are its annotations, and the stages read them from src/model/form.ts.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runExport } from '../src/commands/export';
+import { packageVersion, SHAPING_LIBRARIES } from '../src/batch/cache';
+import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate } from '../src/model/era';
+import { BOXED_FIELDS, EVALUATION_ITEMS, FORM_FIELDS, MUST_FILL, REVIEW_ENTRIES, REWRITE_EVERY_YEAR, boxOf, officialLabel } from '../src/model/form';
+import { deriveSheetView } from '../src/pipeline/derive';
+import { checkData, openWorkspace } from '../src/pipeline/sheet';
+import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+
+const ROOT = resolve(__dirname, '..');
+const layout = parse(readFileSync(join(ROOT, 'templates/layout.yaml'), 'utf8'));
+
+describe('the types of a sheet', () => {
+  it('are generated from sheet.schema.json and cannot drift from it', async () => {
+    const { generate, OUTPUT } = require('../src/build/generate-types.js');
+    expect(readFileSync(OUTPUT, 'utf8')).toBe(await generate());
+  });
+});
+
+describe('the annotations of the schema', () => {
+  it('name boxes that templates/layout.yaml defines', () => {
+    const boxed = FORM_FIELDS.filter((f) => f.node['x-box']);
+    expect(boxed.length).toBeGreaterThan(20);
+    for (const field of boxed) expect(layout.boxes, field.path.join('.')).toHaveProperty(field.node['x-box']!);
+  });
+
+  it('forbid line breaks in every field printed in a one-line box', () => {
+    for (const field of BOXED_FIELDS.concat(FORM_FIELDS.filter((f) => f.path.includes('*') && f.node['x-box']))) {
+      const oneLine = layout.boxes[field.node['x-box']!].lines === 1;
+      const text = field.node.type === 'string';
+      const pattern = (field.node as { pattern?: string }).pattern;
+      if (oneLine && text) expect(pattern && new RegExp(pattern).test('IV-3\n2'), field.path.join('.')).toBe(false);
+    }
+  });
+
+  it('list as rewritten every year only fields a review list may name', () => {
+    expect(REWRITE_EVERY_YEAR.length).toBe(9);
+    for (const entry of REWRITE_EVERY_YEAR) expect(REVIEW_ENTRIES).toContain(entry);
+  });
+
+  it('give the evaluation items, the fields to fill in and the labels of the official text', () => {
+    expect(EVALUATION_ITEMS).toEqual(['citizenNeeds', 'progress', 'cityInvolvement', 'priority']);
+    expect(MUST_FILL.find((f) => f.path.join('.') === 'participation.review')?.hint).toBe('取組がなければ「—」と書きます');
+    expect(officialLabel(['costs', 'budget']).test('事業費 予算額 (千円) 0 26,499')).toBe(true);
+    expect(officialLabel(['overview', 'target']).test('対象 市職員')).toBe(true);
+    expect(boxOf(['indicators', 3, 'description'])).toBe('indicatorDescription');
+  });
+});
+
+describe('era labels, computed in one module', () => {
+  it('print fiscal years and dates as the city writes them', () => {
+    expect([2019, 2021, 2028].map(eraYearLabel)).toEqual(['令和元年度', '令和 3年度', '令和10年度']);
+    expect([2019, 2021, 2028].map(eraYearText)).toEqual(['令和元年度', '令和3年度', '令和10年度']);
+    expect(eraShortLabel(2024)).toBe('R06年度');
+    expect([fiscalYearOf('令和', 3), fiscalYearOf('R', 1), fiscalYearOf('平成', 30)]).toEqual([2021, 2019, 2018]);
+    expect(['2019-04-30', '2019-05-01', '2022-10-01'].map(japaneseDate)).toEqual(['平成31年4月30日', '令和元年5月1日', '令和4年10月1日']);
+  });
+});
+
+describe('stages are values in, values out', () => {
+  it('fit returns a new, sized view and leaves the view it is given as it was', () => {
+    const workspace = openWorkspace(DATA_DIR);
+    const checked = checkData(join(DATA_DIR, '2021', '091.yaml'), workspace);
+    const view = deriveSheetView(checked.sheet!, workspace.city);
+    const before = JSON.stringify(view);
+    const deepFreeze = (o: any): any => (Object.values(o).forEach((v) => v && typeof v === 'object' && deepFreeze(v)), Object.freeze(o));
+    const { view: fitted } = workspace.fitter.fitView(deepFreeze(view));
+    expect(JSON.stringify(view)).toBe(before);
+    expect(fitted.results.achievements.fontSize).toBeGreaterThan(0);
+    expect(fitted.results.achievements.runs.length).toBeGreaterThan(0);
+    expect((view.results.achievements as { fontSize?: number }).fontSize).toBeUndefined();
+  });
+
+  it('reading official text loads no layout engine', () => {
+    const script = `require('./dist/interchange/official-text.js'); process.stdout.write(String(Object.keys(require.cache).some((p) => p.includes('pdfmake'))))`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout).toBe('false');
+  });
+
+  it('export checks the data and measures no text: a sentence too long to print still exports', async () => {
+    const sheet = bundledSheet('087');
+    sheet.results.achievements = 'あ'.repeat(3000);
+    const dataDir = makeDataDir({ '087.yaml': sheet });
+    const summary = await runExport({ year: 2021, dataDir, outDir: mkdtempSync(join(tmpdir(), 'sheetbook-out-')), format: 'json' }, () => {});
+    expect(summary.file).toBeDefined();
+  });
+});
+
+describe('the render cache', () => {
+  it('is keyed by the installed version of every library that shapes a page', () => {
+    expect(SHAPING_LIBRARIES).toEqual(expect.arrayContaining(['pdfmake', 'pdfkit', 'fontkit', 'handlebars', 'yaml']));
+    for (const lib of SHAPING_LIBRARIES) expect(packageVersion(lib), lib).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+/);
+  });
+});
