@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
-import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type SourceLine } from '../interchange/official-text';
+import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type ImportNote, type SourceLine } from '../interchange/official-text';
 import { displayPath } from './report';
 import { labelsFor } from '../model/schema';
 import type { DataPath } from '../model/types';
@@ -24,12 +24,19 @@ const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%P
 
 /**
  * PDF text tools give every kind of space back as a half-width one: where a space stands next to Japanese text,
- * the original may have had a full-width space (　). Say so, field by field, rather than guess.
+ * the original may have had a full-width space (　). Say so, field by field, rather than guess, and say where in
+ * the PDF the field's text stands.
  */
-function spaceDoubts(value: unknown, path: DataPath = []): string[] {
-  if (typeof value === 'string') return / (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /.test(value) ? [labelsFor(path).join(' › ')] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => spaceDoubts(v, [...path, i]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => spaceDoubts(v, [...path, k]));
+function spaceDoubts(value: unknown, lines: SourceLine[], fallback: string, path: DataPath = []): ImportNote[] {
+  if (typeof value === 'string') {
+    const space = / (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /.exec(value);
+    if (!space) return [];
+    const probe = value.slice(Math.max(0, space.index - 4), space.index + 2);
+    const where = (lines.find((l) => l.text.includes(probe)) ?? lines.find((l) => l.text.includes(value.slice(0, 6))))?.where ?? fallback;
+    return [{ where, message: `${labelsFor(path).join(' › ')}: 空白は半角スペースとして読みました。原本が全角スペース（　）の箇所は直してください` }];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => spaceDoubts(v, lines, fallback, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => spaceDoubts(v, lines, fallback, [...path, k]));
   return [];
 }
 
@@ -69,9 +76,7 @@ export async function runImport(options: ImportOptions, log: (line: string) => v
     for (const chunk of chunks) {
       const imported = readSheet(chunk);
       if (isPdf(readFileSync(file))) {
-        for (const field of spaceDoubts(imported.sheet)) {
-          imported.notes.push({ where: imported.where, message: `${field}: 空白は半角スペースとして読みました。原本が全角スペース（　）の箇所は直してください` });
-        }
+        imported.notes.push(...spaceDoubts(imported.sheet, chunk, imported.where));
       }
       result.sheets.push(imported);
       const { sheet, notes } = imported;
@@ -83,11 +88,10 @@ export async function runImport(options: ImportOptions, log: (line: string) => v
         continue;
       }
       mkdirSync(join(options.dataDir, String(sheet.fiscalYear)), { recursive: true });
-      const origin = [
-        `${basename(file)}（${imported.where}）から sheetbook import で読み取った下書きです。原本と照らし合わせてください。`,
-        ...notes.map((n) => `要確認: ${n.message}（${n.where}）`),
-      ].join('\n# ');
-      writeFileSync(target, sheetYaml(sheet, target, { origin }), { flag: 'wx' });
+      const origin = `${basename(file)}（${imported.where}）から sheetbook import で読み取った下書きです。原本と照らし合わせてください。`;
+      // Each doubt stays in the draft as data, so that validate keeps failing until someone has checked it.
+      const draft = notes.length > 0 ? { ...sheet, doubts: notes.map((n) => `${n.message}（${n.where}）`) } : sheet;
+      writeFileSync(target, sheetYaml(draft, target, { origin }), { flag: 'wx' });
       result.written.push(target);
       log(`作成: ${displayPath(target)}${notes.length > 0 ? `（要確認 ${notes.length} 件）` : ''}`);
     }

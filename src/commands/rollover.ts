@@ -11,7 +11,7 @@ import { loadSheetFile } from '../pipeline/load';
 import { sheetFiles } from '../model/data-folder';
 import { displayPath, formatFinding } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import { REWRITE_EVERY_YEAR, type Sheet, type YearRow } from '../model/form';
+import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
 import { validateSheet } from '../pipeline/validate';
 
 export interface RolloverOptions {
@@ -53,9 +53,8 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
     const unrated = cy.filter((y) => personnelCostFor(city, String(y), 0, 0) === undefined);
     if (unrated.length > 0) costs.personnelCost = Object.fromEntries(unrated.map((y) => [y, latest(oldPersonnel, 0)]));
   }
-  return {
+  const rolled: Sheet = {
     ...sheet,
-    review: [...REWRITE_EVERY_YEAR],
     fiscalYear: to,
     status: '継続',
     costs,
@@ -65,6 +64,24 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
       actual: shiftRow(ind.actual, iy, () => 0),
     })),
   };
+  return { ...rolled, review: reviewList(rolled, to) };
+}
+
+const NOTHING_DONE = /^[—―-]$/;
+
+/**
+ * What the author must look at again: every text rewritten each year (a participation row that says 「—」,
+ * nothing done, stays as it is) and every figure of the new year that is still 0 (the settled amount and its
+ * breakdown, each indicator's result), until it is entered or the entry deleted as a true 0.
+ */
+function reviewList(sheet: Sheet, year: number): string[] {
+  const valueAt = (path: (string | number)[]) => path.reduce<any>((v, step) => v?.[step], sheet);
+  const texts = REWRITE_EVERY_YEAR.filter((entry) => !(entry.startsWith('participation.') && NOTHING_DONE.test(String(valueAt(entry.split('.'))).trim())));
+  const figures = YEARLY_FIGURES.flatMap((path) => {
+    const rows = path.includes('*') ? sheet.indicators.map((_, i) => path.map((step) => (step === '*' ? i : step))) : [path];
+    return rows.filter((row) => valueAt([...row, String(year)]) === 0).map((row) => [...row, year].join('.'));
+  });
+  return [...texts, ...figures];
 }
 
 export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {

@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { formatNumber } from '../model/format';
-import { EVALUATION_ITEMS, type Sheet, type YearRow } from '../model/form';
+import { choicesOf, EVALUATION_ITEMS, type Sheet, type YearRow } from '../model/form';
 
 // The committed schema (src/model), which editors read through each file's first line.
 export const SCHEMA_FILE = resolve(__dirname, '../../src/model/sheet.schema.json');
@@ -30,6 +30,9 @@ function yearRow<T>(row: YearRow<T> | undefined, years: number[]): string {
   return `{${all.map((y) => `${y}: ${scalar(row![y])}`).join(', ')}}`;
 }
 
+/** `選択肢: 新規、継続`: an enum field's choices, for the guidance comments of a blank sheet. */
+const choices = (path: (string | number)[]): string => `選択肢: ${choicesOf(path).join('、')}`;
+
 export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}): string {
   const fy = sheet.fiscalYear;
   const cy = costYears(fy);
@@ -42,8 +45,18 @@ export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}
   ];
   if (notes.origin) out.push(`# ${notes.origin}`);
   if (sheet.review && sheet.review.length > 0) {
-    out.push('', '# 前年度から引き継いだ文章です。今年度の内容に書き直したら、その項目をこの一覧から消してください。', 'review:');
+    out.push(
+      '',
+      '# 前年度から引き継いだ文章と、今年度の数値（まだ 0）です。書き直したら（数値は入力したら）、その行をこの一覧から消してください。',
+      '# 数値が本当に 0 のときも、確かめたらその行を消します。',
+      'review:',
+    );
     for (const item of sheet.review) out.push(`  - ${item}`);
+    out.push('');
+  }
+  if (sheet.doubts && sheet.doubts.length > 0) {
+    out.push('', '# 取り込みで確かでなかった箇所です。原本と照らし合わせて直したら、その行をこの一覧から消してください。', 'doubts:');
+    for (const doubt of sheet.doubts) out.push(`  - ${JSON.stringify(doubt)}`);
     out.push('');
   }
   out.push(`fiscalYear: ${fy}`, `number: ${sheet.number}`, `name: ${scalar(sheet.name)}${g('事務事業名（番号は付けない）')}`, '');
@@ -58,7 +71,7 @@ export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}
       out.push(`  - code: ${scalar(p.code)}`, `    policy: ${p.policy}`, `    measure: ${p.measure}`, `    title: ${scalar(p.title)}`);
     }
   }
-  out.push(`status: ${scalar(sheet.status)}`, `category: ${scalar(sheet.category)}${g('例: 自治事務（任意）')}`, `structure: ${scalar(sheet.structure)}${g('例: 一部委託')}`);
+  out.push(`status: ${scalar(sheet.status)}${g(choices(['status']))}`, `category: ${scalar(sheet.category)}${g('例: 自治事務（任意）')}`, `structure: ${scalar(sheet.structure)}${g('例: 一部委託')}`);
   out.push(`individualPlan: ${scalar(sheet.individualPlan)}`, `period: ${scalar(sheet.period)}${g('例: 毎年度')}`, `legalBasis: ${scalar(sheet.legalBasis)}`);
   out.push(`sdgs: ${scalar(sheet.sdgs)}${g('SDGs の目標番号 1〜17（例: [9, 16]）')}`, '');
   out.push('# 事業の概要');
@@ -77,7 +90,10 @@ export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}
     ['overtimeHours', c.overtimeHours],
     ['partTimeStaff', c.partTimeStaff],
   ];
-  for (const [key, row] of rows) if (row) out.push(`  ${`${key}:`.padEnd(16)} ${yearRow(row, cy)}`);
+  for (const [key, row] of rows) {
+    const guide = key === 'partTimeStaff' ? g(choices(['costs', 'partTimeStaff', '2021'])) : '';
+    if (row) out.push(`  ${`${key}:`.padEnd(16)} ${yearRow(row, cy)}${guide}`);
+  }
   out.push('');
   out.push('# 市民参加の取組状況（取組がなければ「—」）');
   const p = sheet.participation;
@@ -88,7 +104,7 @@ export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}
     out.push('indicators:');
     for (const ind of sheet.indicators) {
       out.push(`  - name: ${scalar(ind.name)}`, `    unit: ${scalar(ind.unit)}`);
-      if (ind.kind !== undefined) out.push(`    kind: ${scalar(ind.kind)}`);
+      if (ind.kind !== undefined) out.push(`    kind: ${scalar(ind.kind)}${g(choices(['indicators', 0, 'kind']))}`);
       out.push(`    target: ${yearRow(ind.target, iy)}`, `    actual: ${yearRow(ind.actual, iy)}`);
       if (ind.description !== undefined) out.push(`    description: ${scalar(ind.description)}`);
     }
@@ -102,12 +118,12 @@ export function sheetYaml(sheet: Sheet, file: string, notes: SheetYamlNotes = {}
   out.push('evaluation:');
   for (const item of EVALUATION_ITEMS) {
     const e = sheet.evaluation[item];
-    out.push(`  ${item}:`, `    score: ${scalar(e.score)}`);
+    out.push(`  ${item}:`, `    score: ${scalar(e.score)}${g('点数: 1〜5 の整数')}`);
     if (e.sentence !== undefined) out.push(`    sentence: ${scalar(e.sentence)}`);
     if (e.exception !== undefined) out.push(`    exception: ${e.exception}`);
   }
   out.push('');
   out.push('# 方向性');
-  out.push('direction:', `  decision: ${scalar(sheet.direction.decision)}`, `  reason: ${scalar(sheet.direction.reason)}`, '');
+  out.push('direction:', `  decision: ${scalar(sheet.direction.decision)}${g(choices(['direction', 'decision']))}`, `  reason: ${scalar(sheet.direction.reason)}`, '');
   return out.join('\n');
 }

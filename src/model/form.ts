@@ -3,6 +3,7 @@
 //   x-box            the box of templates/layout.yaml the field is printed in (derive, fit)
 //   x-mustFill       must be written before the sheet can print; a string is a hint for the author (check)
 //   x-yearly         rewritten every year: rollover carries it over and lists it under `review` (rollover, check)
+//   x-yearlyFigure   a year row whose figure for the sheet's own year is entered every year (rollover, check)
 //   x-officialLabel  how the official text labels the field, where that is not its title (import)
 //   x-openData       its open-data column: a stable English key, and a header when not its title (export)
 import sheetSchema from './sheet.schema.json';
@@ -16,7 +17,8 @@ export type Indicator = Sheet['indicators'][number];
 export type StrategicPlan = Sheet['strategicPlans'][number];
 export type CostTable = Sheet['costs'];
 export type CostRowKey = keyof CostTable;
-export type ReviewEntry = NonNullable<Sheet['review']>[number];
+/** An entry of `review`: a text field (`results.achievements`) or a figure of one year (`costs.settled.2022`). */
+export type ReviewEntry = string;
 export type Direction = NonNullable<Sheet['direction']['decision']>;
 /** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
 export type YearRow<T> = Record<string, T>;
@@ -32,11 +34,13 @@ interface FieldNode {
   'x-box'?: string;
   'x-mustFill'?: true | string;
   'x-yearly'?: true;
+  'x-yearlyFigure'?: true;
+  pattern?: string;
   'x-officialLabel'?: string;
   'x-openData'?: { key: string; header?: string };
 }
 
-/** One field of the form. Inside a list (`strategicPlans`, `indicators`) the item's fields have `'*'` in their path. */
+/** One field of the form. A list's items and a year row's years stand as `'*'` in the path. */
 export interface FormField {
   path: string[];
   title: string;
@@ -53,6 +57,8 @@ export const FORM_FIELDS: readonly FormField[] = (() => {
       fields.push({ path: [...path, key], title: child.title ?? key, node: child });
       walk(child, [...path, key]);
       if (child.items) walk(child.items, [...path, key, '*']);
+      // A year row's values (`costs.budget.2021`) are one field, the row's.
+      if (typeof child.additionalProperties === 'object') fields.push({ path: [...path, key, '*'], title: child.title ?? key, node: child.additionalProperties });
     }
   };
   walk(ROOT, []);
@@ -60,7 +66,7 @@ export const FORM_FIELDS: readonly FormField[] = (() => {
 })();
 
 const byPath = new Map(FORM_FIELDS.map((f) => [f.path.join('.'), f]));
-const key = (path: DataPath) => path.map((step) => (typeof step === 'number' ? '*' : step)).join('.');
+const key = (path: DataPath) => path.map((step) => (typeof step === 'number' || /^[0-9]{4}$/.test(step) ? '*' : step)).join('.');
 
 export function formField(path: DataPath): FormField {
   const field = byPath.get(key(path));
@@ -87,13 +93,23 @@ export const MUST_FILL: readonly { path: string[]; hint?: string }[] = FORM_FIEL
 /** Text that describes one year's work: `rollover` carries it over and lists it under `review` until rewritten. */
 export const REWRITE_EVERY_YEAR: readonly ReviewEntry[] = FORM_FIELDS.filter((f) => f.node['x-yearly']).map((f) => f.path.join('.') as ReviewEntry);
 
-/** What a `review` list may name (the schema's enum). */
-export const REVIEW_ENTRIES: readonly ReviewEntry[] = (ROOT.properties!.review.items!.enum ?? []) as ReviewEntry[];
+/** Year rows whose figure for the sheet's own year is new every year (`costs.settled`, `indicators.*.actual`). */
+export const YEARLY_FIGURES: readonly string[][] = FORM_FIELDS.filter((f) => f.node['x-yearlyFigure']).map((f) => f.path);
+
+const REVIEW_ENTRY = new RegExp(ROOT.properties!.review.items!.pattern!);
+
+/** True when a `review` list may name this entry (the schema's pattern). */
+export const isReviewEntry = (entry: string): boolean => REVIEW_ENTRY.test(entry);
 
 /** The line of the official text that carries a field: `x-officialLabel`, or the field's title at a line's start. */
 export function officialLabel(path: DataPath): RegExp {
   const field = formField(path);
   return new RegExp(field.node['x-officialLabel'] ?? `^${field.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+}
+
+/** The choices of an enum field, in the schema's order (a blank, `null`, is not a choice). */
+export function choicesOf(path: DataPath): string[] {
+  return (formField(path).node.enum ?? []).filter((v): v is string => typeof v === 'string');
 }
 
 /** The open-data column of a field: a stable key and the Japanese header (its title unless the schema says). */

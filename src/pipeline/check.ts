@@ -2,7 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraYearText, indicatorYears } from '../model/era';
-import { EVALUATION_ITEMS, MUST_FILL, REVIEW_ENTRIES, type ReviewEntry } from '../model/form';
+import { EVALUATION_ITEMS, isReviewEntry, MUST_FILL } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
@@ -59,6 +59,7 @@ export function checkConsistency(
   guarded(() => checkPrintable(sheet, [], out, canPrint));
   guarded(() => checkFilledIn(sheet, out));
   guarded(() => checkReview(sheet, out));
+  guarded(() => checkDoubts(sheet, out));
   return out.list;
 }
 
@@ -72,14 +73,41 @@ function checkFilledIn(sheet: Sheet, out: Findings): void {
   }
 }
 
-/** Text carried over from last year by `sheetbook rollover` until the author rewrites it. */
+/**
+ * What `rollover` carried over and listed under `review`: a text stays an error until rewritten and its entry
+ * deleted; a figure of the sheet's own year, until it is entered (not 0) or its entry deleted (it really is 0).
+ */
 function checkReview(sheet: Sheet, out: Findings): void {
   if (!Array.isArray(sheet.review)) return;
-  for (const item of sheet.review) {
+  for (const entry of sheet.review) {
     // An entry the schema does not know was reported there; it names no field to point at.
-    if (!REVIEW_ENTRIES.includes(item as ReviewEntry)) continue;
-    out.add('error', item.split('.'), '前年度の文章のままです。今年度の内容に書き直し、ファイル先頭の review の一覧からこの項目を消してください');
+    if (typeof entry !== 'string' || !isReviewEntry(entry)) continue;
+    const path: DataPath = entry.split('.').map((step) => (/^[0-9]$/.test(step) ? Number(step) : step));
+    const remove = `review の一覧から「${entry}」の行を消してください`;
+    if (/\.20[0-9]{2}$/.test(entry)) {
+      const value = valueAt(sheet, path);
+      if (value === 0) {
+        out.add('error', path, `${era(path[path.length - 1])}の数値がまだ 0 のままです。今年度の数値を入力してください（本当に 0 なら、${remove}）`);
+      }
+    } else {
+      out.add('error', path, `前年度の文章のままです。今年度の内容に書き直したら、${remove}`);
+    }
   }
+}
+
+/** What `sheetbook import` could not read with confidence: an error until someone checks it against the original. */
+function checkDoubts(sheet: Sheet, out: Findings): void {
+  if (!Array.isArray(sheet.doubts)) return;
+  sheet.doubts.forEach((doubt, i) => {
+    if (typeof doubt !== 'string') return;
+    out.add('error', ['doubts', i], `取り込み時の要確認: ${doubt}。原本と照らし合わせて直したら、doubts の一覧からこの行を消してください`);
+  });
+}
+
+function valueAt(data: unknown, path: DataPath): unknown {
+  let value: unknown = data;
+  for (const step of path) value = isObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[step as string] : undefined;
+  return value;
 }
 
 /**

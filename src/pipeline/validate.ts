@@ -140,6 +140,8 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
           : /^R[0-9]{1,2}$/i.test(key)
             ? `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（${key} → ${fiscalYearOf('R', Number(key.slice(1)))}）`
             : `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（例: 2021）`;
+      } else if (path[0] === 'review' && path.length === 2) {
+        message = `「${value}」は review に書ける項目ではありません。書き直す文章（例: results.achievements）か、今年度の数値（例: costs.settled.2022、indicators.0.actual.2022）を書きます。綴りを確かめてください`;
       } else if (typeof value === 'string' && /[\n\r]/.test(value) && !new RegExp(String(params.pattern)).test('\n')) {
         message = '改行は書けません。この欄は 1 行で印刷されます';
       } else {

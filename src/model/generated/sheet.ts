@@ -2,18 +2,8 @@
 // Do not edit: change the schema and run `npm run build`.
 
 export interface Sheet {
-  review?: (
-    | 'participation.sharing'
-    | 'participation.planning'
-    | 'participation.implementation'
-    | 'participation.review'
-    | 'results.previousIssues'
-    | 'results.achievements'
-    | 'results.challenges.operations'
-    | 'results.challenges.organization'
-    | 'results.improvementGoal'
-    | 'direction.reason'
-  )[];
+  review?: string[];
+  doubts?: string[];
   fiscalYear: number;
   number: number;
   name: string;
@@ -87,7 +77,7 @@ export interface Sheet {
   indicators: {
     name: string;
     unit: string;
-    kind?: '活動結果指標' | '成果指標';
+    kind?: '活動結果指標' | '成果指標' | null;
     target: {
       [k: string]: number;
     };
