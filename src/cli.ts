@@ -6,13 +6,13 @@ import { UserError } from './model/errors';
 
 // Each command loads only what it needs: a one-sheet rebuild should start fast.
 const commands = {
-  booklet: () => import('./commands/booklet'),
-  build: () => import('./commands/build'),
-  export: () => import('./commands/export'),
-  import: () => import('./commands/import'),
-  new: () => import('./commands/new'),
-  rollover: () => import('./commands/rollover'),
-  validate: () => import('./commands/validate'),
+  booklet: () => import('./commands/booklet.runner'),
+  build: () => import('./commands/build.runner'),
+  export: () => import('./commands/export.runner'),
+  import: () => import('./commands/import.runner'),
+  new: () => import('./commands/new.runner'),
+  rollover: () => import('./commands/rollover.runner'),
+  validate: () => import('./commands/validate.runner'),
 };
 
 const HELP = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします

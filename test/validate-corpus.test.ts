@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateFiles } from '../src/commands/validate';
+import { validateFiles } from '../src/commands/validate.runner';
 import { displayPath, formatFinding } from '../src/commands/report';
 import type { Finding } from '../src/model/types';
 

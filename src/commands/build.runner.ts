@@ -6,7 +6,7 @@ import { openWorkspace, sheetPdf } from '../pipeline/sheet';
 import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../model/data-folder';
 import { displayPath, formatFinding } from './report';
 import { processSheets } from '../batch/sheets';
-import { cacheFor } from './booklet';
+import { cacheFor } from './booklet.runner';
 import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BuildOptions {
