@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'json') usage(`validate の --format には text か json を指定してください（「${format}」）。`);
       const { runValidate } = await commands.validate();
-      return await runValidate({ paths: rest, dataDir: values.data!, format });
+      return await runValidate({ paths: rest, year: parseYear(values.year), dataDir: values.data!, format });
     }
     case undefined:
       console.log(HELP);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { costYears, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
-import { fiscalYears, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { fiscalYears } from '../model/data-folder';
+import { filesForNumber } from '../batch/selection';
 import { displayPath } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import type { Sheet, YearRow } from '../model/types';
@@ -65,7 +66,7 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
   if (year === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(options.dataDir)} に年度のフォルダがありません）。`, 2);
   const dir = join(options.dataDir, String(year));
   const file = join(dir, `${formatNumber(options.number)}.yaml`);
-  const clash = existsSync(dir) ? sheetFiles(options.dataDir, year).find((f) => numberFromFileName(f) === options.number) : undefined;
+  const [clash] = filesForNumber(options.dataDir, year, options.number);
   if (existsSync(file) || clash) {
     throw new UserError(`${displayPath(clash ?? file)} は既にあります。上書きはしません（別の番号にするか、既存のファイルを直してください）。`);
   }

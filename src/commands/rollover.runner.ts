@@ -8,7 +8,7 @@ import { costYears, eraYearLabel, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
-import { sheetFiles } from '../model/data-folder';
+import { selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import type { Sheet, YearRow } from '../model/types';
@@ -83,13 +83,16 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
 export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {
   const { from, to, dataDir } = options;
   if (to <= from) throw new UserError(`移す先の年度（${to}）は元の年度（${from}）より後にしてください。`, 2);
-  const files = sheetFiles(dataDir, from);
-  if (files.length === 0) throw new UserError(`${from}年度のシートがありません。`);
+  const { files, excluded, duplicates } = selectSheetFiles({ dataDir, year: from });
   const city = loadCityData(dataDir);
   const targetDir = join(dataDir, String(to));
   mkdirSync(targetDir, { recursive: true });
   const written: string[] = [];
   const skipped: string[] = [];
+  // Two files of one number would both become next year's file of that number: neither is carried over.
+  for (const finding of duplicates) log(formatFinding(finding));
+  for (const file of excluded) log(`作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`);
+  skipped.push(...excluded);
   for (const file of files) {
     const result = validateSheet(loadSheetFile(file));
     if (!result.ok) {
