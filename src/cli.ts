@@ -3,6 +3,7 @@
 import './lazy-modules';
 import { parseArgs } from 'node:util';
 import { UserError } from './model/errors';
+import { removePendingTemporaries } from './pipeline/write';
 
 // Each command loads only what it needs: a one-sheet rebuild should start fast.
 const commands = {
@@ -165,6 +166,15 @@ async function main(argv: string[]): Promise<number> {
     default:
       usage(`「${command}」というコマンドはありません。`);
   }
+}
+
+// On Ctrl+C or a polite kill, take the temporary files of unfinished writes along, then die of the same signal.
+// (The library installs no handlers: this is the program's decision. A hard kill is tidied by the next run.)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    removePendingTemporaries();
+    process.kill(process.pid, signal);
+  });
 }
 
 // For `npm run bench`: the peak memory of the whole process (worker threads included).
