@@ -286,6 +286,7 @@ describe('validate: the command line', () => {
     const { code, stderr } = cli('validate', 'data', '--strict');
     noStackTrace(stderr);
     expect(code).toBe(2);
-    expect(stderr).toContain('sheetbook --help');
+    expect(stderr).toContain('validate では --strict は使えません');
+    expect(stderr).toContain('sheetbook validate --help');
   });
 });

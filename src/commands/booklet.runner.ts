@@ -46,3 +46,9 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   log(`作成: ${displayPath(file)}（${chosen.length} 事業、${booklet.pageCount} ページ${isEverything(options.selection) ? '' : '、抜粋'}）`);
   return { file, tally };
 }
+
+/** `sheetbook booklet`: exit 1 when the booklet was not made for errors in its sheets. */
+export async function main(options: BookletOptions): Promise<number> {
+  const result = await runBooklet(options);
+  return result.file ? 0 : 1;
+}

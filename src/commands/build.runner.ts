@@ -52,3 +52,9 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   }
   return summary;
 }
+
+/** `sheetbook build`: exit 1 when a sheet was left out for its errors. */
+export async function main(options: BuildOptions): Promise<number> {
+  const summary = await runBuild(options);
+  return summary.failed.length > 0 ? 1 : 0;
+}

@@ -61,3 +61,9 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
   log(`作成: ${displayPath(target)}（${rows.length} 事業）`);
   return { file: target, failed: [] };
 }
+
+/** `sheetbook export`: exit 1 when nothing was written for errors in the sheets. */
+export async function main(options: ExportOptions): Promise<number> {
+  const result = await runExport(options);
+  return result.file ? 0 : 1;
+}

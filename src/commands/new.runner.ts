@@ -80,3 +80,9 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
 function existsYears(dataDir: string): number[] {
   return existsSync(dataDir) ? fiscalYears(dataDir) : [];
 }
+
+/** `sheetbook new`. */
+export async function main(options: NewOptions): Promise<number> {
+  runNew(options);
+  return 0;
+}

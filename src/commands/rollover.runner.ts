@@ -117,3 +117,9 @@ export function runRollover(options: RolloverOptions, log: (line: string) => voi
   if (written.length > 0) log(`「sheetbook validate ${displayPath(targetDir)}」で、書き直しが必要な項目を確認できます。`);
   return { written, skipped };
 }
+
+/** `sheetbook rollover`: exit 1 when a sheet was not carried over. */
+export async function main(options: RolloverOptions): Promise<number> {
+  const result = runRollover(options);
+  return result.skipped.length > 0 ? 1 : 0;
+}

@@ -111,3 +111,8 @@ export async function runValidate(options: ValidateOptions, log: (line: string) 
   }
   return errors > 0 ? 1 : 0;
 }
+
+/** `sheetbook validate`. */
+export async function main(options: ValidateOptions): Promise<number> {
+  return runValidate(options);
+}
