@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runBooklet } from '../src/commands/booklet';
-import { runBuild } from '../src/commands/build';
+import { runBooklet } from '../src/commands/booklet.runner';
+import { runBuild } from '../src/commands/build.runner';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { embeddedFonts, firstOutOfOrder, parsePdf, type ParsedPdf } from './helpers/pdf';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runBuild } from '../src/commands/build';
+import { runBuild } from '../src/commands/build.runner';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { readingOrder } from './helpers/expected';
 import { firstOutOfOrder, parsePdf, squash } from './helpers/pdf';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runExport } from '../src/commands/export';
+import { runExport } from '../src/commands/export.runner';
 import { openDataColumns, openDataRow, toCsv, toJson } from '../src/interchange/open-data';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBuild } from '../src/commands/build';
+import { runBuild } from '../src/commands/build.runner';
 import { embeddedFonts, firstOutOfOrder, parsePdf, type ParsedPdf } from './helpers/pdf';
 import { readingOrder, seedCells } from './helpers/expected';
 

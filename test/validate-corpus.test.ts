@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateFiles } from '../src/commands/validate';
+import { validateFiles } from '../src/commands/validate.runner';
 import { displayPath, formatFinding } from '../src/commands/report';
 import type { Finding } from '../src/model/types';
 
@@ -260,6 +260,7 @@ describe('validate: the command line', () => {
     const { code, stderr } = cli('validate', 'data', '--strict');
     noStackTrace(stderr);
     expect(code).toBe(2);
-    expect(stderr).toContain('sheetbook --help');
+    expect(stderr).toContain('validate では --strict は使えません');
+    expect(stderr).toContain('sheetbook validate --help');
   });
 });

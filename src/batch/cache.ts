@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { writeFileAtomic } from '../pipeline/write';
+import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
+import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
+import type { Workspace } from '../pipeline/sheet';
 import type { SheetResult } from './sheet-job';
 
 const PROGRAM_DIR = resolve(__dirname, '..');
@@ -104,4 +106,11 @@ export class RenderCache {
     mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
   }
+}
+
+/** The rendered sheets of one fiscal year, kept between runs in output/.cache/<year>. */
+export function cacheFor(workspace: Workspace, outDir: string, year: number): RenderCache {
+  const dir = join(outDir, '.cache', String(year));
+  removeStaleTemporaries(dir);
+  return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR), workspace.dataDir);
 }

@@ -4,18 +4,14 @@ import { basename, dirname, join } from 'node:path';
 
 const TEMP = /^\.(.+)\.([0-9]+)\.tmp$/;
 const pending = new Set<string>();
-let handlersInstalled = false;
 
-/** On Ctrl+C or a polite kill, take our temporary files with us. (A hard kill is tidied by the next run.) */
-function installSignalHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const temp of pending) rmSync(temp, { force: true });
-      process.kill(process.pid, signal);
-    });
-  }
+/**
+ * Remove the temporary files of writes still under way in this process. For the program's own signal handlers
+ * (on Ctrl+C or a polite kill); a library installs none. A hard kill is tidied by the next run.
+ */
+export function removePendingTemporaries(): void {
+  for (const temp of pending) rmSync(temp, { force: true });
+  pending.clear();
 }
 
 function processIsAlive(pid: number): boolean {
@@ -41,7 +37,6 @@ export function removeStaleTemporaries(dir: string): void {
  * `durable: false` skips the flush to disk, for caches that are only ever a shortcut.
  */
 export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array, { durable = true } = {}): void {
-  installSignalHandlers();
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(target)}.${process.pid}.tmp`);

@@ -2,11 +2,10 @@
 // All or nothing: when any sheet has an error, nothing is written and the file exported before stays as it was.
 import { join } from 'node:path';
 import { personnelCosts } from '../pipeline/derive';
-import { UserError } from '../model/errors';
 import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../interchange/open-data';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { checkData, openWorkspace } from '../pipeline/sheet';
-import { duplicateNumberFindings, newestFiscalYear, sheetFiles } from '../model/data-folder';
+import { selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from './report';
 import type { Sheet } from '../model/types';
 
@@ -28,20 +27,17 @@ export function exportPathFor(outDir: string, year: number, format: ExportOption
   return join(outDir, String(year), `opendata.${format}`);
 }
 
-
 export async function runExport(options: ExportOptions, log: (line: string) => void = console.log): Promise<ExportSummary> {
-  const year = options.year ?? newestFiscalYear(options.dataDir);
-  const files = sheetFiles(options.dataDir, year);
-  if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
+  const selection = selectSheetFiles(options);
+  const { year, duplicates } = selection;
 
   const workspace = openWorkspace(options.dataDir);
-  const duplicates = duplicateNumberFindings(files);
-  const failed = new Set(duplicates.map((f) => f.file));
+  const failed = new Set(selection.excluded);
   for (const finding of duplicates) log(formatFinding(finding));
 
   // Every sheet is checked before anything is written, with the same data checks as build.
   const sheets: Sheet[] = [];
-  for (const file of files) {
+  for (const file of selection.files) {
     // The data's own checks: how a text would be set on paper does not touch the figures, so nothing is measured.
     const checked = checkData(file, workspace);
     for (const finding of checked.findings.filter((f) => f.severity === 'error')) log(formatFinding(finding));
@@ -49,7 +45,7 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
     else failed.add(file);
   }
   if (failed.size > 0) {
-    const list = files.filter((f) => failed.has(f));
+    const list = selection.all.filter((f) => failed.has(f));
     log(`誤りのあるシートが ${list.length} 件あるため、オープンデータを書き出しませんでした（前に書き出したファイルはそのままです）。上の一覧を直して、もう一度実行してください。`);
     return { failed: list };
   }
@@ -63,4 +59,10 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
   writeFileAtomic(target, bytes);
   log(`作成: ${displayPath(target)}（${rows.length} 事業）`);
   return { file: target, failed: [] };
+}
+
+/** `sheetbook export`: exit 1 when nothing was written for errors in the sheets. */
+export async function main(options: ExportOptions): Promise<number> {
+  const result = await runExport(options);
+  return result.file ? 0 : 1;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { costYears, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
-import { fiscalYears, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { fiscalYears } from '../model/data-folder';
+import { filesForNumber } from '../batch/selection';
 import { displayPath } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { EVALUATION_ITEMS, INDICATOR_SLOTS, type Sheet, type YearRow } from '../model/form';
@@ -64,7 +65,7 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
   if (year === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(options.dataDir)} に年度のフォルダがありません）。`, 2);
   const dir = join(options.dataDir, String(year));
   const file = join(dir, `${formatNumber(options.number)}.yaml`);
-  const clash = existsSync(dir) ? sheetFiles(options.dataDir, year).find((f) => numberFromFileName(f) === options.number) : undefined;
+  const [clash] = filesForNumber(options.dataDir, year, options.number);
   if (existsSync(file) || clash) {
     throw new UserError(`${displayPath(clash ?? file)} は既にあります。上書きはしません（別の番号にするか、既存のファイルを直してください）。`);
   }
@@ -77,4 +78,10 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
 
 function existsYears(dataDir: string): number[] {
   return existsSync(dataDir) ? fiscalYears(dataDir) : [];
+}
+
+/** `sheetbook new`. */
+export async function main(options: NewOptions): Promise<number> {
+  runNew(options);
+  return 0;
 }

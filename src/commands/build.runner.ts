@@ -1,12 +1,12 @@
 // `sheetbook build`: validate, then write each sheet to output/<year>/<number>.pdf (nothing for a sheet with errors).
 import { join } from 'node:path';
-import { UserError } from '../model/errors';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { openWorkspace, sheetPdf } from '../pipeline/sheet';
-import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, outputPathFor, sheetFiles } from '../model/data-folder';
+import { outputPathFor } from '../model/data-folder';
 import { displayPath, formatFinding } from './report';
 import { processSheets } from '../batch/sheets';
-import { cacheFor } from './booklet';
+import { cacheFor } from '../batch/cache';
+import { selectSheetFiles } from '../batch/selection';
 import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BuildOptions {
@@ -24,29 +24,15 @@ export interface BuildSummary {
 
 export async function runBuild(options: BuildOptions, log: (line: string) => void = console.log): Promise<BuildSummary> {
   const started = Date.now();
-  const year = options.year ?? newestFiscalYear(options.dataDir);
-  let files = sheetFiles(options.dataDir, year);
-  if (options.numbers.length > 0) {
-    const missing = options.numbers.filter((n) => !files.some((f) => numberFromFileName(f) === n));
-    if (missing.length > 0) {
-      const names = missing.map((n) => String(n).padStart(3, '0')).join('、');
-      throw new UserError(`${year}年度のシート ${names} が見つかりません（${displayPath(options.dataDir)}/${year}/）。`);
-    }
-    files = files.filter((f) => options.numbers.includes(numberFromFileName(f)!));
-  }
-  if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
+  const { year, files, excluded, duplicates } = selectSheetFiles(options);
 
   const workspace = openWorkspace(options.dataDir);
   removeStaleTemporaries(join(options.outDir, String(year)));
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
   const summary: BuildSummary = { built: [], failed: [], tally };
-  // Two files claiming one number would write one PDF twice: neither is built until it is settled.
-  const duplicates = duplicateNumberFindings(files);
   for (const finding of duplicates) log(formatFinding(finding));
-  const ambiguous = new Set(duplicates.map((f) => f.file));
-  summary.failed.push(...ambiguous);
-  tally.failed += ambiguous.size;
-  files = files.filter((f) => !ambiguous.has(f));
+  summary.failed.push(...excluded);
+  tally.failed += excluded.length;
   const cache = cacheFor(workspace, options.outDir, year);
   const results = await processSheets(files, workspace, cache, createProgress('シート', log, tally));
   if (options.numbers.length === 0) cache.prune();
@@ -65,4 +51,10 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
     log(`誤りのある ${summary.failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。上の一覧を直して、もう一度実行してください。`);
   }
   return summary;
+}
+
+/** `sheetbook build`: exit 1 when a sheet was left out for its errors. */
+export async function main(options: BuildOptions): Promise<number> {
+  const summary = await runBuild(options);
+  return summary.failed.length > 0 ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
-import { sheetFiles } from '../model/data-folder';
+import { selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from './report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
@@ -87,13 +87,16 @@ function reviewList(sheet: Sheet, year: number): string[] {
 export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {
   const { from, to, dataDir } = options;
   if (to <= from) throw new UserError(`移す先の年度（${to}）は元の年度（${from}）より後にしてください。`, 2);
-  const files = sheetFiles(dataDir, from);
-  if (files.length === 0) throw new UserError(`${from}年度のシートがありません。`);
+  const { files, excluded, duplicates } = selectSheetFiles({ dataDir, year: from });
   const city = loadCityData(dataDir);
   const targetDir = join(dataDir, String(to));
   mkdirSync(targetDir, { recursive: true });
   const written: string[] = [];
   const skipped: string[] = [];
+  // Two files of one number would both become next year's file of that number: neither is carried over.
+  for (const finding of duplicates) log(formatFinding(finding));
+  for (const file of excluded) log(`作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`);
+  skipped.push(...excluded);
   for (const file of files) {
     const result = validateSheet(loadSheetFile(file));
     if (!result.ok) {
@@ -117,4 +120,10 @@ export function runRollover(options: RolloverOptions, log: (line: string) => voi
   log(`${eraYearText(from)} → ${eraYearText(to)}: ${written.length} 件を作成、${skipped.length} 件は作りませんでした。`);
   if (written.length > 0) log(`「sheetbook validate ${displayPath(targetDir)}」で、書き直しが必要な項目を確認できます。`);
   return { written, skipped };
+}
+
+/** `sheetbook rollover`: exit 1 when a sheet was not carried over. */
+export async function main(options: RolloverOptions): Promise<number> {
+  const result = runRollover(options);
+  return result.skipped.length > 0 ? 1 : 0;
 }

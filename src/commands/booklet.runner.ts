@@ -1,12 +1,11 @@
 // `sheetbook booklet`: the year's booklet, or a selection for a council session.
 import { join } from 'node:path';
 import { assembleBooklet, bookletFileName, isEverything, selectSheets, type Selection } from '../batch/booklet';
-import { environmentKey, RenderCache } from '../batch/cache';
+import { cacheFor } from '../batch/cache';
+import { selectSheetFiles } from '../batch/selection';
 import { UserError } from '../model/errors';
-import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
-import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
-import { openWorkspace, type Workspace } from '../pipeline/sheet';
-import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { writeFileAtomic } from '../pipeline/write';
+import { openWorkspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from './report';
 import { processSheets } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
@@ -18,30 +17,15 @@ export interface BookletOptions {
   selection: Selection;
 }
 
-/** The rendered sheets of one fiscal year, kept between runs in output/.cache/<year>. */
-export function cacheFor(workspace: Workspace, outDir: string, year: number): RenderCache {
-  const dir = join(outDir, '.cache', String(year));
-  removeStaleTemporaries(dir);
-  return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR), workspace.dataDir);
-}
-
 export async function runBooklet(options: BookletOptions, log: (line: string) => void = console.log): Promise<{ file?: string; tally: Tally }> {
   const started = Date.now();
-  const year = options.year ?? newestFiscalYear(options.dataDir);
-  let files = sheetFiles(options.dataDir, year);
   const { only } = options.selection;
-  if (only.length > 0) {
-    const missing = only.filter((n) => !files.some((f) => numberFromFileName(f) === n));
-    if (missing.length > 0) throw new UserError(`${year}年度のシート ${missing.map((n) => String(n).padStart(3, '0')).join('、')} が見つかりません。`);
-    files = files.filter((f) => only.includes(numberFromFileName(f)!));
-  }
-  if (files.length === 0) throw new UserError(`${year}年度のシートがありません。`);
+  const { year, files, excluded, duplicates } = selectSheetFiles({ dataDir: options.dataDir, year: options.year, numbers: only });
 
   const workspace = openWorkspace(options.dataDir);
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
-  const duplicates = duplicateNumberFindings(files);
   for (const finding of duplicates) log(formatFinding(finding));
-  tally.failed += new Set(duplicates.map((f) => f.file)).size;
+  tally.failed += excluded.length;
   const cache = cacheFor(workspace, options.outDir, year);
   const results = await processSheets(files, workspace, cache, createProgress('冊子', log, tally));
   if (only.length === 0) cache.prune();
@@ -61,4 +45,10 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   log(summaryLine(`${year}年度の冊子`, tally, started));
   log(`作成: ${displayPath(file)}（${chosen.length} 事業、${booklet.pageCount} ページ${isEverything(options.selection) ? '' : '、抜粋'}）`);
   return { file, tally };
+}
+
+/** `sheetbook booklet`: exit 1 when the booklet was not made for errors in its sheets. */
+export async function main(options: BookletOptions): Promise<number> {
+  const result = await runBooklet(options);
+  return result.file ? 0 : 1;
 }

@@ -99,3 +99,9 @@ export async function runImport(options: ImportOptions, log: (line: string) => v
   log(`${result.written.length} 件の下書きを作成、${result.skipped.length} 件は既にあるため作りませんでした。「sheetbook validate」で確かめてください。`);
   return result;
 }
+
+/** `sheetbook import`: exit 1 when no sheet was found in the files. */
+export async function main(options: ImportOptions): Promise<number> {
+  const result = await runImport(options);
+  return result.written.length + result.skipped.length > 0 ? 0 : 1;
+}

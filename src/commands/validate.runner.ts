@@ -6,13 +6,17 @@ import { UserError } from '../model/errors';
 import { openWorkspace } from '../pipeline/sheet';
 import { checkOnly } from '../batch/sheet-job';
 import { processSheets } from '../batch/sheets';
+import { selectSheetFiles } from '../batch/selection';
 import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../model/data-folder';
 import { findingsAsJson, formatFinding } from './report';
 import type { Finding } from '../model/types';
 
 export interface ValidateOptions {
+  /** Files and folders to check; with none, the year given, or every year of dataDir. */
   paths: string[];
   dataDir: string;
+  /** Check only this fiscal year of dataDir (not together with paths). */
+  year?: number;
   format: 'text' | 'json';
 }
 
@@ -55,8 +59,14 @@ function dataDirOf(file: string, fallback: string): string {
 
 /** The files to check, grouped by the data folder whose city data applies to them. */
 function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; groups: Map<string, string[]>; findings: Finding[] } {
-  const paths = options.paths.length > 0 ? options.paths : [options.dataDir];
-  const files = collectFiles(paths);
+  let files: string[];
+  if (options.year !== undefined) {
+    if (options.paths.length > 0) throw new UserError('ファイルやフォルダを指定したときは --year を使えません。年度のシートを検査するには --year だけを指定してください。', 2);
+    // Every file of the year is checked, both files of a duplicated number included: validate reports all.
+    files = selectSheetFiles({ dataDir: options.dataDir, year: options.year }).all;
+  } else {
+    files = collectFiles(options.paths.length > 0 ? options.paths : [options.dataDir]);
+  }
   const groups = new Map<string, string[]>();
   for (const file of files) {
     const dataDir = dataDirOf(file, options.dataDir);
@@ -100,4 +110,9 @@ export async function runValidate(options: ValidateOptions, log: (line: string) 
     log(`${result.files} ファイルを検査しました: エラー ${errors} 件、警告 ${warnings} 件`);
   }
   return errors > 0 ? 1 : 0;
+}
+
+/** `sheetbook validate`. */
+export async function main(options: ValidateOptions): Promise<number> {
+  return runValidate(options);
 }
