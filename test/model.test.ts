@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runExport } from '../src/commands/export';
+import { runExport } from '../src/commands/export.runner';
 import { packageVersion, SHAPING_LIBRARIES } from '../src/batch/cache';
 import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate } from '../src/model/era';
 import { BOXED_FIELDS, EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, MUST_FILL, REWRITE_EVERY_YEAR, boxOf, officialLabel } from '../src/model/form';
