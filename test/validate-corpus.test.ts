@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateFiles } from '../src/commands/validate.runner';
-import { displayPath, formatFinding } from '../src/commands/report';
+import { displayPath, formatFinding } from '../src/model/report';
 import type { Finding } from '../src/model/types';
 
 const ROOT = resolve(__dirname, '..');

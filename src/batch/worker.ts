@@ -5,7 +5,8 @@ import { openWorkspace } from '../pipeline/sheet';
 import { checkOnly, processSheet } from './sheet-job';
 
 const { dataDir, templatesDir } = workerData as { dataDir: string; templatesDir?: string };
-const workspace = openWorkspace(dataDir, templatesDir);
+// The main thread has checked the data files already: validate reports their errors and still checks the sheets.
+const workspace = openWorkspace(dataDir, templatesDir, { tolerateDataErrors: true });
 
 parentPort!.on('message', (message: { id: number; file: string; render: boolean }) => {
   const result = message.render ? processSheet(message.file, workspace) : checkOnly(message.file, workspace);

@@ -6,7 +6,7 @@ import { selectSheetFiles } from '../batch/selection';
 import { UserError } from '../model/errors';
 import { writeFileAtomic } from '../pipeline/write';
 import { openWorkspace } from '../pipeline/sheet';
-import { displayPath, formatFinding } from './report';
+import { displayPath, formatFinding } from '../model/report';
 import { processSheets } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { openWorkspace, sheetPdf } from '../pipeline/sheet';
 import { outputPathFor } from '../model/data-folder';
-import { displayPath, formatFinding } from './report';
+import { displayPath, formatFinding } from '../model/report';
 import { processSheets } from '../batch/sheets';
 import { cacheFor } from '../batch/cache';
 import { selectSheetFiles } from '../batch/selection';

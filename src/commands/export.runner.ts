@@ -6,7 +6,7 @@ import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '.
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { checkData, openWorkspace } from '../pipeline/sheet';
 import { selectSheetFiles } from '../batch/selection';
-import { displayPath, formatFinding } from './report';
+import { displayPath, formatFinding } from '../model/report';
 import type { Sheet } from '../model/types';
 
 export interface ExportOptions {

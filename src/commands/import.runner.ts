@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { linesFromPdfPages, linesFromText, readSheet, splitSheets, type ImportedSheet, type ImportNote, type SourceLine } from '../interchange/official-text';
-import { displayPath } from './report';
+import { displayPath } from '../model/report';
 import { labelsFor } from '../model/schema';
 import type { DataPath } from '../model/types';
 import { sheetYaml } from '../interchange/sheet-yaml';

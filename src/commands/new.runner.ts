@@ -6,7 +6,7 @@ import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { fiscalYears } from '../model/data-folder';
 import { filesForNumber } from '../batch/selection';
-import { displayPath } from './report';
+import { displayPath } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { EVALUATION_ITEMS, INDICATOR_SLOTS, type Sheet, type YearRow } from '../model/form';
 

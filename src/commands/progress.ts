@@ -1,7 +1,7 @@
 // Feedback for long runs: a bar with counts and time left on a terminal; plain lines in CI or when piped.
 import type { Progress } from '../batch/sheets';
 import type { SheetResult } from '../batch/sheet-job';
-import { displayPath, formatFinding } from './report';
+import { displayPath, formatFinding } from '../model/report';
 
 export interface Tally {
   built: number;

@@ -9,7 +9,7 @@ import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
 import { selectSheetFiles } from '../batch/selection';
-import { displayPath, formatFinding } from './report';
+import { displayPath, formatFinding } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
 import { validateSheet } from '../pipeline/validate';

@@ -3,12 +3,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../model/errors';
-import { openWorkspace } from '../pipeline/sheet';
+import { dataFileFindings, openWorkspace, type Workspace } from '../pipeline/sheet';
 import { checkOnly } from '../batch/sheet-job';
 import { processSheets } from '../batch/sheets';
 import { selectSheetFiles } from '../batch/selection';
 import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../model/data-folder';
-import { findingsAsJson, formatFinding } from './report';
+import { findingsAsJson, formatFinding } from '../model/report';
 import type { Finding } from '../model/types';
 
 export interface ValidateOptions {
@@ -75,28 +75,48 @@ function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; grou
   return { files, groups, findings: duplicateNumberFindings(files) };
 }
 
-function sorted(files: string[], findings: Finding[]): ValidateResult {
+/** The data files' findings first (they concern every sheet), then the sheets', each by file, line and column. */
+function sorted(files: string[], findings: Finding[], dataFindings: Finding[]): ValidateResult {
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-  return { files: files.length, findings };
+  // templates/layout.yaml is shared by every data folder: its findings are listed once.
+  const data = new Map(dataFindings.map((f) => [`${f.file}:${f.line}:${f.column}:${f.message}`, f]));
+  return { files: files.length, findings: [...data.values(), ...findings] };
+}
+
+/**
+ * The workspace to check a data folder's sheets with, after the findings of its data files. Sheets are checked
+ * against what is valid in the city's files; with templates/layout.yaml wrong they cannot be checked at all.
+ */
+function workspaceFor(dataDir: string, dataFindings: Finding[]): Workspace | undefined {
+  dataFindings.push(...dataFileFindings(dataDir));
+  try {
+    return openWorkspace(dataDir, undefined, { tolerateDataErrors: true });
+  } catch (error) {
+    if (dataFindings.length > 0) return undefined;
+    throw error;
+  }
 }
 
 /** Check in this thread (for programs and tests). */
 export function validateFiles(options: Omit<ValidateOptions, 'format'>): ValidateResult {
   const { files, groups, findings } = plan(options);
+  const dataFindings: Finding[] = [];
   for (const [dataDir, group] of groups) {
-    const workspace = openWorkspace(dataDir);
-    for (const file of group) findings.push(...checkOnly(file, workspace).findings);
+    const workspace = workspaceFor(dataDir, dataFindings);
+    if (workspace) for (const file of group) findings.push(...checkOnly(file, workspace).findings);
   }
-  return sorted(files, findings);
+  return sorted(files, findings, dataFindings);
 }
 
 /** Check with the machine's cores (for the command: a whole year at once). */
 export async function validateFilesInParallel(options: Omit<ValidateOptions, 'format'>): Promise<ValidateResult> {
   const { files, groups, findings } = plan(options);
+  const dataFindings: Finding[] = [];
   for (const [dataDir, group] of groups) {
-    for (const result of await processSheets(group, openWorkspace(dataDir), undefined, undefined, false)) findings.push(...result.findings);
+    const workspace = workspaceFor(dataDir, dataFindings);
+    if (workspace) for (const result of await processSheets(group, workspace, undefined, undefined, false)) findings.push(...result.findings);
   }
-  return sorted(files, findings);
+  return sorted(files, findings, dataFindings);
 }
 
 export async function runValidate(options: ValidateOptions, log: (line: string) => void = console.log): Promise<number> {

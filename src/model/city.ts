@@ -1,16 +1,32 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
-import { existsSync, readFileSync } from 'node:fs';
+// Each file is checked against its schema (city.schema.json, personnel-rates.schema.json,
+// evaluation-sentences.schema.json) before use; the types below are what those schemas guarantee.
 import { join } from 'node:path';
-import { parseYamlCached } from '../pipeline/yaml-cache';
-import { UserError } from './errors';
-import type { EvaluationItemKey } from './types';
+import { checkDataFile, throwOnErrors } from '../pipeline/data-file';
+import type { EvaluationItemKey, Finding } from './types';
 
+/** One year of data/personnel-rates.yaml (personnel-rates.schema.json). */
 export interface PersonnelRate {
   /** 千円 per full-time staff-year. */
   staffYear: number;
   /** 千円 per overtime hour. */
   overtimeHour: number;
 }
+
+/** data/city.yaml as its schema guarantees it (city.schema.json). */
+export interface CityFile {
+  name?: string;
+  documentTitle?: string;
+  /** YYYY-MM-DD, a day that exists. */
+  issueDate?: string;
+  cover?: { subtitle?: string };
+}
+
+/** data/personnel-rates.yaml: rates by fiscal year (4-digit keys). */
+export type PersonnelRatesFile = Record<string, PersonnelRate>;
+
+/** data/evaluation-sentences.yaml: by item, the sentence for each score '1'…'5'. */
+export type EvaluationSentencesFile = Partial<Record<EvaluationItemKey, Record<string, string>>>;
 
 export interface CityData {
   name: string;
@@ -19,32 +35,41 @@ export interface CityData {
   issueDate?: string;
   /** Wording of the booklet's cover. */
   cover?: { subtitle?: string };
-  evaluationSentences: Partial<Record<EvaluationItemKey, Record<string, string>>>;
-  personnelRates: Record<string, PersonnelRate>;
+  evaluationSentences: EvaluationSentencesFile;
+  personnelRates: PersonnelRatesFile;
 }
 
-function readYaml(file: string, required: boolean): any {
-  if (!existsSync(file)) {
-    if (required) throw new UserError(`${file}: ファイルが見つかりません。`);
-    return {};
-  }
-  try {
-    return parseYamlCached(readFileSync(file, 'utf8')) ?? {};
-  } catch (error) {
-    throw new UserError(`${file}: YAML を読み取れません: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
+/** The three files' names in a data folder. */
+export const CITY_FILES = ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml'] as const;
 
-export function loadCityData(dataDir: string): CityData {
-  const city = readYaml(join(dataDir, 'city.yaml'), false);
+/**
+ * The city data of a data folder, and whatever its files' schemas refuse. Every file may be left out. With
+ * findings, `city` holds what is valid (a rate with an error is left out), so that sheets can still be checked.
+ */
+export function readCityData(dataDir: string): { city: CityData; findings: Finding[] } {
+  const opts = { missing: {}, salvage: true };
+  const city = checkDataFile<CityFile>(join(dataDir, 'city.yaml'), 'city', opts);
+  const sentences = checkDataFile<EvaluationSentencesFile>(join(dataDir, 'evaluation-sentences.yaml'), 'evaluation-sentences', opts);
+  const rates = checkDataFile<PersonnelRatesFile>(join(dataDir, 'personnel-rates.yaml'), 'personnel-rates', opts);
+  const c = city.value ?? {};
   return {
-    name: typeof city.name === 'string' ? city.name : '',
-    documentTitle: typeof city.documentTitle === 'string' ? city.documentTitle : '事務事業マネジメントシート',
-    issueDate: typeof city.issueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(city.issueDate) ? city.issueDate : undefined,
-    cover: typeof city.cover === 'object' && city.cover ? city.cover : {},
-    evaluationSentences: readYaml(join(dataDir, 'evaluation-sentences.yaml'), false),
-    personnelRates: readYaml(join(dataDir, 'personnel-rates.yaml'), false),
+    city: {
+      name: c.name ?? '',
+      documentTitle: c.documentTitle ?? '事務事業マネジメントシート',
+      issueDate: c.issueDate,
+      cover: c.cover ?? {},
+      evaluationSentences: sentences.value ?? {},
+      personnelRates: rates.value ?? {},
+    },
+    findings: [...city.findings, ...sentences.findings, ...rates.findings],
   };
+}
+
+/** The city data of a data folder; a file with errors stops the command (DataFileError lists the findings). */
+export function loadCityData(dataDir: string): CityData {
+  const { city, findings } = readCityData(dataDir);
+  throwOnErrors(findings);
+  return city;
 }
 
 /** 人件費計 from 従事割合 and 時間外勤務 at the year's rates, rounded to 千円; undefined when the year has no rate. */

@@ -5,8 +5,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 // The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
 import Handlebars from 'handlebars/runtime';
-import { parseYamlCached } from './yaml-cache';
 import type { CityData } from '../model/city';
+import { checkDataFile, DATA_FILE_SCHEMAS, DataFileError } from './data-file';
+import { labelsFor } from '../model/schema';
+import type { BoxSpec } from './fit';
+import { loadYamlFile } from './load';
+import type { DataPath, Finding } from '../model/types';
 import type { SheetView } from './derive';
 import { UserError } from '../model/errors';
 import { writeFileAtomic } from './write';
@@ -62,40 +66,101 @@ export interface TableSpec {
   widths?: number[];
 }
 
-/** The sizes of the form (templates/layout.yaml). */
+/** The sizes of the form (templates/layout.yaml), as its schema (src/model/layout.schema.json) guarantees them. */
 export interface LayoutSpec {
   font: string;
   page: { size: string; width: number; margins: [number, number, number, number]; number: { fontSize: number; bottom: number }; bindingShift: number };
-  fontSize: Record<string, number>;
+  fontSize: { title: number; section: number; body: number; label: number; number: number };
   lineHeight: number;
+  table: { labelFill: string; headerFill: string };
   tableLayouts: Record<string, TableLayoutSpec>;
   tables: Record<string, TableSpec>;
-  fit: { step: number; floor: number; numberFloor: number; maxCondense: number };
-  boxes: Record<string, unknown>;
-  [key: string]: unknown;
+  booklet: { tocRowsPerPage: number };
+  fit: { step: number; floor: number; maxCondense: number };
+  boxes: Record<string, BoxSpec>;
 }
 
-/** Turn '*' columns into numbers so that every table spans exactly the width it sits in. */
-function resolveTableWidths(layout: LayoutSpec): void {
+interface LayoutProblem {
+  path: DataPath;
+  message: string;
+}
+
+/**
+ * Turn '*' columns into numbers so that every table spans exactly the width it sits in, and check what the
+ * schema cannot: that the names a table or a box refers to exist and the columns fit on the page.
+ */
+function resolveTableWidths(layout: LayoutSpec): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
   const contentWidth = layout.page.width - layout.page.margins[0] - layout.page.margins[2];
-  const resolve = (name: string, seen: string[] = []): number[] => {
+  const resolve = (name: string, seen: string[] = []): number[] | undefined => {
     const table = layout.tables[name];
-    if (!table) throw new UserError(`templates/layout.yaml: 表「${name}」がありません。`);
     if (table.widths) return table.widths;
-    if (seen.includes(name)) throw new UserError(`templates/layout.yaml: 表「${name}」の within が循環しています。`);
-    const available = table.within ? resolve(table.within[0], [...seen, name])[table.within[1]] : contentWidth;
+    let available = contentWidth;
+    if (table.within) {
+      const [outer, column] = table.within;
+      if (!layout.tables[outer]) {
+        problems.push({ path: ['tables', name, 'within', 0], message: `表「${outer}」がありません。tables にある表の名前を書いてください` });
+        return undefined;
+      }
+      if (seen.includes(outer) || outer === name) {
+        problems.push({ path: ['tables', name, 'within', 0], message: `表「${name}」の置く場所（within）が循環しています` });
+        return undefined;
+      }
+      const outerWidths = resolve(outer, [...seen, name]);
+      if (!outerWidths) return undefined;
+      if (column >= outerWidths.length) {
+        problems.push({ path: ['tables', name, 'within', 1], message: `表「${outer}」には列が ${outerWidths.length} 列しかありません（列は 0 から数えます）` });
+        return undefined;
+      }
+      available = outerWidths[column];
+    }
     const ruling = layout.tableLayouts[table.layout];
-    if (!ruling) throw new UserError(`templates/layout.yaml: 罫線の定義「${table.layout}」がありません。`);
+    if (!ruling) {
+      problems.push({ path: ['tables', name, 'layout'], message: `罫線の定義「${table.layout}」がありません。tableLayouts にある名前を書いてください` });
+      return undefined;
+    }
     const n = table.columns.length;
     const overhead = n * (ruling.padding[0] + ruling.padding[2]) + (n + 1) * ruling.lineWidth;
     const fixed = table.columns.reduce<number>((sum, c) => sum + (c === '*' ? 0 : c), 0);
     const stars = table.columns.filter((c) => c === '*').length;
     const star = stars > 0 ? Math.floor(((available - overhead - fixed) / stars) * 1000) / 1000 : 0;
-    if (star < 0) throw new UserError(`templates/layout.yaml: 表「${name}」の列幅の合計が紙面の幅を超えています。`);
+    if (star < 0) {
+      problems.push({ path: ['tables', name, 'columns'], message: `表「${name}」の列幅の合計が紙面の幅を超えています` });
+      return undefined;
+    }
     table.widths = table.columns.map((c) => (c === '*' ? star : c));
     return table.widths;
   };
   for (const name of Object.keys(layout.tables)) resolve(name);
+  for (const [name, box] of Object.entries(layout.boxes)) {
+    const table = layout.tables[box.table];
+    if (box.lines === undefined && box.height === undefined) {
+      problems.push({ path: ['boxes', name], message: '1 行の欄は lines: 1 を、文章の欄は height（文字を置く高さ）を書いてください' });
+    } else if (!table) problems.push({ path: ['boxes', name, 'table'], message: `表「${box.table}」がありません。tables にある表の名前を書いてください` });
+    else if (box.column + (box.span ?? 1) > table.columns.length) {
+      problems.push({ path: ['boxes', name, 'column'], message: `表「${box.table}」には列が ${table.columns.length} 列しかありません（列は 0 から数えます）` });
+    }
+  }
+  return problems;
+}
+
+/** templates/layout.yaml, checked against its schema and for names that refer to nothing; a DataFileError otherwise. */
+export function loadLayout(dir: string = DEFAULT_TEMPLATES_DIR): LayoutSpec {
+  const file = join(dir, 'layout.yaml');
+  const checked = checkDataFile<LayoutSpec>(file, 'layout');
+  if (checked.findings.length > 0 || !checked.value) throw new DataFileError(checked.findings);
+  const layout = checked.value;
+  const problems = resolveTableWidths(layout);
+  if (problems.length > 0) {
+    // Rare: read the file again, with positions, to point at each problem.
+    const source = loadYamlFile(file);
+    const findings = problems.map(({ path, message }): Finding => {
+      const pos = source.locate(path);
+      return { file, line: pos.line, column: pos.column, severity: 'error', labels: labelsFor(path, DATA_FILE_SCHEMAS.layout), message, path };
+    });
+    throw new DataFileError(findings);
+  }
+  return layout;
 }
 
 /** A pdfmake document definition (kept loose: pdfmake validates its own shape). */
@@ -133,6 +198,7 @@ function lintTemplate(compiler: typeof import('handlebars'), name: string, sourc
 }
 
 export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
+  const layout = loadLayout(dir);
   const hb = Handlebars.create();
   hb.registerHelper('json', (value: unknown) => {
     if (value === undefined) throw new Error('json: 値がありません');
@@ -147,8 +213,6 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const compiled = compileAll(sources);
   const template = (name: string) => hb.template(compiled[name] as any);
   for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
-  const layout = parseYamlCached(readFileSync(join(dir, 'layout.yaml'), 'utf8')) as LayoutSpec;
-  resolveTableWidths(layout);
   return {
     dir,
     layout,

@@ -12,7 +12,7 @@ export interface Position {
   column: number;
 }
 
-/** A sheet file as read: its data (plain JS) plus the means to point at any place in it. */
+/** A sheet (or any other YAML file) as read: its data (plain JS) plus the means to point at any place in it. */
 export interface SheetSource {
   file: string;
   data: unknown;
@@ -70,11 +70,26 @@ export function loadSheetFile(file: string): SheetSource {
   return parseSheetText(file, readFileSync(file));
 }
 
+export interface YamlFileOptions {
+  /** The data of a file with nothing in it (only comments, say). Without it an empty file is an error, as for a sheet. */
+  empty?: unknown;
+}
+
+/** Any other YAML file the program reads (the city's data files, templates/layout.yaml), read like a sheet. */
+export function loadYamlFile(file: string, bytes: Buffer = readFileSync(file), options: YamlFileOptions = {}): SheetSource {
+  if (bytes.length > MAX_FILE_BYTES) return failed(file, `ファイルが大きすぎます（${Math.round(bytes.length / 1024)} KB）。1 MB までです。`);
+  return parseYamlText(file, bytes, options);
+}
+
 function failed(file: string, message: string, pos: Position = { line: 1, column: 1 }): SheetSource {
   return { file, data: undefined, findings: [finding(file, pos, message)], locate: () => pos };
 }
 
 export function parseSheetText(file: string, bytes: Buffer): SheetSource {
+  return parseYamlText(file, bytes);
+}
+
+function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {}): SheetSource {
   const decoded = decode(file, bytes);
   if ('error' in decoded) return { file, data: undefined, findings: [decoded.error], locate: () => ({ line: 1, column: 1 }) };
   // Old Mac files end lines with CR alone; YAML would read them as one line.
@@ -102,6 +117,7 @@ export function parseSheetText(file: string, bytes: Buffer): SheetSource {
       : `YAML を読み取れません: ${message}`;
     return failed(file, text);
   }
+  if ((data === null || data === undefined) && options.empty !== undefined) data = options.empty;
   if (data === null || data === undefined) {
     return failed(file, 'ファイルが空です。シートの項目を書いてください（`sheetbook new` でひな形を作れます）。');
   }

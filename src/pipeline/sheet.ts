@@ -1,14 +1,15 @@
 // The pipeline as one story: load → validate → check → derive → fit → layout → render → write.
 // Each stage takes a value and returns a new one. What they share — fonts, templates, the measurer, the city's
 // data — is one explicit workspace, prepared once per run and used by every sheet (as pdfme shares one cache).
-import { loadCityData, type CityData } from '../model/city';
+import { readCityData, type CityData } from '../model/city';
+import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
 import { Fitter, type FittedView } from './fit';
 import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
-import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
+import { layoutSheet, loadLayout, loadTemplates, type DocDefinition, type Templates } from './layout';
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
@@ -26,13 +27,44 @@ export interface Workspace {
   creationDate: Date;
 }
 
-export function openWorkspace(dataDir: string, templatesDir?: string): Workspace {
-  const city = loadCityData(dataDir);
-  const templates = loadTemplates(templatesDir);
+export interface OpenOptions {
+  /**
+   * Open even when the city's data files have errors, with the parts that have errors left out (for validate,
+   * which reports those errors itself, and for worker threads). templates/layout.yaml must always be right.
+   */
+  tolerateDataErrors?: boolean;
+}
+
+/**
+ * Everything a run shares. The city's data files and templates/layout.yaml are checked first: with an error in
+ * any of them, a DataFileError lists the findings of all of them and nothing is done.
+ */
+export function openWorkspace(dataDir: string, templatesDir?: string, options: OpenOptions = {}): Workspace {
+  const { city, findings } = readCityData(dataDir);
+  let templates: Templates;
+  try {
+    templates = loadTemplates(templatesDir);
+  } catch (error) {
+    if (error instanceof DataFileError) throw new DataFileError([...findings, ...error.findings]);
+    throw error;
+  }
+  if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
   const fontSet = new FontSet(loadFontFaces());
   const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
   const issued = city.issueDate ? new Date(`${city.issueDate}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
   return { dataDir, city, templates, fitter, fontSet, creationDate: issued };
+}
+
+/** What the schemas of the city's data files and of templates/layout.yaml refuse (for validate). */
+export function dataFileFindings(dataDir: string, templatesDir?: string): Finding[] {
+  const { findings } = readCityData(dataDir);
+  try {
+    loadLayout(templatesDir);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    findings.push(...error.findings);
+  }
+  return findings;
 }
 
 /** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */

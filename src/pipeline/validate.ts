@@ -1,40 +1,46 @@
 // Stage 2 — validate: the loaded data against the sheet's JSON Schema, with every problem placed and worded in Japanese.
+// The same wording serves the city's data files and templates/layout.yaml, each against its own schema.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { fiscalYearOf } from '../model/era';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
-import { labelsFor, schemaAt, SHEET_SCHEMA } from '../model/schema';
+import { labelsFor, schemaAt, SHEET_SCHEMA, type SchemaNode } from '../model/schema';
 import type { DataPath, Finding, Sheet } from '../model/types';
 
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-// Precompiled by the build (src/build/compile-validator.ts); compiled here only when running from sources.
-const PRECOMPILED = join(__dirname, '../build/sheet-validator.js');
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    compiled =
-      existsSync(PRECOMPILED) && __filename.endsWith('.js')
-        ? (require(PRECOMPILED) as ValidateFunction)
-        : createAjv().compile(SHEET_SCHEMA);
+/**
+ * The validator of a schema: the module the build precompiled (dist/build/<name>-validator.js, see
+ * src/build/compile-validator.ts), or compiled here when running from sources.
+ */
+export function precompiledValidator(name: string, schema: SchemaNode): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    const file = join(__dirname, `../build/${name}-validator.js`);
+    validate = existsSync(file) && __filename.endsWith('.js') ? (require(file) as ValidateFunction) : createAjv().compile(schema);
+    compiled.set(name, validate);
   }
-  return compiled;
+  return validate;
 }
 
 export type Validated = { ok: true; sheet: Sheet; findings: Finding[] } | { ok: false; findings: Finding[] };
 
 export function validateSheet(source: SheetSource): Validated {
   if (source.findings.length > 0 || source.data === undefined) return { ok: false, findings: source.findings };
-  const validate = validator();
-  if (validate(source.data)) return { ok: true, sheet: source.data as Sheet, findings: [] };
+  const findings = schemaFindings(source, precompiledValidator('sheet', SHEET_SCHEMA), SHEET_SCHEMA);
+  return findings.length === 0 ? { ok: true, sheet: source.data as Sheet, findings: [] } : { ok: false, findings };
+}
+
+/** Everything in a loaded file that its schema refuses, as positioned Japanese findings labelled from the schema's titles. */
+export function schemaFindings(source: SheetSource, validate: ValidateFunction, schema: SchemaNode): Finding[] {
+  if (validate(source.data)) return [];
   const errors = validate.errors ?? [];
   // A key that is not a year is reported once, at the key; its value's own errors would only repeat it.
   const badKeys = errors.filter((e) => e.keyword === 'pattern' && e.propertyName !== undefined).map((e) => `${e.instancePath}/${e.propertyName}`);
   const relevant = errors.filter((e) => !badKeys.some((k) => e.instancePath === k || e.instancePath.startsWith(`${k}/`)));
-  const findings = dedupe(relevant.map((e) => toFinding(source, e)).filter((f): f is Finding => !!f));
-  return { ok: false, findings };
+  return dedupe(relevant.map((e) => toFinding(source, e, schema)).filter((f): f is Finding => !!f));
 }
 
 function pointerToPath(pointer: string): DataPath {
@@ -46,7 +52,7 @@ function pointerToPath(pointer: string): DataPath {
     .map((s) => (/^[0-9]+$/.test(s) && s.length < 4 ? Number(s) : s));
 }
 
-const UNITS = /(千円|円|人|時間|件|点|回|台|%|％)$/;
+const UNITS = /(千円|円|人|時間|件|点|回|台|%|％|pt)$/;
 
 /** What a figure typed as text was probably meant to be, and what to change: `"24,857円"` → 24857. */
 function figureHint(value: unknown): string {
@@ -83,14 +89,15 @@ function valueAt(data: unknown, path: DataPath): unknown {
   return v;
 }
 
-function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined {
+function toFinding(source: SheetSource, error: ErrorObject, schema: SchemaNode): Finding | undefined {
   const path = pointerToPath(error.instancePath);
   const value = valueAt(source.data, path);
-  const node = schemaAt(path);
-  const title = (p: DataPath) => labelsFor(p).join(' › ');
+  const node = schemaAt(path, schema);
+  const labelsOf = (p: DataPath) => labelsFor(p, schema);
+  const title = (p: DataPath) => labelsOf(p).join(' › ');
   let at: DataPath = path;
   let locateAt: 'key' | 'value' = 'value';
-  let labels = labelsFor(path);
+  let labels = labelsOf(path);
   let message: string;
   const params = error.params as Record<string, any>;
   switch (error.keyword) {
@@ -100,7 +107,8 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
       if (expected === 'integer' && typeof value === 'number') message = `整数を入力してください（${value} は整数ではありません）`;
       else if (expected === 'number' || expected === 'integer')
         message = `数値を入力してください（${show(value)} は数値ではありません）${figureHint(value)}`;
-      else if (expected === 'string' && value === null) message = '値が空です。空欄にするには "" と書いてください';
+      else if (expected === 'string' && value === null)
+        message = node?.minLength ? '値が空です。空欄にはできません' : '値が空です。空欄にするには "" と書いてください';
       else if (expected === 'string' && typeof value === 'object')
         message = '文章を入力してください（「項目: 値」のまとまりになっています。文章の中の「: 」は全角の「：」にするか、文章全体を "…" で囲んでください）';
       else if (expected === 'string') message = `文章を入力してください（${show(value)} が書かれています。数字だけの文章は "…" で囲みます）`;
@@ -114,7 +122,7 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
     }
     case 'required': {
       const missing = String(params.missingProperty);
-      const childTitle = labelsFor([...path, missing]).pop();
+      const childTitle = labelsOf([...path, missing]).pop();
       message = `「${childTitle}」（${missing}）が入力されていません`;
       locateAt = 'key';
       break;
@@ -132,10 +140,14 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
       if (error.propertyName !== undefined) {
         at = [...path, error.propertyName];
         locateAt = 'key';
-        labels = labelsFor(path);
+        labels = labelsOf(path);
         const key = error.propertyName;
         const glued = /^([0-9]{4}):(\S.*)$/.exec(key);
-        message = glued
+        const keys = node?.propertyNames;
+        const yearKeys = !keys?.pattern || new RegExp(String(keys.pattern), 'u').test('2021');
+        message = !yearKeys
+          ? `「${key}」は${keys?.title ?? '項目名'}として使えません。${keys?.description ?? `${keys?.pattern} の形で書いてください`}`
+          : glued
           ? `「:」の後に半角スペースが必要です（「${key}」は「${glued[1]}: ${glued[2]}」と書きます）`
           : /^R[0-9]{1,2}$/i.test(key)
             ? `「${key}」は年度として読めません。年度は西暦 4 桁で書いてください（${key} → ${fiscalYearOf('R', Number(key.slice(1)))}）`
@@ -144,9 +156,12 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
         message = `「${value}」は review に書ける項目ではありません。書き直す文章（例: results.achievements）か、今年度の数値（例: costs.settled.2022、indicators.0.actual.2022）を書きます。綴りを確かめてください`;
       } else if (typeof value === 'string' && /[\n\r]/.test(value) && !new RegExp(String(params.pattern)).test('\n')) {
         message = '改行は書けません。この欄は 1 行で印刷されます';
+      } else if (node?.format === 'date') {
+        message = `日付は YYYY-MM-DD の形で書いてください（${show(value)}）。例: ${node.examples?.[0] ?? '2022-10-01'}`;
       } else {
         const example = node?.examples?.[0];
-        message = `書き方が正しくありません（${show(value)}）${example ? `。例: ${example}` : ''}`;
+        const how = typeof node?.description === 'string' ? `。${node.description}` : example ? `。例: ${example}` : '';
+        message = `書き方が正しくありません（${show(value)}）${how}`;
       }
       break;
     }
@@ -157,14 +172,34 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
     case 'maximum': {
       const min = node?.minimum as number | undefined;
       const max = node?.maximum as number | undefined;
-      message = `${min} から ${max} までの数値を入力してください（${show(value)} は範囲外です）`;
+      const range = min === undefined ? `${max} 以下の` : max === undefined ? `${min} 以上の` : `${min} から ${max} までの`;
+      message = `${range}数値を入力してください（${show(value)} は範囲外です）`;
       break;
     }
+    case 'format':
+      message =
+        params.format === 'date'
+          ? `「${value}」という日付はありません。実在する日付を YYYY-MM-DD の形で書いてください`
+          : `書き方が正しくありません（${show(value)}）`;
+      break;
+    case 'minItems': {
+      const names = node?.prefixItems?.map((item) => item.title).filter(Boolean) ?? [];
+      const what = names.length === params.limit ? `${names.join('・')}の ${params.limit} 個を` : `${params.limit} 個以上`;
+      message = `${what}書いてください（${(value as unknown[]).length} 個しかありません）`;
+      break;
+    }
+      break;
+    case 'items':
+      message = `${params.limit} 個までしか書けません（${(value as unknown[]).length} 個あります）`;
+      break;
     case 'multipleOf': {
       const digits = String(params.multipleOf).split('.')[1]?.length ?? 0;
       message = digits ? `小数点以下は ${digits} 桁までで入力してください（${value}）` : `整数を入力してください（${value}）`;
       break;
     }
+    case 'minLength':
+      message = '値が空です。空欄にはできません';
+      break;
     case 'maxLength':
       message = `文字数が多すぎます（${[...String(value)].length} 文字。${params.limit} 文字まで）`;
       break;
@@ -185,7 +220,7 @@ function toFinding(source: SheetSource, error: ErrorObject): Finding | undefined
 }
 
 /** Suggest the nearest defined key: by spelling, or by the Japanese title a user may have typed as the key. */
-function suggestKey(key: string, parent: ReturnType<typeof schemaAt>): string {
+function suggestKey(key: string, parent: SchemaNode | undefined): string {
   const props = parent?.properties ?? {};
   const names = Object.keys(props);
   if (names.length === 0) return '';

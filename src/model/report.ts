@@ -1,6 +1,6 @@
 // How findings are shown to people (one line each) and to other tools (JSON).
 import { relative } from 'node:path';
-import type { Finding } from '../model/types';
+import type { Finding } from './types';
 
 const SEVERITY_LABEL = { error: 'エラー', warning: '警告' } as const;
 
