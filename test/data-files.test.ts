@@ -208,7 +208,7 @@ describe('a personnel rate typed as text (reported bug: 人件費計 printed as 
 
 describe('data files: the commands', () => {
   const impossibleDate = () => dataWith('city.yaml', 'issueDate: 2022-10-01', 'issueDate: 2022-02-30');
-  const dateFinding = '/city.yaml:5:12 エラー 発行日: 「2022-02-30」という日付はありません。実在する日付を YYYY-MM-DD の形で書いてください';
+  const dateFinding = '/city.yaml:8:16 エラー 年度ごとの設定 › 令和3年度 › 発行日: 「2022-02-30」という日付はありません。実在する日付を YYYY-MM-DD の形で書いてください';
 
   it('booklet: exits 1, prints the finding, writes no booklet and no cache', () => {
     const dataDir = impossibleDate();
@@ -276,7 +276,7 @@ describe('data files: the commands', () => {
     for (let i = 0; i < 2; i++) expect(checkDataFile(file, 'city').findings.map(show)).toEqual([dateFinding.slice('/city.yaml:'.length)]);
     writeFileSync(file, edit(readFileSync(file, 'utf8'), 'issueDate: 2022-02-30', 'issueDate: 2022-02-28'));
     const first = checkDataFile(file, 'city');
-    expect(first).toMatchObject({ findings: [], value: { name: 'つくば市', issueDate: '2022-02-28' } });
+    expect(first).toMatchObject({ findings: [], value: { name: 'つくば市', years: { 2021: { issueDate: '2022-02-28' } } } });
     expect(checkDataFile(file, 'city')).toEqual(first);
   });
 });

@@ -68,7 +68,7 @@ describe('generated sheets that fit', () => {
       checked = check(sheet);
     }
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const pdf = await parsePdf(sheetPdf(workspace, renderSheet(workspace, checked.view!)));
+    const pdf = await parsePdf(sheetPdf(workspace, renderSheet(workspace, checked.view!), 2021));
     expect(pdf.pageCount).toBe(2);
     const fieldTexts = FREE_TEXT_FIELDS.map((f) => String(getPath(sheet, f.path)));
     for (const text of fieldTexts) expect(squash(pdf.text)).toContain(squash(text));
@@ -143,7 +143,7 @@ describe('the fullest sheet the schema allows', () => {
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(checked.view!.strategicPlanRows).toHaveLength(6);
     expect(sheet.sdgs.length).toBeGreaterThanOrEqual(6); // a long list of goals runs on as one text before it is refused
-    const pdf = await parsePdf(sheetPdf(workspace, renderSheet(workspace, checked.view!)));
+    const pdf = await parsePdf(sheetPdf(workspace, renderSheet(workspace, checked.view!), 2021));
     expect(pdf.pageCount).toBe(2);
     expect(pdf.pages[1]).toContain('2 / 2');
   });

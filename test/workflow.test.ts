@@ -1,9 +1,10 @@
 // Issue 6: the year's workflow — new, rollover, import (text and PDF, round trip), next to export's own tests.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { runBooklet } from '../src/commands/booklet.runner';
 import { runBuild } from '../src/commands/build.runner';
 import { runImport } from '../src/commands/import.runner';
 import { runNew } from '../src/commands/new.runner';
@@ -12,6 +13,7 @@ import { runRollover } from '../src/commands/rollover.runner';
 import { validateFiles } from '../src/commands/validate.runner';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath } from './helpers/generate';
+import { parsePdf } from './helpers/pdf';
 import { openWorkspace, checkSheet } from '../src/pipeline/sheet';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
@@ -122,6 +124,27 @@ describe('sheetbook rollover 2021 2022', () => {
     const findings = validateFiles({ paths: [file], dataDir }).findings.filter((f) => f.path[0] === 'review');
     expect(findings).toHaveLength(1);
     expect(findings[0].message).toMatch(/^「results\.achievement」は review に書ける項目ではありません/);
+  });
+
+  it('issue dates belong to a year: the 2022 booklet never prints the date of 2021, and rollover says what 2022 still needs', async () => {
+    const dataDir = fiveSheets();
+    const lines: string[] = [];
+    runRollover({ from: 2021, to: 2022, dataDir }, (l) => lines.push(l));
+    expect(lines.some((l) => l.includes('city.yaml: 令和4年度の発行日がまだありません。years: の下に「2022: {issueDate: YYYY-MM-DD}」'))).toBe(true);
+    expect(lines.some((l) => l.includes('personnel-rates.yaml: 令和6年度（2024）の人件費単価がまだありません'))).toBe(true);
+    // Take the reminders off one sheet, as its author would once the year's texts and figures are in.
+    for (const n of NUMBERS.slice(1)) rmSync(join(dataDir, '2022', `${n}.yaml`));
+    const sheet = read(join(dataDir, '2022/087.yaml'));
+    delete sheet.review;
+    writeFileSync(join(dataDir, '2022/087.yaml'), stringify(sheet));
+    const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-out-'));
+    const cover = async () => (await parsePdf(readFileSync((await runBooklet({ year: 2022, dataDir, outDir, selection: { only: [], departments: [] } }, quiet)).file!))).pages[0];
+    const before = await cover();
+    expect(before).toContain('令和 4年度 事務事業マネジメントシート');
+    expect(before).not.toContain('発行');
+    const city = join(dataDir, 'city.yaml');
+    writeFileSync(city, readFileSync(city, 'utf8') + '  2022:\n    issueDate: 2023-10-02\n');
+    expect(await cover()).toContain('令和5年10月2日発行');
   });
 
   it('never overwrites, and says so', () => {

@@ -3,6 +3,7 @@
 // Every sheet is exactly two pages, so all page numbers are known before anything is drawn.
 import { deflateSync } from 'node:zlib';
 import type { FittedBox } from '../pipeline/fit';
+import { issuedOn, yearSettings } from '../model/city';
 import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
@@ -90,11 +91,12 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const tocChunks = Array.from({ length: tocPageCount }, (_, i) => ({ rows: rows.slice(i * rowsPerPage, (i + 1) * rowsPerPage) }));
 
   const title = `${eraYearLabel(year)} ${workspace.city.documentTitle}`;
+  const settings = yearSettings(workspace.city, year);
   const cover = {
     title,
-    subtitle: (workspace.city.cover?.subtitle as string) || (isEverything(selection) ? '' : '（抜粋）'),
+    subtitle: settings.cover?.subtitle || (isEverything(selection) ? '' : '（抜粋）'),
     city: workspace.city.name,
-    issued: workspace.city.issueDate ? `${japaneseDate(workspace.city.issueDate)}発行` : '',
+    issued: settings.issueDate ? `${japaneseDate(settings.issueDate)}発行` : '',
   };
   const context = { layout, city: workspace.city, cover, pages: tocChunks };
   const coverDoc = renderPages(JSON.parse(workspace.templates.booklet.cover(context)), layout, workspace.fontSet);
@@ -140,7 +142,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
       glyphs,
       info: { title, author: workspace.city.name, subject: `${workspace.city.name} ${title}（${what}）`, keywords: [...new Set(entries.map((e) => e.department))].join(', ') },
       lang: 'ja',
-      creationDate: workspace.creationDate,
+      creationDate: issuedOn(workspace.city, year),
       outline,
       pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: layout.page.number.fontSize, bottom: layout.page.number.bottom },
     },

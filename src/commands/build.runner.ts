@@ -42,7 +42,7 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
       continue;
     }
     const target = outputPathFor(options.outDir, year, result.entry.number);
-    writeFileAtomic(target, sheetPdf(workspace, result.rendered));
+    writeFileAtomic(target, sheetPdf(workspace, result.rendered, year));
     summary.built.push(target);
     log(`作成: ${displayPath(target)}`);
   }

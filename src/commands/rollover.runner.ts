@@ -2,7 +2,7 @@
 // the text that must be rewritten every year is marked for review, nothing is overwritten.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCityData, personnelCostFor } from '../model/city';
+import { loadCityData, personnelCostFor, yearSettings, type CityData } from '../model/city';
 import { personnelCosts } from '../pipeline/derive';
 import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
@@ -119,7 +119,24 @@ export function runRollover(options: RolloverOptions, log: (line: string) => voi
   }
   log(`${eraYearText(from)} → ${eraYearText(to)}: ${written.length} 件を作成、${skipped.length} 件は作りませんでした。`);
   if (written.length > 0) log(`「sheetbook validate ${displayPath(targetDir)}」で、書き直しが必要な項目を確認できます。`);
+  for (const line of cityDataStillNeeded(city, to, dataDir)) log(line);
   return { written, skipped };
+}
+
+/** What the city's data files do not yet say for the new year: its 発行日, and personnel rates for its cost years. */
+export function cityDataStillNeeded(city: CityData, year: number, dataDir: string): string[] {
+  const lines: string[] = [];
+  if (!yearSettings(city, year).issueDate) {
+    lines.push(`${displayPath(join(dataDir, 'city.yaml'))}: ${eraYearText(year)}の発行日がまだありません。years: の下に「${year}: {issueDate: YYYY-MM-DD}」を書き足してください（表紙と PDF の作成日に使います）。`);
+  }
+  const unrated = costYears(year).filter((y) => !city.personnelRates[String(y)]);
+  if (unrated.length > 0) {
+    lines.push(
+      `${displayPath(join(dataDir, 'personnel-rates.yaml'))}: ${unrated.map((y) => `${eraYearText(y)}（${y}）`).join('、')}の人件費単価がまだありません。` +
+        '決まったら書き足してください（それまでは、人件費計を書いていないシートに前年度の人件費計を書き入れてあります）。',
+    );
+  }
+  return lines;
 }
 
 /** `sheetbook rollover`: exit 1 when a sheet was not carried over. */

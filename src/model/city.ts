@@ -13,13 +13,20 @@ export interface PersonnelRate {
   overtimeHour: number;
 }
 
+/** One fiscal year's settings in data/city.yaml. */
+export interface YearSettings {
+  /** 発行日 (YYYY-MM-DD, a day that exists): the cover's date and the PDFs' creation date. */
+  issueDate?: string;
+  /** Wording of the booklet's cover. */
+  cover?: { subtitle?: string };
+}
+
 /** data/city.yaml as its schema guarantees it (city.schema.json). */
 export interface CityFile {
   name?: string;
   documentTitle?: string;
-  /** YYYY-MM-DD, a day that exists. */
-  issueDate?: string;
-  cover?: { subtitle?: string };
+  /** Settings that belong to one fiscal year, by year (4-digit keys). */
+  years?: Record<string, YearSettings>;
 }
 
 /** data/personnel-rates.yaml: rates by fiscal year (4-digit keys). */
@@ -31,10 +38,7 @@ export type EvaluationSentencesFile = Partial<Record<EvaluationItemKey, Record<s
 export interface CityData {
   name: string;
   documentTitle: string;
-  /** 発行日 (YYYY-MM-DD): the cover's date and the PDFs' creation date. */
-  issueDate?: string;
-  /** Wording of the booklet's cover. */
-  cover?: { subtitle?: string };
+  years: Record<string, YearSettings>;
   evaluationSentences: EvaluationSentencesFile;
   personnelRates: PersonnelRatesFile;
 }
@@ -56,8 +60,7 @@ export function readCityData(dataDir: string): { city: CityData; findings: Findi
     city: {
       name: c.name ?? '',
       documentTitle: c.documentTitle ?? '事務事業マネジメントシート',
-      issueDate: c.issueDate,
-      cover: c.cover ?? {},
+      years: c.years ?? {},
       evaluationSentences: sentences.value ?? {},
       personnelRates: rates.value ?? {},
     },
@@ -77,4 +80,16 @@ export function personnelCostFor(city: CityData, year: string, staffRatio: numbe
   const rate = city.personnelRates[year];
   if (!rate) return undefined;
   return Math.round(staffRatio * rate.staffYear + overtimeHours * rate.overtimeHour);
+}
+
+/** A fiscal year's own settings (none yet: an empty object). */
+export const yearSettings = (city: CityData, fiscalYear: number): YearSettings => city.years[String(fiscalYear)] ?? {};
+
+/**
+ * When a fiscal year's documents were issued: its 発行日, as the PDFs' creation date. Never the clock, so the same
+ * data gives the same bytes; a year with no 発行日 yet gets a fixed date.
+ */
+export function issuedOn(city: CityData, fiscalYear: number): Date {
+  const date = yearSettings(city, fiscalYear).issueDate;
+  return date ? new Date(`${date}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
 }

@@ -1,7 +1,7 @@
 // The pipeline as one story: load → validate → check → derive → fit → layout → render → write.
 // Each stage takes a value and returns a new one. What they share — fonts, templates, the measurer, the city's
 // data — is one explicit workspace, prepared once per run and used by every sheet (as pdfme shares one cache).
-import { readCityData, type CityData } from '../model/city';
+import { issuedOn, readCityData, type CityData } from '../model/city';
 import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
@@ -24,7 +24,6 @@ export interface Workspace {
   templates: Templates;
   fitter: Fitter;
   fontSet: FontSet;
-  creationDate: Date;
 }
 
 export interface OpenOptions {
@@ -51,8 +50,7 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
   if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
   const fontSet = new FontSet(loadFontFaces());
   const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
-  const issued = city.issueDate ? new Date(`${city.issueDate}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
-  return { dataDir, city, templates, fitter, fontSet, creationDate: issued };
+  return { dataDir, city, templates, fitter, fontSet };
 }
 
 /** What the schemas of the city's data files and of templates/layout.yaml refuse (for validate). */
@@ -132,7 +130,7 @@ export function renderSheet(workspace: Workspace, view: FittedView): RenderedDoc
 }
 
 /** One sheet as its own PDF: its two pages numbered `1 / 2` and `2 / 2`. */
-export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { info: DocDefinition['info'] }): Buffer {
+export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { info: DocDefinition['info'] }, fiscalYear: number): Buffer {
   const { number } = workspace.templates.layout.page;
   return writePdf(
     {
@@ -140,7 +138,7 @@ export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { in
       glyphs: [rendered.glyphs],
       info: rendered.info,
       lang: 'ja',
-      creationDate: workspace.creationDate,
+      creationDate: issuedOn(workspace.city, fiscalYear),
       pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: number.fontSize, bottom: number.bottom },
     },
     workspace.fontSet,
