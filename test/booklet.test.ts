@@ -104,7 +104,7 @@ describe('a council selection', () => {
     expect(pdf.pageCount).toBe(6);
     expect(pdf.outline!.map((o) => o.title)).toEqual(['目次', '総務部']);
     await expect(runBooklet({ dataDir, outDir: out, selection: { only: [], departments: ['存在しない部'] } }, quiet)).rejects.toThrow(
-      '選んだ条件に合うシートがありません',
+      '部「存在しない部」のシートはありません。この年度の部: 「政策イノベーション部」「総務部」',
     );
   });
 });

@@ -208,7 +208,7 @@ describe('build and booklet select sheets the same way', () => {
     expect(stdout).toMatch(/087\.yaml:1:1 エラー 同じ年度に同じ事業番号のファイルがあります（87\.yaml）/);
     expect(stdout).toMatch(/87\.yaml:1:1 エラー 同じ年度に同じ事業番号のファイルがあります（087\.yaml）/);
     // Only 088 is rendered; the two files of 087 are neither built nor rendered for the booklet.
-    expect(stdout).toContain('作成 1 件、再利用 0 件、誤りのため作成せず 2 件');
+    expect(stdout).toContain('描画 1 件、前回の描画を再利用 0 件、誤りのため作成せず 2 件');
     const written = existsSync(join(out, '2021')) ? readdirSync(join(out, '2021')) : [];
     expect(written).not.toContain('087.pdf');
     expect(written).not.toContain('booklet.pdf');
@@ -218,7 +218,7 @@ describe('build and booklet select sheets the same way', () => {
     const dataDir = makeDataDir({ '088.yaml': bundledSheet('088') });
     const args = command === 'build' ? ['092', '093'] : ['--only', '092,093'];
     const { code, stderr } = cli(command, ...args, '--data', dataDir, '--out', outDir());
-    expect(code).toBe(1);
+    expect(code).toBe(2); // a number with no sheet is a mistake in the command: a usage error
     expect(stderr).toContain('2021年度のシート 092、093 が見つかりません');
     expectNoEnglish(stderr);
   });

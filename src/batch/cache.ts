@@ -2,7 +2,7 @@
 // the city data, the templates, the fonts and the program itself. A changed input simply misses.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
@@ -100,6 +100,43 @@ export class RenderCache {
     } catch {
       return undefined; // a damaged entry is simply rebuilt
     }
+  }
+
+  /**
+   * Which rendering each sheet PDF in output/ was written from (`087.pdf` → the sheet's key), so that build need
+   * not write a PDF again that is already in step, and booklet can say which sheet PDFs are older than the data.
+   */
+  private written?: Record<string, string>;
+  private get writtenFile(): string {
+    return join(this.dir, 'written.json');
+  }
+
+  private writtenKeys(): Record<string, string> {
+    if (!this.written) {
+      try {
+        this.written = JSON.parse(readFileSync(this.writtenFile, 'utf8')) as Record<string, string>;
+      } catch {
+        this.written = {};
+      }
+    }
+    return this.written;
+  }
+
+  /** True when `pdf` exists and was written from the rendering with this key. */
+  inStep(pdf: string, key: string): boolean {
+    return this.writtenKeys()[basename(pdf)] === key && existsSync(pdf);
+  }
+
+  /** Note that `pdf` now holds the rendering with this key (saved by `saveWritten`). */
+  markWritten(pdf: string, key: string): void {
+    this.writtenKeys()[basename(pdf)] = key;
+  }
+
+  saveWritten(): void {
+    if (!this.written) return;
+    mkdirSync(this.dir, { recursive: true });
+    const sorted = Object.fromEntries(Object.entries(this.written).sort(([a], [b]) => a.localeCompare(b)));
+    writeFileAtomic(this.writtenFile, Buffer.from(JSON.stringify(sorted, null, 1)), { durable: false });
   }
 
   put(key: string, result: SheetResult): void {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../model/errors';
 import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../model/data-folder';
 import { formatNumber } from '../model/format';
+import { loadSheetFile } from '../pipeline/load';
 import type { Finding } from '../model/types';
 
 export interface SheetRequest {
@@ -50,7 +51,8 @@ export function selectSheetFiles(request: SheetRequest): SheetSelection {
     const missing = numbers.filter((n) => !files.some((f) => numberFromFileName(f) === n));
     if (missing.length > 0) {
       const names = [...new Set(missing)].map(formatNumber).join('、');
-      throw new UserError(`${year}年度のシート ${names} が見つかりません（${join(request.dataDir, String(year))}）。`);
+      // A number with no sheet is a mistake in the command, not in a sheet: a usage error.
+      throw new UserError(`${year}年度のシート ${names} が見つかりません（${join(request.dataDir, String(year))}）。番号を確かめてください。`, 2);
     }
     files = files.filter((f) => numbers.includes(numberFromFileName(f)!));
   }
@@ -65,4 +67,39 @@ export function selectSheetFiles(request: SheetRequest): SheetSelection {
 export function filesForNumber(dataDir: string, year: number, number: number): string[] {
   if (!existsSync(join(dataDir, String(year)))) return [];
   return sheetFiles(dataDir, year).filter((f) => numberFromFileName(f) === number);
+}
+
+/** The 部 a sheet file names, read without checking the rest; undefined when the file cannot be read. */
+export function departmentOf(file: string): string | undefined {
+  const data = loadSheetFile(file).data as { department?: unknown } | undefined;
+  return typeof data?.department === 'string' && data.department.trim() !== '' ? data.department : undefined;
+}
+
+export interface DepartmentChoice {
+  /** The files of the chosen 部, in number order. */
+  files: string[];
+  /** Files whose 部 cannot be read (a YAML error): they cannot be placed in any 部. */
+  unreadable: string[];
+}
+
+/**
+ * The sheets of the given 部 among `files`. A 部 that no sheet of the year names is a usage error that lists the
+ * 部 there are; so is a choice of numbers none of which belongs to the 部 asked for.
+ */
+export function chooseDepartments(files: string[], departments: string[], yearFiles: string[], numbers: number[]): DepartmentChoice {
+  const named = new Map(yearFiles.map((f) => [f, departmentOf(f)]));
+  const known = [...new Set([...named.values()].filter((d): d is string => d !== undefined))];
+  const unknown = departments.filter((d) => !known.includes(d));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `部「${unknown.join('」「')}」のシートはありません。この年度の部: ${known.map((d) => `「${d}」`).join('')}（部の名前はシートの department と同じに書きます）。`,
+      2,
+    );
+  }
+  const chosen = files.filter((f) => departments.includes(named.get(f) ?? ''));
+  if (chosen.length === 0) {
+    const belongs = files.map((f) => `${formatNumber(numberFromFileName(f)!)} は「${named.get(f) ?? '部が読み取れない'}」`).join('、');
+    throw new UserError(`--only ${numbers.map(formatNumber).join(',')} で選んだシートは、部「${departments.join('」「')}」にありません（${belongs}のシートです）。`, 2);
+  }
+  return { files: chosen, unreadable: files.filter((f) => named.get(f) === undefined) };
 }

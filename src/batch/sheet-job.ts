@@ -19,6 +19,8 @@ export interface SheetResult {
   rendered?: RenderedDocument & { info: { title: string; author: string; subject: string } };
   /** True when taken from the cache instead of being checked and rendered again. */
   reused?: boolean;
+  /** The render cache's key for this sheet as it is now (absent when run without a cache). */
+  key?: string;
 }
 
 /** Check only: the findings, as `sheetbook validate` reports them. */

@@ -76,12 +76,12 @@ export async function processSheets(
   files.forEach((file, i) => {
     const hit = keys[i] ? cache!.get(keys[i]!, file) : undefined;
     if (hit) {
-      results[i] = restoreBuffers(hit);
+      results[i] = { ...restoreBuffers(hit), key: keys[i] };
       progress?.advance(hit);
     } else misses.push(i);
   });
   const store = (i: number, result: SheetResult) => {
-    results[i] = result;
+    results[i] = keys[i] ? { ...result, key: keys[i] } : result;
     if (cache && keys[i]) cache.put(keys[i]!, result);
     progress?.advance(result);
   };

@@ -20,7 +20,7 @@ export const help = commandHelp(
   [
     HELP_LINES.year,
     '  --only 番号      冊子に入れるシート（カンマ区切り、例: 087,089）',
-    '  --department 部  冊子に入れる部（くり返し指定できます）',
+    '  --department 部  冊子に入れる部（カンマ区切りか、くり返し指定できます）',
     HELP_LINES.data,
     '  --out フォルダ   冊子を書き出すフォルダ（既定: output）。<年度>/booklet.pdf に書きます',
   ],
@@ -31,11 +31,13 @@ export function parse(argv: string[]): BookletOptions {
   if (positionals.length > 0) {
     usageError('booklet', `booklet に番号は指定できません（「${positionals.join(' ')}」）。シートを選ぶには --only を使います（例: --only 087,089）。`);
   }
-  const only = (values.only ?? []).flatMap((v) => v.split(/[,、，]/)).map((v) => v.trim()).filter(Boolean);
+  // Lists as people type them: commas (half- or full-width) or the flag repeated, spaces around, a name twice.
+  const list = (given: string[] | undefined) => [...new Set((given ?? []).flatMap((v) => v.split(/[,、，]/)).map((v) => v.trim()).filter(Boolean))];
+  const only = [...new Set(parseNumbers('booklet', list(values.only)))].sort((a, b) => a - b);
   return {
     year: parseYear('booklet', values.year),
     dataDir: values.data ?? 'data',
     outDir: values.out ?? 'output',
-    selection: { only: parseNumbers('booklet', only), departments: values.department ?? [] },
+    selection: { only, departments: list(values.department) },
   };
 }

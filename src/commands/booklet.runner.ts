@@ -1,9 +1,11 @@
 // `sheetbook booklet`: the year's booklet, or a selection for a council session.
 import { join } from 'node:path';
-import { assembleBooklet, bookletFileName, isEverything, selectSheets, type Selection } from '../batch/booklet';
-import { cacheFor } from '../batch/cache';
-import { selectSheetFiles } from '../batch/selection';
-import { UserError } from '../model/errors';
+import { assembleBooklet, bookletFileName, isEverything, type Selection } from '../batch/booklet';
+import { cacheFor, type RenderCache } from '../batch/cache';
+import { chooseDepartments, selectSheetFiles } from '../batch/selection';
+import type { SheetResult } from '../batch/sheet-job';
+import { outputPathFor, sheetFiles } from '../model/data-folder';
+import { formatNumber } from '../model/format';
 import { writeFileAtomic } from '../pipeline/write';
 import { openWorkspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from '../model/report';
@@ -19,32 +21,54 @@ export interface BookletOptions {
 
 export async function runBooklet(options: BookletOptions, log: (line: string) => void = console.log): Promise<{ file?: string; tally: Tally }> {
   const started = Date.now();
-  const { only } = options.selection;
-  const { year, files, excluded, duplicates } = selectSheetFiles({ dataDir: options.dataDir, year: options.year, numbers: only });
+  const { only, departments } = options.selection;
+  const picked = selectSheetFiles({ dataDir: options.dataDir, year: options.year, numbers: only });
+  const { year } = picked;
+  const everything = isEverything(options.selection);
+  // A selection depends only on the sheets it holds: a 部 is chosen before anything is checked.
+  let files = picked.all;
+  if (departments.length > 0) {
+    const choice = chooseDepartments(picked.all, departments, sheetFiles(options.dataDir, year), only);
+    for (const file of choice.unreadable) log(`${displayPath(file)}: 読み取れないため、どの部のシートか分かりません（この抜粋には入りません）。`);
+    files = choice.files;
+  }
+  const duplicates = picked.duplicates.filter((d) => files.includes(d.file));
+  files = files.filter((f) => !picked.excluded.includes(f));
 
   const workspace = openWorkspace(options.dataDir);
-  const tally: Tally = { built: 0, reused: 0, failed: 0 };
+  const tally: Tally = { built: 0, reused: 0, failed: duplicates.length };
   for (const finding of duplicates) log(formatFinding(finding));
-  tally.failed += excluded.length;
   const cache = cacheFor(workspace, options.outDir, year);
   const results = await processSheets(files, workspace, cache, createProgress('冊子', log, tally));
-  if (only.length === 0) cache.prune();
+  if (everything) cache.prune();
   const file = join(options.outDir, String(year), bookletFileName(options.selection));
-  if (tally.failed > 0) {
+  const failed = [...duplicates.map((d) => ({ file: d.file, line: d.line })), ...results.filter((r) => !r.rendered).map((r) => ({ file: r.file, line: r.findings.find((f) => f.severity === 'error')?.line ?? 1 }))];
+  if (failed.length > 0) {
     log(summaryLine(`${year}年度の冊子`, tally, started));
-    log(`誤りのあるシートがあるため、冊子 ${displayPath(file)} は作りませんでした（前の冊子はそのままです）。`);
+    log(`誤りのあるシートが ${failed.length} 件あるため、冊子 ${displayPath(file)} は作りませんでした（前の冊子はそのままです）: ${failed.map((f) => `${displayPath(f.file)}:${f.line}`).join('、')}`);
+    if (everything) log('直すまでの間も、ほかのシートの抜粋は --only か --department で作れます（例: sheetbook booklet --department 総務部）。');
     return { tally };
   }
-  const chosen = selectSheets(results, options.selection);
-  if (chosen.length === 0) {
-    const which = options.selection.departments.map((d) => `「${d}」`).join('、');
-    throw new UserError(`選んだ条件に合うシートがありません${which ? `（部: ${which}）` : ''}。部の名前はシートの department と同じに書いてください。`);
-  }
+  const chosen = results.filter((r) => r.entry);
   const booklet = assembleBooklet(workspace, year, chosen, options.selection);
   writeFileAtomic(file, booklet.bytes);
   log(summaryLine(`${year}年度の冊子`, tally, started));
-  log(`作成: ${displayPath(file)}（${chosen.length} 事業、${booklet.pageCount} ページ${isEverything(options.selection) ? '' : '、抜粋'}）`);
+  log(`作成: ${displayPath(file)}（${chosen.length} 事業、${booklet.pageCount} ページ${everything ? '' : '、抜粋'}）`);
+  for (const line of stalePdfLines(chosen, cache, options.outDir, year)) log(line);
   return { file, tally };
+}
+
+/**
+ * The booklet holds every sheet as its data says now; a sheet's own PDF may be older (booklet does not rewrite
+ * them). Say which, and how to bring them in step.
+ */
+function stalePdfLines(results: SheetResult[], cache: RenderCache, outDir: string, year: number): string[] {
+  const stale = results.filter((r) => r.key && r.entry && !cache.inStep(outputPathFor(outDir, year, r.entry.number), r.key)).map((r) => r.entry!.number);
+  if (stale.length === 0) return [];
+  const names = stale.slice(0, 10).map((n) => displayPath(outputPathFor(outDir, year, n)));
+  const more = stale.length > 10 ? ` ほか ${stale.length - 10} 件` : '';
+  const numbers = stale.length <= 10 ? ` ${stale.map(formatNumber).join(' ')}` : '';
+  return [`シートごとの PDF ${stale.length} 件は、まだないか、データより古いままです: ${names.join('、')}${more}。「sheetbook build${numbers}」で冊子と同じ内容にそろいます。`];
 }
 
 /** `sheetbook booklet`: exit 1 when the booklet was not made for errors in its sheets. */

@@ -36,16 +36,25 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   const cache = cacheFor(workspace, options.outDir, year);
   const results = await processSheets(files, workspace, cache, createProgress('シート', log, tally));
   if (options.numbers.length === 0) cache.prune();
+  // A PDF already written from the same rendering is left as it is: every line below is a file really written.
+  let unchanged = 0;
   for (const result of results) {
     if (!result.rendered || !result.entry) {
       summary.failed.push(result.file);
       continue;
     }
     const target = outputPathFor(options.outDir, year, result.entry.number);
+    if (result.key && cache.inStep(target, result.key)) {
+      unchanged++;
+      continue;
+    }
     writeFileAtomic(target, sheetPdf(workspace, result.rendered, year));
+    if (result.key) cache.markWritten(target, result.key);
     summary.built.push(target);
-    log(`作成: ${displayPath(target)}`);
+    log(`作成: ${displayPath(target)}${result.reused ? '（前回の描画から）' : ''}`);
   }
+  cache.saveWritten();
+  if (unchanged > 0) log(`変わっていない PDF ${unchanged} 件はそのままです。`);
   log(summaryLine(`${year}年度のシート`, tally, started));
   if (summary.failed.length > 0) {
     log(`誤りのある ${summary.failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。上の一覧を直して、もう一度実行してください。`);

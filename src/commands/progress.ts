@@ -15,6 +15,8 @@ export function createProgress(label: string, log: (line: string) => void, tally
   let done = 0;
   let started = 0;
   let lastPlain = 0;
+  // Findings are printed together once the work is done, not mixed in among progress lines.
+  const findings: SheetResult['findings'] = [];
   const draw = () => {
     const width = 30;
     const filled = total ? Math.round((done / total) * width) : width;
@@ -33,13 +35,10 @@ export function createProgress(label: string, log: (line: string) => void, tally
       if (!result.rendered) tally.failed++;
       else if (result.reused) tally.reused++;
       else tally.built++;
-      const lines = result.findings.map(formatFinding);
+      findings.push(...result.findings);
       if (interactive) {
-        if (lines.length > 0) stream.write('\r\x1b[K');
-        for (const line of lines) log(line);
         draw();
       } else {
-        for (const line of lines) log(line);
         // In a log, one line per tenth of the work is enough to show it moving.
         if (done === total || done - lastPlain >= Math.max(1, Math.ceil(total / 10))) {
           lastPlain = done;
@@ -49,11 +48,13 @@ export function createProgress(label: string, log: (line: string) => void, tally
     },
     finish() {
       if (interactive) stream.write('\r\x1b[K');
+      const inOrder = findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+      for (const finding of inOrder) log(formatFinding(finding));
     },
   };
 }
 
 export function summaryLine(what: string, tally: Tally, started: number): string {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  return `${what}: 作成 ${tally.built} 件、再利用 ${tally.reused} 件、誤りのため作成せず ${tally.failed} 件（${seconds} 秒）`;
+  return `${what}: 描画 ${tally.built} 件、前回の描画を再利用 ${tally.reused} 件、誤りのため作成せず ${tally.failed} 件（${seconds} 秒）`;
 }
