@@ -5,7 +5,7 @@ import './lazy-modules';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wantsHelp, type CommandParser, type CommandRunner } from './commands/args';
-import { UserError } from './model/errors';
+import { fileSystemError, UserError } from './model/errors';
 import { removePendingTemporaries } from './pipeline/write';
 
 interface Command<Options> {
@@ -122,9 +122,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UserError) {
-      console.error(error.message);
-      process.exitCode = error.exitCode;
+    const known = error instanceof UserError ? error : fileSystemError(error);
+    if (known) {
+      console.error(known.message);
+      process.exitCode = known.exitCode;
     } else {
       // An unexpected failure is still reported in Japanese; the details are kept for developers only.
       console.error(`予期しないエラーが起きました: ${(error as Error)?.message ?? error}`);

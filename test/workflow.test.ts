@@ -24,7 +24,7 @@ const read = (file: string) => parse(readFileSync(file, 'utf8'));
 describe('sheetbook new', () => {
   it('writes every field with guidance, and validate reports exactly the fields a person must fill in', () => {
     const dataDir = fiveSheets();
-    const file = runNew({ number: 92, department: '総務部', division: '総務課', dataDir }, quiet);
+    const file = runNew({ number: 92, year: 2021, department: '総務部', division: '総務課', dataDir }, quiet);
     expect(file).toBe(join(dataDir, '2021', '092.yaml'));
     const text = readFileSync(file, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*src\/model\/sheet\.schema\.json$/);
@@ -42,6 +42,16 @@ describe('sheetbook new', () => {
     );
   });
 
+  it('puts a new project into the year after one whose issue date is set, and says so (the README example)', () => {
+    const dataDir = fiveSheets();
+    const lines: string[] = [];
+    const file = runNew({ number: 92, department: '総務部', division: '総務課', dataDir }, (l) => lines.push(l));
+    expect(file).toBe(join(dataDir, '2022', '092.yaml'));
+    expect(lines[0]).toBe('令和3年度は発行日（2022-10-01）が決まっているため、新しい事業は令和4年度のシートとして作ります（令和3年度に作るには --year 2021 を付けます）。');
+    // The 2021 booklet is not held up by the half-written sheet.
+    expect(validateFiles({ paths: [join(dataDir, '2021')], dataDir }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
   it('lists the choices of every enum field in its comments, and writes the indicator kind', () => {
     const dataDir = fiveSheets();
     const text = readFileSync(runNew({ number: 93, dataDir }, quiet), 'utf8');
@@ -55,7 +65,7 @@ describe('sheetbook new', () => {
   it('refuses to overwrite a sheet that exists (also under another spelling of the number)', () => {
     const dataDir = fiveSheets();
     const before = readFileSync(join(dataDir, '2021/087.yaml'));
-    expect(() => runNew({ number: 87, dataDir }, quiet)).toThrow('は既にあります');
+    expect(() => runNew({ number: 87, year: 2021, dataDir }, quiet)).toThrow('は既にあります');
     expect(readFileSync(join(dataDir, '2021/087.yaml')).equals(before)).toBe(true);
   });
 });

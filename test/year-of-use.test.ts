@@ -132,3 +132,26 @@ describe('what the commands print agrees with what they did', () => {
     expect(cli('booklet', '--data', dataDir, '--out', out).stdout).not.toContain('データより古いまま');
   });
 });
+
+describe('file-system failures are named in Japanese, with exit 1', () => {
+  it.each([
+    ['build', []],
+    ['booklet', []],
+    ['export', []],
+  ])('%s into an output folder that cannot be written', (command, extra) => {
+    const blocked = join(mkdtempSync(join(tmpdir(), 'sheetbook-blocked-')), 'not-a-folder');
+    writeFileSync(blocked, 'a file where the output folder should be');
+    const run = cli(command, ...extra, '--data', makeDataDir({ '087.yaml': bundledSheet('087') }), '--out', blocked);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/「.*not-a-folder.*」に書き込めません: 途中にフォルダではなくファイルがあります（ENOTDIR）/);
+    expect(run.stderr).not.toMatch(/予期しない|^\s+at /m);
+  });
+
+  it('new into a data folder that cannot be written', () => {
+    const blocked = join(mkdtempSync(join(tmpdir(), 'sheetbook-blocked-')), 'data');
+    writeFileSync(blocked, 'a file where the data folder should be');
+    const run = cli('new', '092', '--year', '2022', '--data', blocked);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).not.toMatch(/予期しない|^\s+at /m);
+  });
+});

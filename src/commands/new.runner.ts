@@ -1,7 +1,8 @@
 // `sheetbook new NUMBER`: a blank sheet with every field present, for a new project.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { costYears, indicatorYears } from '../model/era';
+import { readCityData, yearSettings } from '../model/city';
+import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { fiscalYears } from '../model/data-folder';
@@ -60,9 +61,7 @@ export function blankSheet(fiscalYear: number, number: number, department = '', 
 }
 
 export function runNew(options: NewOptions, log: (line: string) => void = console.log): string {
-  const years = existsYears(options.dataDir);
-  const year = options.year ?? years[years.length - 1];
-  if (year === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(options.dataDir)} に年度のフォルダがありません）。`, 2);
+  const year = options.year ?? defaultYear(options.dataDir, log);
   const dir = join(options.dataDir, String(year));
   const file = join(dir, `${formatNumber(options.number)}.yaml`);
   const [clash] = filesForNumber(options.dataDir, year, options.number);
@@ -76,8 +75,19 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
   return file;
 }
 
-function existsYears(dataDir: string): number[] {
-  return existsSync(dataDir) ? fiscalYears(dataDir) : [];
+/**
+ * The year a new project's sheet belongs to: the newest year folder, unless that year's documents already have
+ * their 発行日 in city.yaml; a new project then starts in the following year, so that it cannot hold up a
+ * booklet that is issued or about to be.
+ */
+function defaultYear(dataDir: string, log: (line: string) => void): number {
+  const years = existsSync(dataDir) ? fiscalYears(dataDir) : [];
+  const newest = years[years.length - 1];
+  if (newest === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(dataDir)} に年度のフォルダがありません）。`, 2);
+  const issued = yearSettings(readCityData(dataDir).city, newest).issueDate;
+  if (!issued) return newest;
+  log(`${eraYearText(newest)}は発行日（${issued}）が決まっているため、新しい事業は${eraYearText(newest + 1)}のシートとして作ります（${eraYearText(newest)}に作るには --year ${newest} を付けます）。`);
+  return newest + 1;
 }
 
 /** `sheetbook new`. */

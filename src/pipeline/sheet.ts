@@ -13,6 +13,7 @@ import { layoutSheet, loadLayout, loadTemplates, type DocDefinition, type Templa
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
+import { fileSystemError } from '../model/errors';
 import { PAGES_PER_SHEET } from '../model/form';
 import { labelsFor } from '../model/schema';
 import { hasErrors, inFileOrder, type Finding, type Sheet } from '../model/types';
@@ -83,7 +84,7 @@ export interface PreparedSheet {
 
 /** Whatever the input, the user gets a finding, never a stack trace. */
 function unreadable(file: string, error: unknown): Finding[] {
-  const message = `ファイルを検査できませんでした: ${(error as Error)?.message ?? error}`;
+  const message = `ファイルを検査できませんでした: ${fileSystemError(error)?.message ?? (error as Error)?.message ?? error}`;
   return [{ file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }];
 }
 
