@@ -1,4 +1,4 @@
-// Stage 3 — check: the rules a sheet's figures and words obey beyond its schema (sheet-spec.md), each placed in the file.
+// Stage 3 — check: the rules a sheet's figures and words obey beyond its schema (README, 「検査すること」), each placed in the file.
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraYearText, indicatorYears } from '../model/era';
