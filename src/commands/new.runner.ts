@@ -2,14 +2,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCityData, yearSettings } from '../model/city';
-import { costYears, eraYearText, indicatorYears } from '../model/era';
+import { eraYearText } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { fiscalYears } from '../model/data-folder';
 import { filesForNumber } from '../batch/selection';
 import { displayPath } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import { EVALUATION_ITEMS, INDICATOR_SLOTS, type Sheet, type YearRow } from '../model/form';
+import { blankSheet } from '../model/form';
 
 export interface NewOptions {
   number: number;
@@ -17,47 +17,6 @@ export interface NewOptions {
   department?: string;
   division?: string;
   dataDir: string;
-}
-
-const zeros = (years: number[]): YearRow<number> => Object.fromEntries(years.map((y) => [y, 0]));
-
-export function blankSheet(fiscalYear: number, number: number, department = '', division = ''): Sheet {
-  const cy = costYears(fiscalYear);
-  const iy = indicatorYears(fiscalYear);
-  return {
-    fiscalYear,
-    number,
-    name: '',
-    budgetItem: { code: '', name: '' },
-    department,
-    division,
-    section: '',
-    mayorPledges: [],
-    strategicPlans: [],
-    status: '新規',
-    category: '',
-    structure: '',
-    individualPlan: '',
-    period: '',
-    legalBasis: '',
-    sdgs: [],
-    overview: { target: '', purpose: '', activities: '' },
-    costs: {
-      budget: zeros(cy),
-      settled: zeros(cy),
-      generalFund: zeros(cy),
-      subsidies: zeros(cy),
-      otherFunds: zeros(cy),
-      staffRatio: zeros(cy),
-      overtimeHours: zeros(cy),
-      partTimeStaff: Object.fromEntries(cy.map((y) => [y, '無' as const])),
-    },
-    participation: { sharing: '', planning: '', implementation: '', review: '' },
-    indicators: Array.from({ length: INDICATOR_SLOTS }, () => ({ name: '', unit: '', kind: null, target: zeros(iy), actual: zeros(iy), description: '' })),
-    results: { previousIssues: '', achievements: '', challenges: { operations: '', organization: '' }, improvementGoal: '' },
-    evaluation: Object.fromEntries(EVALUATION_ITEMS.map((item) => [item, { score: null }])) as Sheet['evaluation'],
-    direction: { decision: null, reason: '' },
-  };
 }
 
 export function runNew(options: NewOptions, log: (line: string) => void = console.log): string {
@@ -69,7 +28,7 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
     throw new UserError(`${displayPath(clash ?? file)} は既にあります。上書きはしません（別の番号にするか、既存のファイルを直してください）。`);
   }
   mkdirSync(dir, { recursive: true });
-  const sheet = blankSheet(year, options.number, options.department, options.division);
+  const sheet = blankSheet(year, options.number, { department: options.department ?? '', division: options.division ?? '' });
   writeFileSync(file, sheetYaml(sheet, file, { guide: true, origin: 'sheetbook new で作った空のシートです。空欄を記入してください（sheetbook validate で未記入の項目が分かります）。' }), { flag: 'wx' });
   log(`作成: ${displayPath(file)}（空欄の項目を記入してください。「sheetbook validate ${displayPath(file)}」で確認できます）`);
   return file;

@@ -3,7 +3,7 @@
 // confidence is listed with its place in the input, never guessed silently.
 import { joinWrappedLines } from '../model/line-breaking';
 import { fiscalYearOf } from '../model/era';
-import { EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
+import { blankSheet, EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
 
 /** One line of input, its cells joined by single spaces, and where it came from (for messages). */
 export interface SourceLine {
@@ -298,7 +298,9 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
   if (decisionLine && decisionLine.rest === '') decisionLine = r.take('方向性', '方向性');
   const reason = r.continued(r.take('理由', '理由')?.rest ?? '', []);
 
+  // A field the official text does not carry stays as a blank sheet has it (validate then asks for it).
   const sheet: Sheet = {
+    ...blankSheet(fiscalYear, 0),
     fiscalYear,
     number: Number(nameMatch?.[1] ?? 0),
     name: nameMatch?.[2] ?? nameLine?.rest ?? '',

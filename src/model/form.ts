@@ -6,8 +6,13 @@
 //   x-yearlyFigure   a year row whose figure for the sheet's own year is entered every year (rollover, check)
 //   x-officialLabel  how the official text labels the field, where that is not its title (import)
 //   x-openData       its open-data column: a stable English key, and a header when not its title (export)
+//   x-years          a year row's years: the cost table's five or the indicator table's six (check, new)
+//   x-slots          a list printed as a fixed number of slots (maxItems), used or not (derive, new)
+//   x-section        the section of the form that starts at this field, as YAML files head it (YAML writer)
+// and the standard keywords `description` (guidance in a blank sheet) and `default` (a blank sheet's value).
 import sheetSchema from './sheet.schema.json';
 import type { Sheet } from './generated/sheet';
+import { costYears, indicatorYears } from './era';
 import type { DataPath } from './types';
 
 export type { Sheet } from './generated/sheet';
@@ -23,8 +28,12 @@ export type Direction = NonNullable<Sheet['direction']['decision']>;
 /** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
 export type YearRow<T> = Record<string, T>;
 
-interface FieldNode {
+export interface FieldNode {
   title?: string;
+  description?: string;
+  default?: unknown;
+  required?: string[];
+  propertyNames?: { pattern?: string };
   type?: string | string[];
   enum?: unknown[];
   maxItems?: number;
@@ -38,6 +47,9 @@ interface FieldNode {
   pattern?: string;
   'x-officialLabel'?: string;
   'x-openData'?: { key: string; header?: string };
+  'x-years'?: 'cost' | 'indicator';
+  'x-slots'?: true;
+  'x-section'?: string;
 }
 
 /** One field of the form. A list's items and a year row's years stand as `'*'` in the path. */
@@ -47,7 +59,9 @@ export interface FormField {
   node: FieldNode;
 }
 
-const ROOT = sheetSchema as unknown as FieldNode;
+/** The sheet's schema, as the model reads it. */
+export const SHEET_FORM = sheetSchema as unknown as FieldNode;
+const ROOT = SHEET_FORM;
 
 /** Every field of the form in the schema's order (which is the form's reading order). */
 export const FORM_FIELDS: readonly FormField[] = (() => {
@@ -135,6 +149,42 @@ export const DIRECTIONS = (ROOT.properties!.direction.properties!.decision.enum 
 
 /** The indicator slots printed on every sheet, used or not. */
 export const INDICATOR_SLOTS = ROOT.properties!.indicators.maxItems!;
+
+/** The fiscal years a year row covers (`x-years`) for a sheet of this year. */
+export function rowYears(node: FieldNode, fiscalYear: number): number[] {
+  return node['x-years'] === 'indicator' ? indicatorYears(fiscalYear) : costYears(fiscalYear);
+}
+
+/** True for a year row: an object keyed by fiscal year. */
+export const isYearRow = (node: FieldNode): boolean => typeof node.additionalProperties === 'object' && node['x-years'] !== undefined;
+
+/**
+ * A blank sheet with every field a person writes, as `sheetbook new` hands it out: texts empty, choices and scores
+ * unset (null) unless the schema gives a `default`, year rows at 0 for every year of their table, the slots of a
+ * slotted list (indicators) all present. Optional fields appear only where the schema gives them a default.
+ */
+export function blankSheet(fiscalYear: number, number: number, given: Partial<Sheet> = {}): Sheet {
+  const blank = (node: FieldNode): unknown => {
+    if ('default' in node) return node.default;
+    if (isYearRow(node)) {
+      const value = blank(node.additionalProperties as FieldNode);
+      return Object.fromEntries(rowYears(node, fiscalYear).map((y) => [y, value]));
+    }
+    if (node.properties) {
+      const required = new Set(node.required ?? []);
+      return Object.fromEntries(
+        Object.entries(node.properties)
+          .filter(([key, child]) => required.has(key) || 'default' in child)
+          .map(([key, child]) => [key, blank(child)]),
+      );
+    }
+    if (node.type === 'array') return node['x-slots'] ? Array.from({ length: node.maxItems ?? 0 }, () => blank(node.items!)) : [];
+    if (node.type === 'string') return '';
+    if (node.type === 'integer' || node.type === 'number') return 0;
+    return null; // a choice or a score not made yet
+  };
+  return { ...(blank(ROOT) as Sheet), fiscalYear, number, ...given };
+}
 
 /** Every sheet is exactly two A4 pages: a duplex print gives one leaf per project. */
 export const PAGES_PER_SHEET = 2;

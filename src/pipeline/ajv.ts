@@ -8,7 +8,7 @@ export function createAjv(extra: Options = {}): Ajv2020 {
   const Ajv = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
   const ajv = new Ajv({ allErrors: true, strict: true, multipleOfPrecision: 9, allowUnionTypes: true, ...extra });
   // The schema's own annotations (src/model/form.ts): facts about the form, not rules for the validator.
-  ajv.addVocabulary(['x-box', 'x-mustFill', 'x-yearly', 'x-yearlyFigure', 'x-officialLabel', 'x-openData']);
+  ajv.addVocabulary(['x-box', 'x-mustFill', 'x-yearly', 'x-yearlyFigure', 'x-officialLabel', 'x-openData', 'x-section', 'x-slots', 'x-years']);
   for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }

@@ -1,15 +1,14 @@
 // Stage 3 — check: the rules a sheet's figures and words obey beyond its schema (README, 「検査すること」), each placed in the file.
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
-import { costYears, eraYearText, indicatorYears } from '../model/era';
-import { EVALUATION_ITEMS, isReviewEntry, MUST_FILL } from '../model/form';
+import { costYears, eraYearText } from '../model/era';
+import { EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
 import { labelsFor } from '../model/schema';
 import type { DataPath, Finding, Severity, Sheet } from '../model/types';
 
-const COST_ROWS = ['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const;
 
 class Findings {
   readonly list: Finding[] = [];
@@ -62,6 +61,12 @@ export function checkConsistency(
   guarded(() => checkDoubts(sheet, out));
   return out.list;
 }
+
+/** The year rows of the form, and whether a sheet may leave each out (人件費計 is computed when it does). */
+const YEAR_ROWS = FORM_FIELDS.filter((f) => isYearRow(f.node)).map((f) => {
+  const parent = f.path.slice(0, -1).reduce<FieldNode | undefined>((n, step) => (step === '*' ? n?.items : n?.properties?.[step]), SHEET_FORM);
+  return { ...f, optional: !(parent?.required ?? []).includes(f.path[f.path.length - 1]) };
+});
 
 function checkFilledIn(sheet: Sheet, out: Findings): void {
   for (const { path, hint } of MUST_FILL) {
@@ -148,17 +153,18 @@ function checkYearKeys(row: unknown, years: number[], path: DataPath, out: Findi
   }
 }
 
+/** Every year row (`x-years` in the schema) holds exactly the years of its table; an optional row may leave years out. */
 function checkYears(sheet: Sheet, out: Findings): void {
-  const years = costYears(sheet.fiscalYear);
-  for (const row of COST_ROWS) checkYearKeys(sheet.costs[row], years, ['costs', row], out);
-  if (sheet.costs.personnelCost) checkYearKeys(sheet.costs.personnelCost, years, ['costs', 'personnelCost'], out, true);
-  const indYears = indicatorYears(sheet.fiscalYear);
-  if (!Array.isArray(sheet.indicators)) return;
-  sheet.indicators.forEach((indicator, i) => {
-    if (!isObject(indicator)) return;
-    checkYearKeys(indicator.target, indYears, ['indicators', i, 'target'], out);
-    checkYearKeys(indicator.actual, indYears, ['indicators', i, 'actual'], out);
-  });
+  for (const field of YEAR_ROWS) {
+    const years = rowYears(field.node, sheet.fiscalYear);
+    const star = field.path.indexOf('*');
+    const list = star < 0 ? [undefined] : (valueAt(sheet, field.path.slice(0, star)) as unknown[] | undefined)?.map((_, i) => i) ?? [];
+    for (const index of list) {
+      const path: DataPath = field.path.map((step) => (step === '*' ? index! : step));
+      const row = valueAt(sheet, path);
+      if (row !== undefined || !field.optional) checkYearKeys(row, years, path, out, field.optional);
+    }
+  }
 }
 
 /** 決算額 = 一般財源 + 国庫、県支出金、地方債 + その他, every year. */
