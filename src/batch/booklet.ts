@@ -5,12 +5,18 @@
 import { boxWidth, type BoxSpec, type FitNote, type FittedBox } from '../pipeline/fit';
 import { createMeasurer } from '../pipeline/measure';
 import { UserError } from '../model/errors';
+import type { InlineRun } from '../model/line-breaking';
 import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
 import { renderPages, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { SheetEntry, SheetResult } from './sheet-job';
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+// pdfmake's own measure of a line of text (it has no public one; version pinned in package.json, as measure.ts).
+const TextInlines = require('pdfmake/js/TextInlines').default;
+const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
 
 export interface Selection {
   only: number[];
@@ -33,6 +39,20 @@ export function bookletFileName(selection: Selection): string {
   const parts = [...selection.departments, ...[...selection.only].sort((a, b) => a - b).map(formatNumber)];
   const name = ['booklet', ...parts].join('-').replace(/[\\/:*?"<>|\s]/g, '_');
   return `${name.length > 150 ? `${name.slice(0, 150)}-etc` : name}.pdf`;
+}
+
+/** The width pdfmake gives a one-line text (an `auto` column's width), in the booklet's font. */
+function widthMeter(workspace: Workspace): (text: string | InlineRun[], fontSize: number, characterSpacing: number) => number {
+  const { layout } = workspace.templates;
+  const inlines = new TextInlines(workspace.fontSet.document({ autoFirstPage: false, size: [100, 100] }));
+  const base = new StyleContextStack({}, { font: layout.font, lineHeight: layout.lineHeight });
+  return (text, fontSize, characterSpacing) => {
+    const stack = base.clone();
+    stack.push({ fontSize, characterSpacing, preserveLeadingSpaces: true });
+    // pdfmake writes into the runs it measures: give it copies.
+    const runs = typeof text === 'string' ? text : text.map((r) => (typeof r === 'string' ? r : { ...r }));
+    return inlines.buildInlines(runs, stack).maxWidth;
+  };
 }
 
 /** Fail early, with a clear message, when a contents row is smaller than its text: the row would grow. */
@@ -183,8 +203,6 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const nameBox = layout.boxes.tocName as BoxSpec;
   const pageSize = nameBox.size ?? layout.fontSize.body;
   const leaderCell = boxWidth(layout, { ...nameBox, span: 2 });
-  const regular = workspace.fontSet.provide(layout.font, false);
-  const dotWidth: number = regular.widthOfString(toc.leader.text, toc.leader.fontSize);
   const fit = (box: string, text: string, field: string): FittedBox => {
     const notes: FitNote[] = [];
     const fitted = workspace.fitter.fitBox({ box, text, field: [field] }, notes);
@@ -208,18 +226,19 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const tocPageCount = tocPages.length;
   const firstSheetPage = 3 + tocPageCount + (tocPageCount % 2);
   const sheetPages = new Map(entries.map((e, k) => [e.number, firstSheetPage + 2 * k]));
-  // Leader dots fill what the name and the page number leave of their cell (the name column and the page column);
-  // widths err on the wide side (spacing that condenses the name is not counted), so the row stays one line.
-  const width = (text: string, size: number) => regular.widthOfString(text, size) as number;
+  // Leader dots fill what the name and the page number leave of their cell (the name column and the page column),
+  // measured as pdfmake measures them, so the dots run from just after the name to just before the number.
+  const width = widthMeter(workspace);
+  const dotWidth = width(toc.leader.text, toc.leader.fontSize, 0);
   for (const row of sheetRows) {
     row.page = String(sheetPages.get(row.number));
-    const name = width(row.name.text, row.name.fontSize) + Math.max(0, row.name.characterSpacing) * [...row.name.text].length;
-    const page = width(row.page, pageSize);
-    const room = leaderCell - name - page - 2 * toc.leader.gap - 1;
-    const dots = Math.max(0, Math.floor(room / dotWidth));
-    // What is left over (less than one dot) is shared out between the dots, so they start just after the name.
-    const spacing = dots > 1 ? Math.min((room - dots * dotWidth) / (dots - 1), dotWidth * 0.15) : 0;
-    row.leader = { text: toc.leader.text.repeat(dots), characterSpacing: Math.floor(spacing * 1000) / 1000 };
+    const room = leaderCell - width(row.name.runs, row.name.fontSize, row.name.characterSpacing) - width(row.page, pageSize, 0) - 2 * toc.leader.gap - 0.5;
+    let dots = Math.max(0, Math.floor(room / dotWidth));
+    // What is left over (less than one dot) is shared out between the dots, where that does not show (a long row);
+    // otherwise it stays between the name and the dots.
+    let spacing = dots > 1 ? Math.floor(Math.min((room - dots * dotWidth) / (dots - 1), dotWidth * 0.03) * 1000) / 1000 : 0;
+    if (dots > 0 && width(toc.leader.text.repeat(dots), toc.leader.fontSize, spacing) > room) [dots, spacing] = [dots - 1, 0];
+    row.leader = { text: toc.leader.text.repeat(dots), characterSpacing: spacing };
   }
 
   const tocContext = {
