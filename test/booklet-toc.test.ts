@@ -11,14 +11,14 @@ import { parsePdf, type ParsedPdf } from './helpers/pdf';
 
 const everything = { only: [], departments: [] };
 
-describe('a booklet of 300 sheets in 40 部 with long names', () => {
+describe('a booklet of 300 sheets in 40 部 with long names, numbered 851 to 1150', () => {
   let workspace: Workspace;
   let sheets: SheetResult[];
   let result: ReturnType<typeof assembleBooklet>;
   let pdf: ParsedPdf;
   beforeAll(async () => {
     workspace = openWorkspace(DATA_DIR);
-    sheets = manySheets(renderBundled(workspace), 300, 40);
+    sheets = manySheets(renderBundled(workspace), 300, 40, 851);
     result = assembleBooklet(workspace, 2021, sheets, everything);
     pdf = await parsePdf(result.bytes);
   });

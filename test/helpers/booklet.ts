@@ -27,10 +27,10 @@ function phrase(random: () => number, words: number): string {
 }
 
 /**
- * `count` sheets numbered 1…count in `departments` 部 (each with one to four 課), with long names: 部 and 課 names
+ * `count` sheets numbered from `first` in `departments` 部 (each with one to four 課), with long names: 部 and 課 names
  * of up to about thirty characters, project names of twenty to eighty. Sheet k reuses bundled sheet k mod 5.
  */
-export function manySheets(rendered: SheetResult[], count: number, departments: number, seed = 1): SheetResult[] {
+export function manySheets(rendered: SheetResult[], count: number, departments: number, first = 1, seed = 1): SheetResult[] {
   const random = prng(seed);
   const depts = Array.from({ length: departments }, (_, d) => ({
     name: `${phrase(random, 1 + (d % 3))}第${d + 1}部`,
@@ -41,9 +41,9 @@ export function manySheets(rendered: SheetResult[], count: number, departments: 
   return Array.from({ length: count }, (_, k) => {
     const dept = depts[Math.min(departments - 1, Math.floor(k / perDept))];
     const division = dept.divisions[Math.floor((k % perDept) / Math.ceil(perDept / dept.divisions.length))] ?? dept.divisions[0];
-    const name = `${phrase(random, 2 + Math.floor(random() * 6)).slice(0, 10 + Math.floor(random() * 60))}事業（第${k + 1}期）`;
+    const name = `${phrase(random, 2 + Math.floor(random() * 6)).slice(0, 10 + Math.floor(random() * 60))}事業（第${first + k}期）`;
     const base = rendered[k % rendered.length];
-    return { ...base, entry: { number: k + 1, name, department: dept.name, division } };
+    return { ...base, entry: { number: first + k, name, department: dept.name, division } };
   });
 }
 
