@@ -41,7 +41,7 @@ describe('a booklet of 300 sheets in 40 部 with long names, numbered 851 to 115
 });
 
 describe('cutting the contents into pages', () => {
-  const heights = { department: { height: 30 }, division: { height: 20 }, sheet: { height: 10 } } as any;
+  const heights = { department: { height: 30 }, division: { height: 20 }, sheet: { height: 10 } };
   const entry = (number: number, department: string, division: string) => ({ number, name: `事業${number}`, department, division });
   const group = (entries: ReturnType<typeof entry>[]) =>
     [...new Set(entries.map((e) => e.department))].map((d) => {

@@ -116,19 +116,20 @@ type Department = Group<SheetEntry> & { divisions: Group<SheetEntry>[] };
  * heights add up to no more than the page's text area below the title. A 部 heading is kept with its first 課 and
  * that 課's first sheet, a 課 heading with its first sheet: a heading is never the last line of a page. A page that
  * starts inside a 部 (or 課) repeats it first, marked as continued.
- * Only the entries' order and the row heights decide the cut; page numbers do not (they sit in a column of their
- * own), so the number of contents pages is final before any sheet's page number is known.
+ * Only the entries' order and the row heights decide the cut. Page numbers do not: a wider number takes room from
+ * the leader dots, never a second line. So the number of contents pages, and with it every sheet's page number, is
+ * final after one pass; there is nothing to iterate.
  */
 export function paginateContents<R>(
   departments: Department[],
   available: number,
-  heights: BookletLayout['toc'],
+  heights: Pick<BookletLayout['toc'], 'department' | 'division' | 'sheet'>,
   make: {
     heading: (kind: 'department' | 'division', title: string, continued: boolean) => R;
     sheet: (entry: SheetEntry) => R;
   },
 ): R[][] {
-  const { department: dh, division: vh, sheet: sh } = { department: heights.department.height, division: heights.division.height, sheet: heights.sheet.height };
+  const [dh, vh, sh] = [heights.department.height, heights.division.height, heights.sheet.height];
   if (dh + vh + sh > available + 1e-6) {
     throw new UserError('目次の 1 ページに部・課・事業の 3 行が入りません。templates/layout.yaml の booklet.toc の高さを小さくしてください。');
   }
@@ -201,7 +202,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const [, top, , bottom] = layout.page.margins;
   const available = coverPage.height - top - bottom - toc.title.height;
   const nameBox = layout.boxes.tocName as BoxSpec;
-  const pageSize = nameBox.size ?? layout.fontSize.body;
+  const numberSize = nameBox.size ?? layout.fontSize.body; // the page number's (the template's default size)
   const leaderCell = boxWidth(layout, { ...nameBox, span: 2 });
   const fit = (box: string, text: string, field: string): FittedBox => {
     const notes: FitNote[] = [];
@@ -232,8 +233,8 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const dotWidth = width(toc.leader.text, toc.leader.fontSize, 0);
   for (const row of sheetRows) {
     row.page = String(sheetPages.get(row.number));
-    const room = leaderCell - width(row.name.runs, row.name.fontSize, row.name.characterSpacing) - width(row.page, pageSize, 0) - 2 * toc.leader.gap - 0.5;
-    let dots = Math.max(0, Math.floor(room / dotWidth));
+    const room = leaderCell - width(row.name.runs, row.name.fontSize, row.name.characterSpacing) - width(row.page, numberSize, 0) - 2 * toc.leader.gap - 0.5;
+    let dots = dotWidth > 0 ? Math.max(0, Math.floor(room / dotWidth)) : 0;
     // What is left over (less than one dot) is shared out between the dots, where that does not show (a long row);
     // otherwise it stays between the name and the dots.
     let spacing = dots > 1 ? Math.floor(Math.min((room - dots * dotWidth) / (dots - 1), dotWidth * 0.03) * 1000) / 1000 : 0;
