@@ -34,8 +34,9 @@ describe('the booklet of the five sheets', () => {
     expect(pdf.pages[0]).toContain('令和 3年度 事務事業マネジメントシート');
     expect(pdf.pages[0]).toContain('つくば市');
     expect(pdf.pages[0]).toContain('令和4年10月1日発行');
-    expect(pdf.pages[1].trim()).toBe('');
-    expect(pdf.pages[3].trim()).toBe('');
+    // Blank pages say so, as printed booklets do, and carry no page number.
+    expect(pdf.pages[1].trim()).toBe('（白紙）');
+    expect(pdf.pages[3].trim()).toBe('（白紙）');
     NUMBERS.forEach((n, k) => {
       const first = 4 + 2 * k; // 0-based index of the sheet's first page: 5, 7, 9… in print
       expect((first + 1) % 2).toBe(1);

@@ -1,15 +1,24 @@
 // The annual booklet (or a council selection): cover, contents by 部 and 課, then every sheet in number order,
 // each starting on a right-hand page, numbered through, with bookmarks 部 › 課 › sheet.
-// Every sheet is exactly two pages, so all page numbers are known before anything is drawn.
-import { deflateSync } from 'node:zlib';
-import type { FittedBox } from '../pipeline/fit';
+// Every sheet is exactly two pages and every contents row has a known height, so all page numbers are known
+// before anything is drawn.
 import { issuedOn, yearSettings } from '../model/city';
+import { boxWidth, type BoxSpec, type FitNote, type FittedBox } from '../pipeline/fit';
+import { createMeasurer } from '../pipeline/measure';
+import { UserError } from '../model/errors';
+import type { InlineRun } from '../model/line-breaking';
 import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
+import type { LayoutSpec } from '../pipeline/layout';
 import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
 import { renderPages, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { SheetEntry, SheetResult } from './sheet-job';
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+// pdfmake's own measure of a line of text (it has no public one; version pinned in package.json, as measure.ts).
+const TextInlines = require('pdfmake/js/TextInlines').default;
+const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
 
 export interface Selection {
   only: number[];
@@ -18,15 +27,6 @@ export interface Selection {
 
 export const isEverything = (s: Selection) => s.only.length === 0 && s.departments.length === 0;
 
-export function selectSheets<T extends { entry?: SheetEntry }>(results: T[], selection: Selection): T[] {
-  return results.filter(
-    (r) =>
-      r.entry &&
-      (selection.only.length === 0 || selection.only.includes(r.entry.number)) &&
-      (selection.departments.length === 0 || selection.departments.includes(r.entry.department)),
-  );
-}
-
 /** `booklet.pdf`, or a name that says what a selection holds: `booklet-政策イノベーション部-087-089.pdf`. */
 export function bookletFileName(selection: Selection): string {
   const parts = [...selection.departments, ...[...selection.only].sort((a, b) => a - b).map(formatNumber)];
@@ -34,10 +34,46 @@ export function bookletFileName(selection: Selection): string {
   return `${name.length > 150 ? `${name.slice(0, 150)}-etc` : name}.pdf`;
 }
 
-type TocRow =
-  | { kind: 'department'; title: string }
-  | { kind: 'division'; title: string }
-  | { kind: 'sheet'; number: string; name: FittedBox; page: string };
+/** The width pdfmake gives a one-line text (an `auto` column's width), in the booklet's font. */
+function widthMeter(workspace: Workspace): (text: string | InlineRun[], fontSize: number, characterSpacing: number) => number {
+  const { layout } = workspace.templates;
+  const inlines = new TextInlines(workspace.fontSet.document({ autoFirstPage: false, size: [100, 100] }));
+  const base = new StyleContextStack({}, { font: layout.font, lineHeight: layout.lineHeight });
+  return (text, fontSize, characterSpacing) => {
+    const stack = base.clone();
+    stack.push({ fontSize, characterSpacing, preserveLeadingSpaces: true });
+    // pdfmake writes into the runs it measures: give it copies.
+    const runs = typeof text === 'string' ? text : text.map((r) => (typeof r === 'string' ? r : { ...r }));
+    return inlines.buildInlines(runs, stack).maxWidth;
+  };
+}
+
+/** Fail early, with a clear message, when a contents row is smaller than its text: the row would grow. */
+function checkRowHeights(workspace: Workspace, toc: BookletLayout['toc']): void {
+  const { layout } = workspace.templates;
+  const measurer = createMeasurer(workspace.fontSet);
+  const lineHeight = (fontSize: number, bold?: boolean) => measurer.measure('目', 1000, { font: layout.font, fontSize, lineHeight: layout.lineHeight, bold }).height;
+  const box = (name: string) => layout.boxes[name] as BoxSpec;
+  const checks: [string, number, number][] = [
+    ['title', lineHeight(toc.title.fontSize, true), toc.title.height],
+    ['department', lineHeight(box('tocDepartment').size ?? layout.fontSize.body, true), toc.department.height],
+    ['division', lineHeight(box('tocDivision').size ?? layout.fontSize.body, true), toc.division.height],
+    ['sheet', lineHeight(Math.max(box('tocName').size ?? layout.fontSize.body, toc.leader.fontSize)), toc.sheet.height],
+  ];
+  for (const [row, needed, height] of checks) {
+    if (needed > height + 1e-6) {
+      throw new UserError(`templates/layout.yaml の booklet.toc.${row}.height（${height}pt）が文字の高さ（${Math.ceil(needed * 10) / 10}pt）より小さくなっています。`);
+    }
+  }
+}
+
+/** The contents' sizes (templates/layout.yaml, `booklet`). */
+type BookletLayout = LayoutSpec['booklet'];
+
+/** One line of the contents. `height` is its row's height on the page (layout.booklet.toc). */
+export type TocRow =
+  | { kind: 'department' | 'division'; title: FittedBox; continued: boolean; height: number }
+  | { kind: 'sheet'; number: number; name: FittedBox; leader: { text: string; characterSpacing: number }; page: string; height: number };
 
 interface Group<T> {
   key: string;
@@ -49,13 +85,72 @@ function groupBy<T>(items: T[], key: (t: T) => string): Group<T>[] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
   return [...groups.entries()].map(([k, v]) => ({ key: k, items: v }));
 }
 
-function blankPage(width: number, height: number): RenderedPage {
-  return { width, height, content: deflateSync(Buffer.alloc(0)), extGStates: {}, fonts: [] };
+type Department = Group<SheetEntry> & { divisions: Group<SheetEntry>[] };
+
+/**
+ * The contents cut into pages. Every row is one line in a row of fixed height, so a page holds rows while their
+ * heights add up to no more than the page's text area below the title. A 部 heading is kept with its first 課 and
+ * that 課's first sheet, a 課 heading with its first sheet: a heading is never the last line of a page. A page that
+ * starts inside a 部 (or 課) repeats it first, marked as continued.
+ * Only the entries' order and the row heights decide the cut. Page numbers do not: a wider number takes room from
+ * the leader dots, never a second line. So the number of contents pages, and with it every sheet's page number, is
+ * final after one pass; there is nothing to iterate.
+ */
+export function paginateContents<R>(
+  departments: Department[],
+  available: number,
+  heights: Pick<BookletLayout['toc'], 'department' | 'division' | 'sheet'>,
+  make: {
+    heading: (kind: 'department' | 'division', title: string, continued: boolean) => R;
+    sheet: (entry: SheetEntry) => R;
+  },
+): R[][] {
+  const [dh, vh, sh] = [heights.department.height, heights.division.height, heights.sheet.height];
+  if (dh + vh + sh > available + 1e-6) {
+    throw new UserError('目次の 1 ページに部・課・事業の 3 行が入りません。templates/layout.yaml の booklet.toc の高さを小さくしてください。');
+  }
+  const pages: R[][] = [];
+  let page: R[] = [];
+  let used = Infinity; // no page yet
+  for (const d of departments) {
+    d.divisions.forEach((v, j) => {
+      v.items.forEach((e, k) => {
+        const need = sh + (k === 0 ? vh + (j === 0 ? dh : 0) : 0);
+        if (used + need > available + 1e-6) {
+          page = [];
+          pages.push(page);
+          used = 0;
+          // Carried over: the 部 unless it starts here, the 課 unless it starts here.
+          if (j > 0 || k > 0) {
+            page.push(make.heading('department', d.key, true));
+            used += dh;
+          }
+          if (k > 0) {
+            page.push(make.heading('division', v.key, true));
+            used += vh;
+          }
+        }
+        if (j === 0 && k === 0) {
+          page.push(make.heading('department', d.key, false));
+          used += dh;
+        }
+        if (k === 0) {
+          page.push(make.heading('division', v.key, false));
+          used += vh;
+        }
+        page.push(make.sheet(e));
+        used += sh;
+      });
+    });
+  }
+  return pages.length > 0 ? pages : [[]];
 }
 
 export interface BookletResult {
@@ -69,26 +164,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const ordered = [...sheets].sort((a, b) => a.entry!.number - b.entry!.number);
   const entries = ordered.map((s) => s.entry!);
 
-  // Contents rows, then the page plan: cover, blank, contents (padded to an even count), sheets on odd pages.
-  const departments = groupBy(entries, (e) => e.department).map((d) => ({ ...d, divisions: groupBy(d.items, (e) => e.division) }));
-  const rowsPerPage = (layout.booklet as { tocRowsPerPage: number }).tocRowsPerPage;
-  const rowCount = departments.reduce((n, d) => n + 1 + d.divisions.reduce((m, v) => m + 1 + v.items.length, 0), 0);
-  const tocPageCount = Math.max(1, Math.ceil(rowCount / rowsPerPage));
-  const firstSheetPage = 3 + tocPageCount + (tocPageCount % 2);
-  const sheetPages = new Map(entries.map((e, k) => [e.number, firstSheetPage + 2 * k]));
-
-  const rows: TocRow[] = [];
-  for (const d of departments) {
-    rows.push({ kind: 'department', title: d.key });
-    for (const v of d.divisions) {
-      rows.push({ kind: 'division', title: v.key });
-      for (const e of v.items) {
-        const name = workspace.fitter.fitBox({ box: 'tocName', text: e.name, field: ['name'] }, []);
-        rows.push({ kind: 'sheet', number: formatNumber(e.number), name, page: String(sheetPages.get(e.number)) });
-      }
-    }
-  }
-  const tocChunks = Array.from({ length: tocPageCount }, (_, i) => ({ rows: rows.slice(i * rowsPerPage, (i + 1) * rowsPerPage) }));
+  const departments: Department[] = groupBy(entries, (e) => e.department).map((d) => ({ ...d, divisions: groupBy(d.items, (e) => e.division) }));
 
   const title = `${eraYearLabel(year)} ${workspace.city.documentTitle}`;
   const settings = yearSettings(workspace.city, year);
@@ -98,13 +174,70 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     city: workspace.city.name,
     issued: settings.issueDate ? `${japaneseDate(settings.issueDate)}発行` : '',
   };
-  const context = { layout, city: workspace.city, cover, pages: tocChunks };
-  const coverDoc = renderPages(JSON.parse(workspace.templates.booklet.cover(context)), layout, workspace.fontSet);
-  const tocDoc = renderPages(JSON.parse(workspace.templates.booklet.toc(context)), layout, workspace.fontSet);
-  if (tocDoc.pages.length !== tocPageCount) {
-    throw new Error(`目次が ${tocDoc.pages.length} ページになりました（${tocPageCount} ページのはずです）。layout.yaml の booklet.tocRowsPerPage を減らしてください。`);
+  // The cover and, as its second page, the blank page (used again to pad the contents to an even count).
+  const coverDoc = renderPages(JSON.parse(workspace.templates.booklet.cover({ layout, city: workspace.city, cover })), layout, workspace.fontSet);
+  const [coverPage, blank] = coverDoc.pages;
+  if (!blank) throw new Error('templates/booklet-cover.hbs には表紙と白紙の 2 ページが必要です。');
+
+  // The contents, cut into pages by the heights of their rows; then the page plan: cover, blank, contents (padded
+  // to an even count), sheets on odd pages.
+  const toc = layout.booklet.toc;
+  checkRowHeights(workspace, toc);
+  const [, top, , bottom] = layout.page.margins;
+  const available = coverPage.height - top - bottom - toc.title.height;
+  const nameBox = layout.boxes.tocName as BoxSpec;
+  const numberSize = nameBox.size ?? layout.fontSize.body; // the page number's (the template's default size)
+  const leaderCell = boxWidth(layout, { ...nameBox, span: 2 });
+  const fit = (box: string, text: string, field: string): FittedBox => {
+    const notes: FitNote[] = [];
+    const fitted = workspace.fitter.fitBox({ box, text, field: [field] }, notes);
+    if (notes.some((n) => n.severity === 'error')) throw new UserError(`目次の「${text}」が 1 行に収まりません。templates/layout.yaml の boxes.${box} を見直してください。`);
+    return fitted;
+  };
+  const sheetRows: Extract<TocRow, { kind: 'sheet' }>[] = [];
+  const tocPages = paginateContents<TocRow>(departments, available, toc, {
+    heading: (kind, key, continued) => ({
+      kind,
+      title: fit(kind === 'department' ? 'tocDepartment' : 'tocDivision', continued ? `${key}${toc.continued}` : key, kind),
+      continued,
+      height: toc[kind].height,
+    }),
+    sheet: (e) => {
+      const row = { kind: 'sheet' as const, number: e.number, name: fit('tocName', e.name, 'name'), leader: { text: '', characterSpacing: 0 }, page: '', height: toc.sheet.height };
+      sheetRows.push(row);
+      return row;
+    },
+  });
+  const tocPageCount = tocPages.length;
+  const firstSheetPage = 3 + tocPageCount + (tocPageCount % 2);
+  const sheetPages = new Map(entries.map((e, k) => [e.number, firstSheetPage + 2 * k]));
+  // Leader dots fill what the name and the page number leave of their cell (the name column and the page column),
+  // measured as pdfmake measures them, so the dots run from just after the name to just before the number.
+  const width = widthMeter(workspace);
+  const dotWidth = width(toc.leader.text, toc.leader.fontSize, 0);
+  for (const row of sheetRows) {
+    row.page = String(sheetPages.get(row.number));
+    const room = leaderCell - width(row.name.runs, row.name.fontSize, row.name.characterSpacing) - width(row.page, numberSize, 0) - 2 * toc.leader.gap - 0.5;
+    let dots = dotWidth > 0 ? Math.max(0, Math.floor(room / dotWidth)) : 0;
+    // What is left over (less than one dot) is shared out between the dots, where that does not show (a long row);
+    // otherwise it stays between the name and the dots.
+    let spacing = dots > 1 ? Math.floor(Math.min((room - dots * dotWidth) / (dots - 1), dotWidth * 0.03) * 1000) / 1000 : 0;
+    if (dots > 0 && width(toc.leader.text.repeat(dots), toc.leader.fontSize, spacing) > room) [dots, spacing] = [dots - 1, 0];
+    row.leader = { text: toc.leader.text.repeat(dots), characterSpacing: spacing };
   }
-  const [width, height] = [coverDoc.pages[0].width, coverDoc.pages[0].height];
+
+  const tocContext = {
+    layout,
+    city: workspace.city,
+    pages: tocPages.map((rows) => ({ rows: rows.map((r) => (r.kind === 'sheet' ? { ...r, number: formatNumber(r.number) } : r)) })),
+  };
+  const tocDoc = renderPages(JSON.parse(workspace.templates.booklet.toc(tocContext)), layout, workspace.fontSet);
+  if (tocDoc.pages.length !== tocPageCount) {
+    // Only a template whose rows are taller than layout.booklet.toc says can get here.
+    throw new Error(
+      `目次が ${tocDoc.pages.length} ページになりました（${tocPageCount} ページのはずです）。templates/booklet-toc.hbs の行の高さが layout.yaml の booklet.toc と合っていません。`,
+    );
+  }
 
   const pages: PlacedPage[] = [];
   const glyphs: GlyphTable[] = [coverDoc.glyphs, tocDoc.glyphs];
@@ -114,10 +247,11 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     // Right-hand (odd) pages move away from the binding on their left, left-hand pages the other way.
     pages.push({ page, label: numbered ? String(number) : undefined, shiftX: number % 2 === 1 ? shift : -shift });
   };
-  place(coverDoc.pages[0], false);
-  place(blankPage(width, height), false);
+  // Blank pages carry no page number (they count, so every sheet still starts on an odd page).
+  place(coverPage, false);
+  place(blank, false);
   tocDoc.pages.forEach((p) => place(p, true));
-  if (tocPageCount % 2 === 1) place(blankPage(width, height), false);
+  if (tocPageCount % 2 === 1) place(blank, false);
   for (const sheet of ordered) {
     sheet.rendered!.pages.forEach((p) => place(p, true));
     glyphs.push(sheet.rendered!.glyphs);

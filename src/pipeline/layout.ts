@@ -75,7 +75,17 @@ export interface LayoutSpec {
   table: { labelFill: string; headerFill: string };
   tableLayouts: Record<string, TableLayoutSpec>;
   tables: Record<string, TableSpec>;
-  booklet: { tocRowsPerPage: number };
+  booklet: {
+    toc: {
+      title: { fontSize: number; height: number };
+      department: { height: number };
+      division: { height: number };
+      sheet: { height: number };
+      continued: string;
+      leader: { text: string; fontSize: number; color: string; gap: number };
+    };
+    blank: { text: string; fontSize: number; top: number };
+  };
   fit: { step: number; floor: number; maxCondense: number };
   boxes: Record<string, BoxSpec>;
 }
