@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { DataPath, Finding } from '../model/types';
-import { explainYamlErrors } from './yaml-errors';
+import { explainSilentChanges, explainYamlErrors } from './yaml-errors';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 100;
@@ -22,8 +22,8 @@ export interface SheetSource {
   locate(path: DataPath, at?: 'key' | 'value'): Position;
 }
 
-function finding(file: string, pos: Position, message: string, labels: string[] = []): Finding {
-  return { file, line: pos.line, column: pos.column, severity: 'error', labels, message, path: [] };
+function finding(file: string, pos: Position, message: string, labels: string[] = [], path: DataPath = []): Finding {
+  return { file, line: pos.line, column: pos.column, severity: 'error', labels, message, path };
 }
 
 /** Decode bytes as UTF-8 (BOM allowed); anything else is reported, never guessed. */
@@ -95,12 +95,15 @@ function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {
   // Old Mac files end lines with CR alone; YAML would read them as one line.
   const text = decoded.text.includes('\n') ? decoded.text : decoded.text.replace(/\r/g, '\n');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // Source tokens are kept so that what YAML silently dropped or changed (a comment, an anchor…) can be told apart.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: true });
   const toPos = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const findings: Finding[] = explainYamlErrors(text, doc.errors, toPos).map((p) => finding(file, p, p.message));
+  let problems = explainYamlErrors(text, doc.errors, toPos);
+  if (problems.length === 0) problems = explainSilentChanges(text, doc, toPos);
+  const findings: Finding[] = problems.map((p) => finding(file, p, p.message, p.labels, p.path));
   const locate = (path: DataPath, at: 'key' | 'value' = 'value'): Position => {
     const found = nodeAt(doc, path, at);
     return toPos(found?.range?.[0] ?? 0);
