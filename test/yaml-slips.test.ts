@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateFiles } from '../src/commands/validate';
-import { displayPath, formatFinding } from '../src/commands/report';
+import { validateFiles } from '../src/commands/validate.runner';
+import { displayPath, formatFinding } from '../src/model/report';
 import { parseSheetText } from '../src/pipeline/load';
 
 const ROOT = resolve(__dirname, '..');
