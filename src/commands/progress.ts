@@ -1,6 +1,7 @@
 // Feedback for long runs: a bar with counts and time left on a terminal; plain lines in CI or when piped.
 import type { Progress } from '../batch/sheets';
 import type { SheetResult } from '../batch/sheet-job';
+import { findingOrder } from '../model/types';
 import { displayPath, formatFinding } from '../model/report';
 
 export interface Tally {
@@ -48,7 +49,7 @@ export function createProgress(label: string, log: (line: string) => void, tally
     },
     finish() {
       if (interactive) stream.write('\r\x1b[K');
-      const inOrder = findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+      const inOrder = findings.sort(findingOrder);
       for (const finding of inOrder) log(formatFinding(finding));
     },
   };

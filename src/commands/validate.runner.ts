@@ -1,4 +1,5 @@
 // `sheetbook validate`: every problem of every file, one line each, in one run. Nothing is written.
+import { findingOrder } from '../model/types';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -77,7 +78,7 @@ function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; grou
 
 /** The data files' findings first (they concern every sheet), then the sheets', each by file, line and column. */
 function sorted(files: string[], findings: Finding[], dataFindings: Finding[]): ValidateResult {
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  findings.sort(findingOrder);
   // templates/layout.yaml is shared by every data folder: its findings are listed once.
   const data = new Map(dataFindings.map((f) => [`${f.file}:${f.line}:${f.column}:${f.message}`, f]));
   return { files: files.length, findings: [...data.values(), ...findings] };

@@ -19,9 +19,15 @@ export interface Finding {
   labels: string[];
   message: string;
   path: DataPath;
+  /** Found in what could be read around a YAML syntax error: listed after the file's syntax errors. */
+  afterSyntax?: boolean;
 }
 
 export const hasErrors = (findings: Finding[]): boolean => findings.some((f) => f.severity === 'error');
 
-/** Findings in the order a person reads the file: by line, then column. */
-export const inFileOrder = (findings: Finding[]): Finding[] => [...findings].sort((a, b) => a.line - b.line || a.column - b.column);
+/** The order findings are listed in: by file, the file's syntax errors before what was read around them, then by line and column. */
+export const findingOrder = (a: Finding, b: Finding): number =>
+  a.file.localeCompare(b.file) || Number(a.afterSyntax ?? false) - Number(b.afterSyntax ?? false) || a.line - b.line || a.column - b.column;
+
+/** Findings of one file in the order a person reads them. */
+export const inFileOrder = (findings: Finding[]): Finding[] => [...findings].sort(findingOrder);

@@ -18,6 +18,10 @@ export interface SheetSource {
   data: unknown;
   /** Problems found before the data could be read at all (encoding, YAML syntax…). */
   findings: Finding[];
+  /** With YAML syntax errors: what the parser could still read around them (checked too, and reported after them). */
+  partial?: unknown;
+  /** The top-level item (`overview`, `costs`…) a line of the file belongs to, for reading around syntax errors. */
+  itemAt?: (line: number) => string | undefined;
   /** Where the value at `path` starts, or the key that holds it (`at: 'key'`). Falls back to the nearest parent. */
   locate(path: DataPath, at?: 'key' | 'value'): Position;
 }
@@ -108,7 +112,7 @@ function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {
     const found = nodeAt(doc, path, at);
     return toPos(found?.range?.[0] ?? 0);
   };
-  if (findings.length > 0) return { file, data: undefined, findings, locate };
+  if (findings.length > 0) return { file, data: undefined, findings, locate, partial: readAround(doc), itemAt: topLevelItems(doc, toPos) };
 
   let data: unknown;
   try {
@@ -128,6 +132,24 @@ function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {
     return failed(file, 'ファイルの最上位は「項目: 値」の形（マッピング）でなければなりません。');
   }
   return { file, data, findings, locate };
+}
+
+/** What a document with syntax errors still holds (the yaml package recovers where it can); undefined if nothing. */
+function readAround(doc: Document): unknown {
+  try {
+    const data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which top-level item each line belongs to: from the line of its key to the line before the next one. */
+function topLevelItems(doc: Document, toPos: (offset: number) => Position): (line: number) => string | undefined {
+  const starts = isMap(doc.contents)
+    ? doc.contents.items.flatMap((p) => (isScalar(p.key) && p.key.range ? [{ key: String(p.key.value), line: toPos(p.key.range[0]).line }] : []))
+    : [];
+  return (line) => starts.filter((s) => s.line <= line).at(-1)?.key;
 }
 
 /** Walk the YAML node tree along a data path; stops at the deepest node that exists. */

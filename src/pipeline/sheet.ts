@@ -94,12 +94,37 @@ export function checkData(file: string, workspace: Workspace): CheckedSheet {
     const source = loadSheetFile(file);
     const result = validateSheet(source);
     const canPrint = (cp: number) => workspace.fontSet.canPrint(cp);
-    const findings = [...result.findings, ...(source.data === undefined ? [] : checkConsistency(source.data, source, workspace.city, canPrint, result.findings))];
+    const findings = [
+      ...result.findings,
+      ...(source.data === undefined ? readAroundSyntaxErrors(source, workspace, canPrint) : checkConsistency(source.data, source, workspace.city, canPrint, result.findings)),
+    ];
     if (!result.ok || hasErrors(findings)) return { file, findings: inFileOrder(findings), source };
     return { file, sheet: result.sheet, findings: inFileOrder(findings), source };
   } catch (error) {
     return { file, findings: unreadable(file, error) };
   }
+}
+
+// A key missing from what could be read may only have been lost in the syntax error: not reported there.
+const MISSING_KEY = /」（[A-Za-z]+）が入力されていません$/;
+
+/**
+ * A file with YAML syntax errors still gets the findings of the parts the parser could read, so that one run
+ * reports every mistake: the findings of the other top-level items (an item that holds a syntax error is left
+ * out), listed after the syntax errors and saying that they come from a partial reading.
+ */
+function readAroundSyntaxErrors(source: SheetSource, workspace: Workspace, canPrint: (cp: number) => boolean): Finding[] {
+  if (source.partial === undefined) return [];
+  const readable: SheetSource = { ...source, data: source.partial, findings: [] };
+  const schema = validateSheet(readable).findings;
+  const rules = checkConsistency(source.partial, readable, workspace.city, canPrint, schema);
+  // An item that holds a syntax error, or ends just before one (the broken line may belong to it), may have been
+  // read wrongly: only the other items are reported.
+  const itemAt = source.itemAt ?? (() => undefined);
+  const broken = new Set(source.findings.flatMap((f) => [itemAt(f.line) ?? '', itemAt(f.line - 1) ?? '']));
+  return [...schema, ...rules]
+    .filter((f) => !broken.has(itemAt(f.line) ?? '') && !MISSING_KEY.test(f.message))
+    .map((f) => ({ ...f, afterSyntax: true, message: `（YAML の誤りの箇所を除いて読むと）${f.message}` }));
 }
 
 /** … → derive → fit: every problem a sheet can have before it prints, boxes that do not fit included. */
