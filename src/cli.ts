@@ -24,6 +24,8 @@ const COMMANDS: Record<string, Command<any>> = {
   rollover: command(() => import('./commands/rollover.parser'), () => import('./commands/rollover.runner')),
   import: command(() => import('./commands/import.parser'), () => import('./commands/import.runner')),
   export: command(() => import('./commands/export.parser'), () => import('./commands/export.runner')),
+  publish: command(() => import('./commands/publish.parser'), () => import('./commands/publish.runner')),
+  errata: command(() => import('./commands/errata.parser'), () => import('./commands/errata.runner')),
 };
 
 const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
@@ -45,6 +47,10 @@ const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML 
       過去の公式シート（テキストまたは PDF）を読み取り、YAML の下書きを作ります。
   sheetbook export
       オープンデータ用に、1 事業 1 行の表（CSV または JSON）を書き出します。
+  sheetbook publish
+      その年度を発行します（全シート、評価結果一覧、冊子と、発行した内容の記録）。
+  sheetbook errata --date 訂正日
+      発行した後の訂正: 正誤表、差し替えページ、改訂した冊子を作ります。
 
 コマンドごとの使い方とオプション: sheetbook コマンド --help（例: sheetbook build --help、sheetbook help build）
 
@@ -52,7 +58,7 @@ const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML 
   -h, --help       この説明を表示します
   -v, --version    sheetbook の版を表示します
 
-終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り`;
+終了コード: 0 成功 / 1 シートやデータに誤りがある・ファイルを読み書きできない / 2 使い方の誤り`;
 
 const COMMAND_LIST = `コマンド: ${Object.keys(COMMANDS).join(', ')}`;
 

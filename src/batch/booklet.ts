@@ -2,6 +2,7 @@
 // each starting on a right-hand page, numbered through, with bookmarks 部 › 課 › sheet.
 // Every sheet is exactly two pages and every contents row has a known height, so all page numbers are known
 // before anything is drawn.
+import { createHash } from 'node:crypto';
 import { issuedOn, yearSettings } from '../model/city';
 import { boxWidth, type BoxSpec, type FitNote, type FittedBox } from '../pipeline/fit';
 import { createMeasurer } from '../pipeline/measure';
@@ -12,7 +13,7 @@ import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import type { LayoutSpec } from '../pipeline/layout';
 import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
-import { renderPages, type GlyphTable, type RenderedPage } from '../pipeline/render';
+import { renderPages, type GlyphTable, type RenderedDocument, type RenderedPage } from '../pipeline/render';
 import type { SheetEntry, SheetResult } from './sheet-job';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -153,13 +154,33 @@ export function paginateContents<R>(
   return pages.length > 0 ? pages : [[]];
 }
 
+/** Pages of the booklet placed as printed, with the glyphs they use: the unit of replacement pages (差し替え). */
+export interface BookletPart {
+  /** `cover`, `contents`, `overview`, or a sheet's number. */
+  name: string | number;
+  /** 1-based booklet page numbers of these pages. */
+  numbers: number[];
+  pages: PlacedPage[];
+  glyphs: GlyphTable;
+}
+
 export interface BookletResult {
   bytes: Buffer;
   pageCount: number;
   sheetPages: Map<number, number>;
+  parts: BookletPart[];
+  /** Per page, a digest of what it prints (content and page number): which pages a correction changes. */
+  pageDigests: string[];
 }
 
-export function assembleBooklet(workspace: Workspace, year: number, sheets: SheetResult[], selection: Selection): BookletResult {
+export interface BookletOptions {
+  /** Pages placed after the contents (the 評価結果一覧 of a publication), padded to an even count. */
+  after?: RenderedDocument;
+  /** YYYY-MM-DD of the correction this booklet carries: the cover and the metadata say 「…改訂」. */
+  revised?: string;
+}
+
+export function assembleBooklet(workspace: Workspace, year: number, sheets: SheetResult[], selection: Selection, options: BookletOptions = {}): BookletResult {
   const { layout } = workspace.templates;
   const ordered = [...sheets].sort((a, b) => a.entry!.number - b.entry!.number);
   const entries = ordered.map((s) => s.entry!);
@@ -173,6 +194,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     subtitle: settings.cover?.subtitle || (isEverything(selection) ? '' : '（抜粋）'),
     city: workspace.city.name,
     issued: settings.issueDate ? `${japaneseDate(settings.issueDate)}発行` : '',
+    revised: options.revised ? `${japaneseDate(options.revised)} 改訂` : '',
   };
   // The cover and, as its second page, the blank page (used again to pad the contents to an even count).
   const coverDoc = renderPages(JSON.parse(workspace.templates.booklet.cover({ layout, city: workspace.city, cover })), layout, workspace.fontSet);
@@ -209,7 +231,8 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     },
   });
   const tocPageCount = tocPages.length;
-  const firstSheetPage = 3 + tocPageCount + (tocPageCount % 2);
+  const afterCount = options.after ? options.after.pages.length + (options.after.pages.length % 2) : 0;
+  const firstSheetPage = 3 + tocPageCount + (tocPageCount % 2) + afterCount;
   const sheetPages = new Map(entries.map((e, k) => [e.number, firstSheetPage + 2 * k]));
   // Leader dots fill what the name and the page number leave of their cell (the name column and the page column),
   // measured as pdfmake measures them, so the dots run from just after the name to just before the number.
@@ -240,22 +263,39 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   }
 
   const pages: PlacedPage[] = [];
-  const glyphs: GlyphTable[] = [coverDoc.glyphs, tocDoc.glyphs];
+  const parts: BookletPart[] = [];
   const shift = layout.page.bindingShift;
-  const place = (page: RenderedPage, numbered: boolean) => {
+  const place = (part: BookletPart, page: RenderedPage, numbered: boolean) => {
     const number = pages.length + 1;
     // Right-hand (odd) pages move away from the binding on their left, left-hand pages the other way.
-    pages.push({ page, label: numbered ? String(number) : undefined, shiftX: number % 2 === 1 ? shift : -shift });
+    const placed = { page, label: numbered ? String(number) : undefined, shiftX: number % 2 === 1 ? shift : -shift };
+    pages.push(placed);
+    part.pages.push(placed);
+    part.numbers.push(number);
+  };
+  const part = (name: BookletPart['name'], glyphs: GlyphTable): BookletPart => {
+    const made = { name, numbers: [], pages: [], glyphs };
+    parts.push(made);
+    return made;
   };
   // Blank pages carry no page number (they count, so every sheet still starts on an odd page).
-  place(coverPage, false);
-  place(blank, false);
-  tocDoc.pages.forEach((p) => place(p, true));
-  if (tocPageCount % 2 === 1) place(blank, false);
-  for (const sheet of ordered) {
-    sheet.rendered!.pages.forEach((p) => place(p, true));
-    glyphs.push(sheet.rendered!.glyphs);
+  const front = part('cover', coverDoc.glyphs);
+  place(front, coverPage, false);
+  place(front, blank, false);
+  const contents = part('contents', tocDoc.glyphs);
+  tocDoc.pages.forEach((p) => place(contents, p, true));
+  if (tocPageCount % 2 === 1) place(contents, blank, false);
+  if (options.after) {
+    const after = part('overview', options.after.glyphs);
+    options.after.pages.forEach((p) => place(after, p, true));
+    if (options.after.pages.length % 2 === 1) place(after, blank, false);
   }
+  for (const sheet of ordered) {
+    const own = part(sheet.entry!.number, sheet.rendered!.glyphs);
+    sheet.rendered!.pages.forEach((p) => place(own, p, true));
+  }
+  const glyphs = parts.map((p) => p.glyphs);
+  if (pages.length !== firstSheetPage - 1 + 2 * ordered.length) throw new Error('冊子のページの割り付けが合いません。');
 
   const outline: OutlineItem[] = [
     { title: '目次', page: 2 },
@@ -274,7 +314,12 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     {
       pages,
       glyphs,
-      info: { title, author: workspace.city.name, subject: `${workspace.city.name} ${title}（${what}）`, keywords: [...new Set(entries.map((e) => e.department))].join(', ') },
+      info: {
+        title,
+        author: workspace.city.name,
+        subject: `${workspace.city.name} ${title}（${what}）${cover.revised ? `（${cover.revised}）` : ''}`,
+        keywords: [...new Set(entries.map((e) => e.department))].join(', '),
+      },
       lang: 'ja',
       creationDate: issuedOn(workspace.city, year),
       outline,
@@ -282,5 +327,6 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     },
     workspace.fontSet,
   );
-  return { bytes, pageCount: pages.length, sheetPages };
+  const pageDigests = pages.map((p) => createHash('sha256').update(p.page.content).update(`\0${p.label ?? ''}`).digest('hex'));
+  return { bytes, pageCount: pages.length, sheetPages, parts, pageDigests };
 }

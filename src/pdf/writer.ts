@@ -12,6 +12,8 @@ export interface PlacedPage {
   label?: string;
   /** Horizontal shift in points: mirrored margins for binding move right-hand pages out and left-hand pages in. */
   shiftX?: number;
+  /** A small note in the top margin, on the outer side (a replacement page's 「…差し替え」). */
+  mark?: string;
 }
 
 export interface OutlineItem {
@@ -190,9 +192,10 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap
 }
 
 /** The page number, centred at the foot, as a tiny content stream in the shared font. */
-function footStream(label: string, page: RenderedPage, spec: PdfSpec, fontSet: FontSet, shiftX: number) {
+/** One line of text drawn with the page-number font: `align` places it centred at the foot or at the top outer corner. */
+function marginText(text: string, align: 'foot' | 'outer-top', page: RenderedPage, spec: PdfSpec, fontSet: FontSet, shiftX: number, odd: boolean) {
   const font = fontSet.byId(spec.pageNumber.font).pdfkit;
-  const { glyphs } = font.layout(label);
+  const { glyphs } = font.layout(text);
   let width = 0;
   const used = new Map<number, { codePoints: number[] }>();
   for (const g of glyphs) {
@@ -200,8 +203,10 @@ function footStream(label: string, page: RenderedPage, spec: PdfSpec, fontSet: F
     used.set(g.id, { codePoints: g.codePoints });
   }
   const size = spec.pageNumber.fontSize;
-  const x = (page.width - (width * size) / 1000) / 2 + shiftX;
-  const y = spec.pageNumber.bottom;
+  const textWidth = (width * size) / 1000;
+  const edge = spec.pageNumber.bottom + size; // as far from the paper's edge as the page number
+  const x = align === 'foot' ? (page.width - textWidth) / 2 + shiftX : odd ? page.width - edge - textWidth + shiftX : edge + shiftX;
+  const y = align === 'foot' ? spec.pageNumber.bottom : page.height - edge;
   const hex = glyphs.map((g: any) => g.id.toString(16).padStart(4, '0')).join('');
   const ops = `BT\n/${spec.pageNumber.font} ${pdfNumber(size)} Tf\n${pdfNumber(x)} ${pdfNumber(y)} Td\n<${hex}> Tj\nET\n`;
   return { ops, used };
@@ -246,10 +251,14 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   // Page numbers first: their glyphs belong in the font subsets.
   const glyphTables = [...spec.glyphs];
   const feet = spec.pages.map((placed) => {
-    if (!placed.label) return undefined;
-    const foot = footStream(placed.label, placed.page, spec, fontSet, placed.shiftX ?? 0);
-    glyphTables.push(glyphTable({ [spec.pageNumber.font]: foot.used }));
-    return foot.ops;
+    const texts = [
+      ...(placed.label ? [marginText(placed.label, 'foot', placed.page, spec, fontSet, placed.shiftX ?? 0, false)] : []),
+      // The side of the sheet away from the binding: a label's page number tells right-hand (odd) pages.
+      ...(placed.mark ? [marginText(placed.mark, 'outer-top', placed.page, spec, fontSet, placed.shiftX ?? 0, Number(placed.label ?? 1) % 2 === 1)] : []),
+    ];
+    if (texts.length === 0) return undefined;
+    for (const t of texts) glyphTables.push(glyphTable({ [spec.pageNumber.font]: t.used }));
+    return texts.map((t) => t.ops).join('');
   });
   const glyphs = mergeGlyphs(glyphTables);
   const fontRefs: Record<string, number> = {};

@@ -181,6 +181,7 @@ export interface Templates {
   layout: LayoutSpec;
   sheet: Handlebars.TemplateDelegate;
   booklet: { cover: Handlebars.TemplateDelegate; toc: Handlebars.TemplateDelegate };
+  errata: Handlebars.TemplateDelegate;
 }
 
 // Mustaches a template may use: `json` for every value; block helpers and partials for structure.
@@ -219,7 +220,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();
   const sources: Record<string, string> = {};
   for (const file of partials) sources[`partials/${file}`] = readFileSync(join(partialsDir, file), 'utf8');
-  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
+  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs', 'errata.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
   const compiled = compileAll(sources);
   const template = (name: string) => hb.template(compiled[name] as any);
   for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
@@ -228,6 +229,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     layout,
     sheet: template('sheet.hbs'),
     booklet: { cover: template('booklet-cover.hbs'), toc: template('booklet-toc.hbs') },
+    errata: template('errata.hbs'),
   };
 }
 

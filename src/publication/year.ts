@@ -1,0 +1,38 @@
+// A whole fiscal year rendered for publication: every sheet checked and drawn (through the render cache), or the
+// findings that stop it. Publishing and correcting take all the sheets of a year or none.
+import { cacheFor, type RenderCache } from '../batch/cache';
+import { selectSheetFiles } from '../batch/selection';
+import type { SheetResult } from '../batch/sheet-job';
+import { processSheets, type Progress } from '../batch/sheets';
+import { displayPath, formatFinding } from '../model/report';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
+
+export interface RenderedYear {
+  year: number;
+  workspace: Workspace;
+  cache: RenderCache;
+  /** Every sheet of the year, rendered, in number order. */
+  sheets: SheetResult[];
+}
+
+/** The year's sheets, all rendered; undefined (the findings printed) when any has an error. */
+export async function renderYear(
+  request: { dataDir: string; year?: number; outDir: string },
+  log: (line: string) => void,
+  progress: (tally: { built: number; reused: number; failed: number }) => Progress,
+  what: string,
+): Promise<RenderedYear | undefined> {
+  const { year, files, duplicates } = selectSheetFiles(request);
+  const workspace = openWorkspace(request.dataDir);
+  const tally = { built: 0, reused: 0, failed: duplicates.length };
+  for (const finding of duplicates) log(formatFinding(finding));
+  const cache = cacheFor(workspace, request.outDir, year);
+  const sheets = await processSheets(files, workspace, cache, progress(tally));
+  cache.prune();
+  const failed = [...duplicates.map((d) => `${displayPath(d.file)}:${d.line}`), ...sheets.filter((s) => !s.rendered).map((s) => `${displayPath(s.file)}:${s.findings.find((f) => f.severity === 'error')?.line ?? 1}`)];
+  if (failed.length > 0) {
+    log(`誤りのあるシートが ${failed.length} 件あるため、${what}: ${failed.join('、')}`);
+    return undefined;
+  }
+  return { year, workspace, cache, sheets };
+}
