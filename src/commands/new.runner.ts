@@ -1,7 +1,8 @@
 // `sheetbook new NUMBER`: a blank sheet with every field present, for a new project.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCityData, yearSettings } from '../model/city';
+import { yearSettings } from '../model/city';
+import { readCityData } from '../pipeline/city-data';
 import { eraYearText } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';

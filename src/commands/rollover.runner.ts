@@ -2,7 +2,8 @@
 // the text that must be rewritten every year is marked for review, nothing is overwritten.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCityData, personnelCostFor, yearSettings, type CityData } from '../model/city';
+import { personnelCostFor, yearSettings, type CityData } from '../model/city';
+import { loadCityData } from '../pipeline/city-data';
 import { personnelCosts } from '../pipeline/derive';
 import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';

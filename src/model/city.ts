@@ -1,9 +1,8 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
 // Each file is checked against its schema (city.schema.json, personnel-rates.schema.json,
-// evaluation-sentences.schema.json) before use; the types below are what those schemas guarantee.
-import { join } from 'node:path';
-import { checkDataFile, throwOnErrors } from '../pipeline/data-file';
-import type { EvaluationItemKey, Finding } from './types';
+// evaluation-sentences.schema.json) before use, by src/pipeline/city-data.ts; the types below are what those
+// schemas guarantee.
+import type { EvaluationItemKey } from './types';
 
 /** One year of data/personnel-rates.yaml (personnel-rates.schema.json). */
 export interface PersonnelRate {
@@ -41,38 +40,6 @@ export interface CityData {
   years: Record<string, YearSettings>;
   evaluationSentences: EvaluationSentencesFile;
   personnelRates: PersonnelRatesFile;
-}
-
-/** The three files' names in a data folder. */
-export const CITY_FILES = ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml'] as const;
-
-/**
- * The city data of a data folder, and whatever its files' schemas refuse. Every file may be left out. With
- * findings, `city` holds what is valid (a rate with an error is left out), so that sheets can still be checked.
- */
-export function readCityData(dataDir: string): { city: CityData; findings: Finding[] } {
-  const opts = { missing: {}, salvage: true };
-  const city = checkDataFile<CityFile>(join(dataDir, 'city.yaml'), 'city', opts);
-  const sentences = checkDataFile<EvaluationSentencesFile>(join(dataDir, 'evaluation-sentences.yaml'), 'evaluation-sentences', opts);
-  const rates = checkDataFile<PersonnelRatesFile>(join(dataDir, 'personnel-rates.yaml'), 'personnel-rates', opts);
-  const c = city.value ?? {};
-  return {
-    city: {
-      name: c.name ?? '',
-      documentTitle: c.documentTitle ?? '事務事業マネジメントシート',
-      years: c.years ?? {},
-      evaluationSentences: sentences.value ?? {},
-      personnelRates: rates.value ?? {},
-    },
-    findings: [...city.findings, ...sentences.findings, ...rates.findings],
-  };
-}
-
-/** The city data of a data folder; a file with errors stops the command (DataFileError lists the findings). */
-export function loadCityData(dataDir: string): CityData {
-  const { city, findings } = readCityData(dataDir);
-  throwOnErrors(findings);
-  return city;
 }
 
 /** 人件費計 from 従事割合 and 時間外勤務 at the year's rates, rounded to 千円; undefined when the year has no rate. */

@@ -1,7 +1,8 @@
 // The pipeline as one story: load → validate → check → derive → fit → layout → render → write.
 // Each stage takes a value and returns a new one. What they share — fonts, templates, the measurer, the city's
 // data — is one explicit workspace, prepared once per run and used by every sheet (as pdfme shares one cache).
-import { issuedOn, readCityData, type CityData } from '../model/city';
+import { issuedOn, type CityData } from '../model/city';
+import { readCityData } from './city-data';
 import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
