@@ -11,7 +11,7 @@ import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import type { LayoutSpec } from '../pipeline/layout';
-import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
+import { writePdf, type LinkSpec, type OutlineItem, type PlacedPage } from '../pdf/writer';
 import { renderPages, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { SheetEntry, SheetResult } from './sheet-job';
 
@@ -226,10 +226,28 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     row.leader = { text: toc.leader.text.repeat(dots), characterSpacing: spacing };
   }
 
+  // Each row's place in the structure tree (pdf/structure.ts): TOC › 部 › TOC › 課 › TOC › sheet › Link. Headings
+  // carried over to the next page are pagination artifacts: the tree reads each 部 and 課 once.
+  let d = -1;
+  let v = -1;
+  const tagOf = (row: TocRow): string => {
+    if (row.kind === 'department') {
+      if (row.continued) return 'Artifact:Pagination';
+      [d, v] = [d + 1, -1];
+      return `TOC/TOCI#d${d}/P`;
+    }
+    if (row.kind === 'division') {
+      if (row.continued) return 'Artifact:Pagination';
+      v += 1;
+      return `TOC/TOCI#d${d}/TOC/TOCI#v${v}/P`;
+    }
+    if (row.kind !== 'sheet') throw new Error('unreachable');
+    return `TOC/TOCI#d${d}/TOC/TOCI#v${v}/TOC/TOCI#s${row.number}/Link#s${row.number}`;
+  };
   const tocContext = {
     layout,
     city: workspace.city,
-    pages: tocPages.map((rows) => ({ rows: rows.map((r) => (r.kind === 'sheet' ? { ...r, number: formatNumber(r.number) } : r)) })),
+    pages: tocPages.map((rows) => ({ rows: rows.map((r) => ({ ...r, tag: tagOf(r), ...(r.kind === 'sheet' ? { number: formatNumber(r.number) } : {}) })) })),
   };
   const tocDoc = renderPages(JSON.parse(workspace.templates.booklet.toc(tocContext)), layout, workspace.fontSet);
   if (tocDoc.pages.length !== tocPageCount) {
@@ -241,21 +259,55 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
 
   const pages: PlacedPage[] = [];
   const glyphs: GlyphTable[] = [coverDoc.glyphs, tocDoc.glyphs];
+  const structures = [coverDoc.structure, tocDoc.structure];
   const shift = layout.page.bindingShift;
-  const place = (page: RenderedPage, numbered: boolean) => {
+  // Viewers show the printed number as the page's label; the cover and blank pages, which have none, say what they are.
+  const place = (page: RenderedPage, part: number, numbered: boolean, word?: string) => {
     const number = pages.length + 1;
     // Right-hand (odd) pages move away from the binding on their left, left-hand pages the other way.
-    pages.push({ page, label: numbered ? String(number) : undefined, shiftX: number % 2 === 1 ? shift : -shift });
+    pages.push({
+      page,
+      part,
+      label: numbered ? String(number) : undefined,
+      pageLabel: numbered ? { number } : { prefix: word ?? '' },
+      shiftX: number % 2 === 1 ? shift : -shift,
+    });
   };
   // Blank pages carry no page number (they count, so every sheet still starts on an odd page).
-  place(coverPage, false);
-  place(blank, false);
-  tocDoc.pages.forEach((p) => place(p, true));
-  if (tocPageCount % 2 === 1) place(blank, false);
+  place(coverPage, 0, false, '表紙');
+  place(blank, 0, false, '白紙');
+  const firstTocPage = pages.length;
+  tocDoc.pages.forEach((p) => place(p, 1, true));
+  if (tocPageCount % 2 === 1) place(blank, 0, false, '白紙');
   for (const sheet of ordered) {
-    sheet.rendered!.pages.forEach((p) => place(p, true));
+    const part = structures.length;
+    structures.push(sheet.rendered!.structure);
+    sheet.rendered!.pages.forEach((p) => place(p, part, true));
     glyphs.push(sheet.rendered!.glyphs);
   }
+
+  // Every contents entry is a link to its sheet's first page, over its number, name and page number.
+  const linkRows = new Map<string, Extract<TocRow, { kind: 'sheet' }>>(sheetRows.map((r) => [`s${r.number}`, r]));
+  const boxes = new Map<string, { node: number; page: number; rect: [number, number, number, number] }>();
+  for (const region of tocDoc.regions) {
+    const key = `${region.node}@${region.page}`;
+    const known = boxes.get(key);
+    if (!known) boxes.set(key, { ...region, rect: [...region.rect] });
+    else known.rect = [Math.min(known.rect[0], region.rect[0]), Math.min(known.rect[1], region.rect[1]), Math.max(known.rect[2], region.rect[2]), Math.max(known.rect[3], region.rect[3])];
+  }
+  const links: LinkSpec[] = [...boxes.values()].map((box) => {
+    const key = tocDoc.structure[box.node].k;
+    const row = key ? linkRows.get(key) : undefined;
+    if (!row) throw new Error(`目次のリンク（要素 ${box.node}）がどの事業のものか分かりません。`);
+    return {
+      page: firstTocPage + box.page,
+      rect: box.rect,
+      target: sheetPages.get(row.number)! - 1,
+      part: 1,
+      node: box.node,
+      contents: `${formatNumber(row.number)} ${row.name.text}（${row.page}ページ）`,
+    };
+  });
 
   const outline: OutlineItem[] = [
     { title: '目次', page: 2 },
@@ -279,6 +331,8 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
       creationDate: issuedOn(workspace.city, year),
       outline,
       pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: layout.page.number.fontSize, bottom: layout.page.number.bottom },
+      structures,
+      links,
     },
     workspace.fontSet,
   );
