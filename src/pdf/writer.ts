@@ -91,6 +91,7 @@ function pdfDate(date: Date): string {
   return `D:${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z`;
 }
 
+const EMPTY = Buffer.alloc(0);
 /** Objects per object stream. */
 const PACKED_PER_STREAM = 200;
 
@@ -100,13 +101,18 @@ class Writer {
   private readonly packed = new Map<number, string>();
 
   reserve(): number {
-    this.objects.push(Buffer.alloc(0));
+    this.objects.push(EMPTY);
     return this.objects.length;
   }
 
   /** Set an object that goes into an object stream (never a stream itself). */
   setPacked(id: number, dict: unknown): void {
     this.packed.set(id, serialize(dict));
+  }
+
+  /** The same, already written as PDF syntax (ASCII). */
+  setPackedText(id: number, text: string): void {
+    this.packed.set(id, text);
   }
 
   set(id: number, dict: unknown, stream?: Buffer): void {
@@ -450,20 +456,20 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   // nothing are left out, except table rows and cells, which keep a table regular.
   const structTreeRoot = w.reserve();
   const documentElement = w.reserve();
-  interface Kid {
-    page: number;
-    mcid?: number;
-    annot?: number;
-  }
-  const kids = spec.structures.map((nodes) => nodes.map((): Kid[] => []));
-  const parentTree: unknown[] = [];
+  // A booklet holds hundreds of thousands of elements: they are written as strings, not through `serialize`.
+  // Each element's marked content, as flat pairs [page, mcid, page, mcid, …], in page order.
+  const content = spec.structures.map((nodes) => nodes.map((): number[] => []));
   spec.pages.forEach((placed, i) => {
     const marks = placed.page.marks ?? [];
     if (marks.length === 0) return;
     if (placed.part === undefined) throw new Error(`page ${i + 1} has marked content but no structure`);
-    marks.forEach((node, mcid) => kids[placed.part!][node].push({ page: i, mcid }));
+    const own = content[placed.part];
+    marks.forEach((node, mcid) => own[node].push(i, mcid));
   });
-  links.forEach((link, k) => kids[link.part][link.node].push({ page: link.page, annot: annots[k] }));
+  const objrs = new Map<string, number[]>(); // `${part}:${node}` → link indices
+  links.forEach((link, k) => objrs.set(`${link.part}:${link.node}`, [...(objrs.get(`${link.part}:${link.node}`) ?? []), k]));
+  const pageRef = pageIds.map((id) => `${id} 0 R`);
+  const attributeText = new Map<string, string>();
   const elementIds = spec.structures.map((nodes, part) => {
     const children = nodes.map((): number[] => []);
     nodes.forEach((node, i) => {
@@ -471,42 +477,45 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     });
     const keep = nodes.map(() => false);
     for (let i = nodes.length - 1; i >= 0; i--) {
-      keep[i] = i === 0 || ['Table', 'TR', 'TH', 'TD'].includes(nodes[i].s) || kids[part][i].length > 0 || children[i].some((c) => keep[c]);
+      const type = nodes[i].s;
+      keep[i] =
+        i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || content[part][i].length > 0 || objrs.has(`${part}:${i}`) || children[i].some((c) => keep[c]);
     }
     const ids = nodes.map((_, i) => (keep[i] ? w.reserve() : 0));
     nodes.forEach((node, i) => {
       if (!keep[i]) return;
-      const own = kids[part][i];
-      const pg = own.length > 0 ? own[0].page : undefined;
-      const k: unknown[] = children[i].filter((c) => keep[c]).map((c) => ref(ids[c]));
-      for (const kid of own) {
-        if (kid.annot !== undefined) k.push({ Type: name('OBJR'), Obj: ref(kid.annot), Pg: ref(pageIds[kid.page]) });
-        else if (kid.page === pg) k.push(kid.mcid);
-        else k.push({ Type: name('MCR'), Pg: ref(pageIds[kid.page]), MCID: kid.mcid });
+      const own = content[part][i];
+      const pg = own.length > 0 ? own[0] : -1;
+      const k: string[] = [];
+      for (const c of children[i]) if (keep[c]) k.push(`${ids[c]} 0 R`);
+      for (let j = 0; j < own.length; j += 2) k.push(own[j] === pg ? String(own[j + 1]) : `<</Type/MCR/Pg ${pageRef[own[j]]}/MCID ${own[j + 1]}>>`);
+      for (const l of objrs.get(`${part}:${i}`) ?? []) k.push(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
+      let attributes = '';
+      if (node.a) {
+        const key = JSON.stringify(node.a);
+        attributes = attributeText.get(key) ?? `/A<</O/Table${Object.entries(node.a).map(([a, v]) => `/${a} ${typeof v === 'string' ? `/${v}` : v}`).join('')}>>`;
+        attributeText.set(key, attributes);
       }
-      const attributes = node.a
-        ? { O: name('Table'), ...Object.fromEntries(Object.entries(node.a).map(([key, v]) => [key, typeof v === 'string' ? name(v) : v])) }
-        : undefined;
-      w.setPacked(ids[i], {
-        Type: name('StructElem'),
-        S: name(node.s),
-        P: ref(node.p >= 0 ? ids[node.p] : documentElement),
-        T: node.t,
-        Pg: pg !== undefined ? ref(pageIds[pg]) : undefined,
-        A: attributes,
-        K: k.length === 1 ? k[0] : k.length === 0 ? undefined : k,
-      });
+      const parent = node.p >= 0 ? ids[node.p] : documentElement;
+      w.setPackedText(
+        ids[i],
+        `<</Type/StructElem/S/${node.s}/P ${parent} 0 R${node.t ? `/T ${serialize(node.t)}` : ''}${pg >= 0 ? `/Pg ${pageRef[pg]}` : ''}${attributes}${
+          k.length === 0 ? '' : k.length === 1 ? `/K ${k[0]}` : `/K[${k.join(' ')}]`
+        }>>`,
+      );
     });
     return ids;
   });
   w.setPacked(documentElement, { Type: name('StructElem'), S: name('Document'), P: ref(structTreeRoot), K: elementIds.map((ids) => ref(ids[0])) });
   // The ParentTree: page i (its StructParents is i) → the element of each MCID; annotation k → its Link element.
+  const parentTree: string[] = [];
   spec.pages.forEach((placed, i) => {
-    parentTree.push(i, (placed.page.marks ?? []).map((node) => ref(elementIds[placed.part!][node])));
+    const ids = placed.part === undefined ? [] : elementIds[placed.part];
+    parentTree.push(`${i}[${(placed.page.marks ?? []).map((node) => `${ids[node]} 0 R`).join(' ')}]`);
   });
-  links.forEach((link, k) => parentTree.push(spec.pages.length + k, ref(elementIds[link.part][link.node])));
+  links.forEach((link, k) => parentTree.push(`${spec.pages.length + k} ${elementIds[link.part][link.node]} 0 R`));
   const parentTreeId = w.reserve();
-  w.setPacked(parentTreeId, { Nums: parentTree });
+  w.setPackedText(parentTreeId, `<</Nums[${parentTree.join(' ')}]>>`);
   w.setPacked(structTreeRoot, {
     Type: name('StructTreeRoot'),
     K: ref(documentElement),
