@@ -12,6 +12,7 @@ import { runErrata } from '../src/commands/errata.runner';
 import { runPublish } from '../src/commands/publish.runner';
 import { changedSentences } from '../src/publication/errata';
 import { bundledSheet, makeDataDir } from './helpers/data';
+import { checkConformance } from './helpers/conformance';
 import { parsePdf } from './helpers/pdf';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
@@ -151,6 +152,13 @@ describe('sheetbook errata', () => {
       expect(differing, `page ${bookletPage}`).toBe(0);
       expect(a.data.subarray(0, markRows * a.width).equals(b.data.subarray(0, markRows * a.width))).toBe(false);
     });
+  });
+
+  it('the 正誤表 and the replacement pages meet every checked rule of PDF/A-2a and PDF/UA-1, as the booklet does', async () => {
+    const { out } = await publishedThenCorrected();
+    for (const name of ['正誤表-2022-11-01.pdf', '差し替え-2022-11-01.pdf', 'booklet.pdf']) {
+      expect(checkConformance(readFileSync(join(out, '2021', name))).violations, name).toEqual([]);
+    }
   });
 
   it('nothing changed: says so, exits without writing anything', async () => {

@@ -12,8 +12,9 @@ import { eraYearLabel, japaneseDate } from '../model/era';
 import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import type { LayoutSpec } from '../pipeline/layout';
-import { writePdf, type OutlineItem, type PlacedPage } from '../pdf/writer';
+import { writePdf, type LinkSpec, type OutlineItem, type PlacedPage } from '../pdf/writer';
 import { renderPages, type GlyphTable, type RenderedDocument, type RenderedPage } from '../pipeline/render';
+import type { StructNode } from '../pdf/structure';
 import type { SheetEntry, SheetResult } from './sheet-job';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -162,6 +163,9 @@ export interface BookletPart {
   numbers: number[];
   pages: PlacedPage[];
   glyphs: GlyphTable;
+  /** The structure of the document these pages come from, and its index among the booklet's. */
+  structure: StructNode[];
+  index: number;
 }
 
 export interface BookletResult {
@@ -249,10 +253,28 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     row.leader = { text: toc.leader.text.repeat(dots), characterSpacing: spacing };
   }
 
+  // Each row's place in the structure tree (pdf/structure.ts): TOC › 部 › TOC › 課 › TOC › sheet › Link. Headings
+  // carried over to the next page are pagination artifacts: the tree reads each 部 and 課 once.
+  let d = -1;
+  let v = -1;
+  const tagOf = (row: TocRow): string => {
+    if (row.kind === 'department') {
+      if (row.continued) return 'Artifact:Pagination';
+      [d, v] = [d + 1, -1];
+      return `TOC/TOCI#d${d}/P`;
+    }
+    if (row.kind === 'division') {
+      if (row.continued) return 'Artifact:Pagination';
+      v += 1;
+      return `TOC/TOCI#d${d}/TOC/TOCI#v${v}/P`;
+    }
+    if (row.kind !== 'sheet') throw new Error('unreachable');
+    return `TOC/TOCI#d${d}/TOC/TOCI#v${v}/TOC/TOCI#s${row.number}/Link#s${row.number}`;
+  };
   const tocContext = {
     layout,
     city: workspace.city,
-    pages: tocPages.map((rows) => ({ rows: rows.map((r) => (r.kind === 'sheet' ? { ...r, number: formatNumber(r.number) } : r)) })),
+    pages: tocPages.map((rows) => ({ rows: rows.map((r) => ({ ...r, tag: tagOf(r), ...(r.kind === 'sheet' ? { number: formatNumber(r.number) } : {}) })) })),
   };
   const tocDoc = renderPages(JSON.parse(workspace.templates.booklet.toc(tocContext)), layout, workspace.fontSet);
   if (tocDoc.pages.length !== tocPageCount) {
@@ -264,38 +286,72 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
 
   const pages: PlacedPage[] = [];
   const parts: BookletPart[] = [];
+  const structures: StructNode[][] = [];
   const shift = layout.page.bindingShift;
-  const place = (part: BookletPart, page: RenderedPage, numbered: boolean) => {
-    const number = pages.length + 1;
-    // Right-hand (odd) pages move away from the binding on their left, left-hand pages the other way.
-    const placed = { page, label: numbered ? String(number) : undefined, shiftX: number % 2 === 1 ? shift : -shift };
-    pages.push(placed);
-    part.pages.push(placed);
-    part.numbers.push(number);
-  };
-  const part = (name: BookletPart['name'], glyphs: GlyphTable): BookletPart => {
-    const made = { name, numbers: [], pages: [], glyphs };
+  const part = (name: BookletPart['name'], doc: Pick<RenderedDocument, 'glyphs' | 'structure'>): BookletPart => {
+    const made = { name, numbers: [], pages: [], glyphs: doc.glyphs, structure: doc.structure, index: structures.length };
+    structures.push(doc.structure);
     parts.push(made);
     return made;
   };
+  // Viewers show the printed number as the page's label; the cover and blank pages, which have none, say what they are.
+  // A blank page's only text is an artifact, so the structure it is placed with does not matter.
+  const place = (into: BookletPart, page: RenderedPage, numbered: boolean, word?: string) => {
+    const number = pages.length + 1;
+    // Right-hand (odd) pages move away from the binding on their left, left-hand pages the other way.
+    const placed: PlacedPage = {
+      page,
+      part: into.index,
+      label: numbered ? String(number) : undefined,
+      pageLabel: numbered ? { number } : { prefix: word ?? '' },
+      shiftX: number % 2 === 1 ? shift : -shift,
+    };
+    pages.push(placed);
+    into.pages.push(placed);
+    into.numbers.push(number);
+  };
   // Blank pages carry no page number (they count, so every sheet still starts on an odd page).
-  const front = part('cover', coverDoc.glyphs);
-  place(front, coverPage, false);
-  place(front, blank, false);
-  const contents = part('contents', tocDoc.glyphs);
+  const front = part('cover', coverDoc);
+  place(front, coverPage, false, '表紙');
+  place(front, blank, false, '白紙');
+  const contents = part('contents', tocDoc);
+  const firstTocPage = pages.length;
   tocDoc.pages.forEach((p) => place(contents, p, true));
-  if (tocPageCount % 2 === 1) place(contents, blank, false);
+  if (tocPageCount % 2 === 1) place(contents, blank, false, '白紙');
   if (options.after) {
-    const after = part('overview', options.after.glyphs);
+    const after = part('overview', options.after);
     options.after.pages.forEach((p) => place(after, p, true));
-    if (options.after.pages.length % 2 === 1) place(after, blank, false);
+    if (options.after.pages.length % 2 === 1) place(after, blank, false, '白紙');
   }
   for (const sheet of ordered) {
-    const own = part(sheet.entry!.number, sheet.rendered!.glyphs);
+    const own = part(sheet.entry!.number, sheet.rendered!);
     sheet.rendered!.pages.forEach((p) => place(own, p, true));
   }
   const glyphs = parts.map((p) => p.glyphs);
   if (pages.length !== firstSheetPage - 1 + 2 * ordered.length) throw new Error('冊子のページの割り付けが合いません。');
+
+  // Every contents entry is a link to its sheet's first page, over its number, name and page number.
+  const linkRows = new Map<string, Extract<TocRow, { kind: 'sheet' }>>(sheetRows.map((r) => [`s${r.number}`, r]));
+  const boxes = new Map<string, { node: number; page: number; rect: [number, number, number, number] }>();
+  for (const region of tocDoc.regions) {
+    const key = `${region.node}@${region.page}`;
+    const known = boxes.get(key);
+    if (!known) boxes.set(key, { ...region, rect: [...region.rect] });
+    else known.rect = [Math.min(known.rect[0], region.rect[0]), Math.min(known.rect[1], region.rect[1]), Math.max(known.rect[2], region.rect[2]), Math.max(known.rect[3], region.rect[3])];
+  }
+  const links: LinkSpec[] = [...boxes.values()].map((box) => {
+    const key = tocDoc.structure[box.node].k;
+    const row = key ? linkRows.get(key) : undefined;
+    if (!row) throw new Error(`目次のリンク（要素 ${box.node}）がどの事業のものか分かりません。`);
+    return {
+      page: firstTocPage + box.page,
+      rect: box.rect,
+      target: sheetPages.get(row.number)! - 1,
+      part: 1,
+      node: box.node,
+      contents: `${formatNumber(row.number)} ${row.name.text}（${row.page}ページ）`,
+    };
+  });
 
   const outline: OutlineItem[] = [
     { title: '目次', page: 2 },
@@ -324,6 +380,8 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
       creationDate: issuedOn(workspace.city, year),
       outline,
       pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: layout.page.number.fontSize, bottom: layout.page.number.bottom },
+      structures,
+      links,
     },
     workspace.fontSet,
   );

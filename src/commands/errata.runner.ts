@@ -104,8 +104,9 @@ function errataPdf(workspace: Workspace, year: number, date: string, rows: Retur
   const doc = renderPages(JSON.parse(workspace.templates.errata({ layout, errata })), layout, workspace.fontSet);
   return writePdf(
     {
-      pages: doc.pages.map((page, i) => ({ page, label: `${i + 1} / ${doc.pages.length}` })),
+      pages: doc.pages.map((page, i) => ({ page, label: `${i + 1} / ${doc.pages.length}`, part: 0, pageLabel: { number: i + 1 } })),
       glyphs: [doc.glyphs],
+      structures: [doc.structure],
       info: { title: errata.title, author: workspace.city.name, subject: `${errata.title}（${errata.date}）` },
       lang: 'ja',
       creationDate: new Date(`${date}T00:00:00+09:00`),
@@ -122,8 +123,10 @@ function replacementPdf(workspace: Workspace, year: number, date: string, parts:
   const title = `${eraYearLabel(year)} ${workspace.city.documentTitle} 差し替えページ`;
   return writePdf(
     {
-      pages: parts.flatMap((p) => p.pages.map((placed) => ({ ...placed, mark }))),
+      // Each page keeps its booklet page number (its label in a viewer too); its structure is its part's.
+      pages: parts.flatMap((p, index) => p.pages.map((placed) => ({ ...placed, part: index, mark }))),
       glyphs: parts.map((p) => p.glyphs),
+      structures: parts.map((p) => p.structure),
       info: { title, author: workspace.city.name, subject: `${title}（${mark}、${parts.flatMap((p) => p.numbers).join('・')} ページ）` },
       lang: 'ja',
       creationDate: issuedOn(workspace.city, year),

@@ -1,9 +1,14 @@
 // Assemble rendered pages into one PDF file: shared fonts (one subset each), page numbers stamped at the foot,
 // bookmarks, metadata. Written object by object in a fixed order, so the same pages give the same bytes.
+// Every file claims PDF/A-2a (ISO 19005-2) and PDF/UA-1 (ISO 14289-1): XMP metadata, an sRGB output intent, and a
+// structure tree built here from the pages' marked content and their documents' structure (pdf/structure.ts).
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from './fontset';
 import { glyphTable, type GlyphTable, type RenderedPage } from '../pipeline/render';
+import type { StructNode } from './structure';
 import { subsetKeepingGlyphIds } from './truetype-subset';
 
 export interface PlacedPage {
@@ -14,6 +19,20 @@ export interface PlacedPage {
   shiftX?: number;
   /** A small note in the top margin, on the outer side (a replacement page's 「…差し替え」). */
   mark?: string;
+  /** Which of `structures` the page's marked content belongs to (required when the page has any). */
+  part?: number;
+  /** The page's label in a viewer (`/PageLabels`): its printed number, or a word for an unnumbered page. */
+  pageLabel?: { number: number } | { prefix: string };
+}
+
+/** A link annotation (a contents entry): where it lies, the page it opens, and the `Link` element it belongs to. */
+export interface LinkSpec {
+  page: number;
+  rect: [number, number, number, number];
+  target: number;
+  part: number;
+  node: number;
+  contents: string;
 }
 
 export interface OutlineItem {
@@ -31,6 +50,9 @@ export interface PdfSpec {
   creationDate: Date;
   outline?: OutlineItem[];
   pageNumber: { font: string; fontSize: number; bottom: number };
+  /** The structure of each document placed (a sheet, the cover, the contents), in reading order. */
+  structures: StructNode[][];
+  links?: LinkSpec[];
 }
 
 class Raw {
@@ -71,12 +93,28 @@ function pdfDate(date: Date): string {
   return `D:${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z`;
 }
 
+const EMPTY = Buffer.alloc(0);
+/** Objects per object stream. */
+const PACKED_PER_STREAM = 200;
+
 class Writer {
   private readonly objects: Buffer[] = [];
+  /** Small objects (structure elements) kept for object streams: a booklet holds hundreds of thousands. */
+  private readonly packed = new Map<number, string>();
 
   reserve(): number {
-    this.objects.push(Buffer.alloc(0));
+    this.objects.push(EMPTY);
     return this.objects.length;
+  }
+
+  /** Set an object that goes into an object stream (never a stream itself). */
+  setPacked(id: number, dict: unknown): void {
+    this.packed.set(id, serialize(dict));
+  }
+
+  /** The same, already written as PDF syntax (ASCII). */
+  setPackedText(id: number, text: string): void {
+    this.packed.set(id, text);
   }
 
   set(id: number, dict: unknown, stream?: Buffer): void {
@@ -94,8 +132,24 @@ class Writer {
     return id;
   }
 
+  /** The file: objects, object streams, and a cross-reference stream (which object streams need). */
   finish(root: number, info: number): Buffer {
     const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
+    const location = new Map<number, [number, number]>();
+    const packedIds = [...this.packed.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < packedIds.length; i += PACKED_PER_STREAM) {
+      const chunk = packedIds.slice(i, i + PACKED_PER_STREAM);
+      const head: string[] = [];
+      let offset = 0;
+      for (const id of chunk) {
+        head.push(`${id} ${offset}`);
+        offset += this.packed.get(id)!.length + 1;
+      }
+      const first = `${head.join(' ')}\n`;
+      const data = Buffer.from(first + chunk.map((id) => `${this.packed.get(id)}\n`).join(''), 'latin1');
+      const stream = this.add({ Type: name('ObjStm'), N: chunk.length, First: first.length, Filter: name('FlateDecode') }, deflateSync(data));
+      chunk.forEach((id, j) => location.set(id, [stream, j]));
+    }
     const offsets: number[] = [];
     let at = header.length;
     for (const o of this.objects) {
@@ -105,9 +159,41 @@ class Writer {
     const md5 = createHash('md5').update(header);
     for (const o of this.objects) md5.update(o);
     const id = md5.digest('hex');
-    const xref = [`xref\n0 ${this.objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
-    const trailer = `trailer\n${serialize({ Size: this.objects.length + 1, Root: ref(root), Info: ref(info), ID: [new Raw(`<${id}>`), new Raw(`<${id}>`)] })}\nstartxref\n${at}\n%%EOF\n`;
-    return Buffer.concat([header, ...this.objects, Buffer.from(xref + trailer, 'latin1')]);
+    const xrefId = this.objects.length + 1;
+    const size = xrefId + 1;
+    const entries = Buffer.alloc(size * 7);
+    entries.writeUInt8(0, 0);
+    entries.writeUInt16BE(0xffff, 5);
+    for (let n = 1; n < size; n++) {
+      const packed = location.get(n);
+      const e = n * 7;
+      if (packed) {
+        entries.writeUInt8(2, e);
+        entries.writeUInt32BE(packed[0], e + 1);
+        entries.writeUInt16BE(packed[1], e + 5);
+      } else {
+        entries.writeUInt8(1, e);
+        entries.writeUInt32BE(n === xrefId ? at : offsets[n - 1], e + 1);
+      }
+    }
+    const xrefData = deflateSync(entries);
+    const xrefDict = serialize({
+      Type: name('XRef'),
+      Size: size,
+      W: [1, 4, 2],
+      Root: ref(root),
+      Info: ref(info),
+      ID: [new Raw(`<${id}>`), new Raw(`<${id}>`)],
+      Filter: name('FlateDecode'),
+      Length: xrefData.length,
+    });
+    return Buffer.concat([
+      header,
+      ...this.objects,
+      Buffer.from(`${xrefId} 0 obj\n${xrefDict}\nstream\n`, 'latin1'),
+      xrefData,
+      Buffer.from(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`, 'latin1'),
+    ]);
   }
 }
 
@@ -208,7 +294,8 @@ function marginText(text: string, align: 'foot' | 'outer-top', page: RenderedPag
   const x = align === 'foot' ? (page.width - textWidth) / 2 + shiftX : odd ? page.width - edge - textWidth + shiftX : edge + shiftX;
   const y = align === 'foot' ? spec.pageNumber.bottom : page.height - edge;
   const hex = glyphs.map((g: any) => g.id.toString(16).padStart(4, '0')).join('');
-  const ops = `BT\n/${spec.pageNumber.font} ${pdfNumber(size)} Tf\n${pdfNumber(x)} ${pdfNumber(y)} Td\n<${hex}> Tj\nET\n`;
+  // Page numbers are pagination artifacts (ISO 14289-1 7.8): the structure does not read them.
+  const ops = `/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nBT\n/${spec.pageNumber.font} ${pdfNumber(size)} Tf\n${pdfNumber(x)} ${pdfNumber(y)} Td\n<${hex}> Tj\nET\nEMC\n`;
   return { ops, used };
 }
 
@@ -233,6 +320,96 @@ function writeOutline(w: Writer, items: OutlineItem[], parent: number, pageIds: 
   return { first: ids[0], last: ids[ids.length - 1], count };
 }
 
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The date as XMP writes it: the same instant as the Info dictionary's (ISO 19005-2 6.6.3). */
+function xmpDate(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The XMP metadata (ISO 19005-2 6.6): the Info dictionary's entries again, the PDF/A and PDF/UA claims, and the
+ * `pdfuaid` schema declared as a PDF/A extension schema (6.6.2.3.3).
+ */
+export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
+  const date = xmpDate(spec.creationDate);
+  const lines = [
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '  <rdf:Description rdf:about=""',
+    '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+    '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
+    '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+    '    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"',
+    '    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"',
+    '    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"',
+    '    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+    '   <dc:format>application/pdf</dc:format>',
+    `   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xml(spec.info.title)}</rdf:li></rdf:Alt></dc:title>`,
+    `   <dc:creator><rdf:Seq><rdf:li>${xml(spec.info.author)}</rdf:li></rdf:Seq></dc:creator>`,
+    `   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(spec.info.subject)}</rdf:li></rdf:Alt></dc:description>`,
+    `   <dc:language><rdf:Bag><rdf:li>${xml(spec.lang)}</rdf:li></rdf:Bag></dc:language>`,
+    ...(spec.info.keywords !== undefined ? [`   <pdf:Keywords>${xml(spec.info.keywords)}</pdf:Keywords>`] : []),
+    `   <pdf:Producer>${xml(producer)}</pdf:Producer>`,
+    '   <xmp:CreatorTool>sheetbook</xmp:CreatorTool>',
+    `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
+    `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
+    `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
+    '   <pdfaid:part>2</pdfaid:part>',
+    '   <pdfaid:conformance>A</pdfaid:conformance>',
+    '   <pdfuaid:part>1</pdfuaid:part>',
+    '   <pdfaExtension:schemas>',
+    '    <rdf:Bag>',
+    '     <rdf:li rdf:parseType="Resource">',
+    '      <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>',
+    '      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>',
+    '      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>',
+    '      <pdfaSchema:property>',
+    '       <rdf:Seq>',
+    '        <rdf:li rdf:parseType="Resource">',
+    '         <pdfaProperty:name>part</pdfaProperty:name>',
+    '         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>',
+    '         <pdfaProperty:category>internal</pdfaProperty:category>',
+    '         <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>',
+    '        </rdf:li>',
+    '       </rdf:Seq>',
+    '      </pdfaSchema:property>',
+    '     </rdf:li>',
+    '    </rdf:Bag>',
+    '   </pdfaExtension:schemas>',
+    '  </rdf:Description>',
+    ' </rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="r"?>',
+  ];
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+let iccProfile: Buffer | undefined;
+/** The sRGB profile pdfkit ships (its PDF/A support uses it too); read once, at run time. */
+function srgbProfile(): Buffer {
+  iccProfile ??= readFileSync(require.resolve('pdfkit/js/data/sRGB_IEC61966_2_1.icc', { paths: [dirname(require.resolve('pdfmake'))] }));
+  return iccProfile;
+}
+
+/** `/PageLabels` (ISO 32000-1 12.4.2): a new range where a page does not continue the one before it. */
+function pageLabels(pages: PlacedPage[]): unknown[] | undefined {
+  if (!pages.some((p) => p.pageLabel)) return undefined;
+  const nums: unknown[] = [];
+  let previous: PlacedPage['pageLabel'];
+  pages.forEach((page, i) => {
+    const label = page.pageLabel ?? { prefix: '' };
+    const continues = previous && 'number' in label && 'number' in previous && label.number === previous.number + 1;
+    if (!continues) nums.push(i, 'number' in label ? { S: name('D'), St: label.number } : { P: label.prefix });
+    previous = label;
+  });
+  return nums;
+}
+
+const PRODUCER = 'sheetbook (pdfmake, pdfkit)';
+
 export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   const w = new Writer();
   const catalog = w.reserve();
@@ -243,9 +420,19 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     Subject: spec.info.subject,
     Keywords: spec.info.keywords,
     Creator: 'sheetbook',
-    Producer: 'sheetbook (pdfmake, pdfkit)',
+    Producer: PRODUCER,
     CreationDate: new Raw(`(${pdfDate(spec.creationDate)})`),
     ModDate: new Raw(`(${pdfDate(spec.creationDate)})`),
+  });
+  // Not compressed, so that any reader finds it (ISO 19005-2 6.6.2.1).
+  const metadata = w.add({ Type: name('Metadata'), Subtype: name('XML') }, xmpMetadata(spec, PRODUCER));
+  const profile = w.add({ N: 3, Filter: name('FlateDecode') }, deflateSync(srgbProfile()));
+  const outputIntent = w.add({
+    Type: name('OutputIntent'),
+    S: name('GTS_PDFA1'),
+    OutputConditionIdentifier: new Raw('(sRGB IEC61966-2.1)'),
+    Info: new Raw('(sRGB IEC61966-2.1)'),
+    DestOutputProfile: ref(profile),
   });
 
   // Page numbers first: their glyphs belong in the font subsets.
@@ -270,7 +457,96 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     return shifts.get(dx)!;
   };
   const restore = w.add({}, Buffer.from('\nQ\n', 'latin1'));
-  const pageIds: number[] = [];
+  const pageIds = spec.pages.map(() => w.reserve());
+  const links = spec.links ?? [];
+  const annots = links.map(() => w.reserve());
+
+  // The structure tree (ISO 32000-1 14.7, ISO 14289-1 7.1): Document › each part's elements. Elements that hold
+  // nothing are left out, except table rows and cells, which keep a table regular.
+  const structTreeRoot = w.reserve();
+  const documentElement = w.reserve();
+  // A booklet holds hundreds of thousands of elements: they are written as strings, not through `serialize`.
+  // Each element's marked content, as flat pairs [page, mcid, page, mcid, …], in page order.
+  const content = spec.structures.map((nodes) => nodes.map((): number[] => []));
+  spec.pages.forEach((placed, i) => {
+    const marks = placed.page.marks ?? [];
+    if (marks.length === 0) return;
+    if (placed.part === undefined) throw new Error(`page ${i + 1} has marked content but no structure`);
+    const own = content[placed.part];
+    marks.forEach((node, mcid) => own[node].push(i, mcid));
+  });
+  const objrs = new Map<string, number[]>(); // `${part}:${node}` → link indices
+  links.forEach((link, k) => objrs.set(`${link.part}:${link.node}`, [...(objrs.get(`${link.part}:${link.node}`) ?? []), k]));
+  const pageRef = pageIds.map((id) => `${id} 0 R`);
+  const attributeText = new Map<string, string>();
+  const elementIds = spec.structures.map((nodes, part) => {
+    const children = nodes.map((): number[] => []);
+    nodes.forEach((node, i) => {
+      if (node.p >= 0) children[node.p].push(i);
+    });
+    const keep = nodes.map(() => false);
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const type = nodes[i].s;
+      keep[i] =
+        i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || content[part][i].length > 0 || objrs.has(`${part}:${i}`) || children[i].some((c) => keep[c]);
+    }
+    const ids = nodes.map((_, i) => (keep[i] ? w.reserve() : 0));
+    nodes.forEach((node, i) => {
+      if (!keep[i]) return;
+      const own = content[part][i];
+      const pg = own.length > 0 ? own[0] : -1;
+      const k: string[] = [];
+      for (const c of children[i]) if (keep[c]) k.push(`${ids[c]} 0 R`);
+      for (let j = 0; j < own.length; j += 2) k.push(own[j] === pg ? String(own[j + 1]) : `<</Type/MCR/Pg ${pageRef[own[j]]}/MCID ${own[j + 1]}>>`);
+      for (const l of objrs.get(`${part}:${i}`) ?? []) k.push(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
+      let attributes = '';
+      if (node.a) {
+        const key = JSON.stringify(node.a);
+        attributes = attributeText.get(key) ?? `/A<</O/Table${Object.entries(node.a).map(([a, v]) => `/${a} ${typeof v === 'string' ? `/${v}` : v}`).join('')}>>`;
+        attributeText.set(key, attributes);
+      }
+      const parent = node.p >= 0 ? ids[node.p] : documentElement;
+      w.setPackedText(
+        ids[i],
+        `<</Type/StructElem/S/${node.s}/P ${parent} 0 R${node.t ? `/T ${serialize(node.t)}` : ''}${pg >= 0 ? `/Pg ${pageRef[pg]}` : ''}${attributes}${
+          k.length === 0 ? '' : k.length === 1 ? `/K ${k[0]}` : `/K[${k.join(' ')}]`
+        }>>`,
+      );
+    });
+    return ids;
+  });
+  w.setPacked(documentElement, { Type: name('StructElem'), S: name('Document'), P: ref(structTreeRoot), K: elementIds.map((ids) => ref(ids[0])) });
+  // The ParentTree: page i (its StructParents is i) → the element of each MCID; annotation k → its Link element.
+  const parentTree: string[] = [];
+  spec.pages.forEach((placed, i) => {
+    const ids = placed.part === undefined ? [] : elementIds[placed.part];
+    parentTree.push(`${i}[${(placed.page.marks ?? []).map((node) => `${ids[node]} 0 R`).join(' ')}]`);
+  });
+  links.forEach((link, k) => parentTree.push(`${spec.pages.length + k} ${elementIds[link.part][link.node]} 0 R`));
+  const parentTreeId = w.reserve();
+  w.setPackedText(parentTreeId, `<</Nums[${parentTree.join(' ')}]>>`);
+  w.setPacked(structTreeRoot, {
+    Type: name('StructTreeRoot'),
+    K: ref(documentElement),
+    ParentTree: ref(parentTreeId),
+    ParentTreeNextKey: spec.pages.length + links.length,
+  });
+
+  links.forEach((link, k) => {
+    const dx = spec.pages[link.page].shiftX ?? 0;
+    const [x1, y1, x2, y2] = link.rect;
+    w.set(annots[k], {
+      Type: name('Annot'),
+      Subtype: name('Link'),
+      Rect: [x1 + dx, y1, x2 + dx, y2],
+      Border: [0, 0, 0],
+      F: 4, // Print (ISO 19005-2 6.3.2)
+      Contents: link.contents, // its description (ISO 14289-1 7.18.5)
+      StructParent: spec.pages.length + k,
+      Dest: [ref(pageIds[link.target]), name('Fit')],
+    });
+  });
+
   for (let i = 0; i < spec.pages.length; i++) {
     const { page, shiftX = 0 } = spec.pages[i];
     const content = w.add({ Filter: name('FlateDecode') }, page.content);
@@ -280,19 +556,21 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     const extGStates = Object.fromEntries(
       Object.entries(page.extGStates).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([a, b]) => [a, typeof b === 'string' ? name(b) : b]))]),
     );
-    pageIds.push(
-      w.add({
-        Type: name('Page'),
-        Parent: ref(pagesRoot),
-        MediaBox: [0, 0, page.width, page.height],
-        Resources: {
-          ProcSet: [name('PDF'), name('Text')],
-          Font: Object.fromEntries([...fonts].sort().map((f) => [f, ref(fontRefs[f])])),
-          ExtGState: Object.keys(extGStates).length > 0 ? extGStates : undefined,
-        },
-        Contents: contents,
-      }),
-    );
+    const pageAnnots = links.flatMap((link, k) => (link.page === i ? [ref(annots[k])] : []));
+    w.set(pageIds[i], {
+      Type: name('Page'),
+      Parent: ref(pagesRoot),
+      MediaBox: [0, 0, page.width, page.height],
+      Resources: {
+        ProcSet: [name('PDF'), name('Text')],
+        Font: Object.fromEntries([...fonts].sort().map((f) => [f, ref(fontRefs[f])])),
+        ExtGState: Object.keys(extGStates).length > 0 ? extGStates : undefined,
+      },
+      Contents: contents,
+      Annots: pageAnnots.length > 0 ? pageAnnots : undefined,
+      StructParents: i,
+      Tabs: name('S'), // annotations in structure order (ISO 14289-1 7.18.3)
+    });
   }
   w.set(pagesRoot, { Type: name('Pages'), Kids: pageIds.map(ref), Count: pageIds.length });
 
@@ -302,10 +580,16 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     const tree = writeOutline(w, spec.outline, outlines, pageIds);
     w.set(outlines, { Type: name('Outlines'), First: ref(tree.first), Last: ref(tree.last), Count: tree.count });
   }
+  const labels = pageLabels(spec.pages);
   w.set(catalog, {
     Type: name('Catalog'),
     Pages: ref(pagesRoot),
     Lang: new Raw(`(${spec.lang})`),
+    Metadata: ref(metadata),
+    OutputIntents: [ref(outputIntent)],
+    MarkInfo: { Marked: true },
+    StructTreeRoot: ref(structTreeRoot),
+    PageLabels: labels ? { Nums: labels } : undefined,
     Outlines: outlines ? ref(outlines) : undefined,
     PageMode: outlines ? name('UseOutlines') : undefined,
     ViewerPreferences: { DisplayDocTitle: true },

@@ -3,6 +3,7 @@
 // document (one sheet, or a booklet) with one shared font subset.
 import { deflateSync } from 'node:zlib';
 import type { FontSet, GlyphUsage } from '../pdf/fontset';
+import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, tagDefinition, type StructNode } from '../pdf/structure';
 import type { DocDefinition, LayoutSpec } from './layout';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -19,6 +20,18 @@ export interface RenderedPage {
   content: Buffer;
   extGStates: Record<string, Record<string, number | string>>;
   fonts: string[];
+  /**
+   * The page's marked content: `marks[mcid]` is the structure element (index into the document's `structure`)
+   * that the sequence with that MCID belongs to. Page-local, so a cached page can be placed in any file.
+   */
+  marks: number[];
+}
+
+/** Where an element's text lies on a page (PDF user space, unshifted): for link annotations. */
+export interface Region {
+  node: number;
+  page: number;
+  rect: [number, number, number, number];
 }
 
 /**
@@ -30,6 +43,10 @@ export type GlyphTable = Record<string, { ids: Uint16Array; text: string }>;
 export interface RenderedDocument {
   pages: RenderedPage[];
   glyphs: GlyphTable;
+  /** The document's structure elements, the root first (see pdf/structure.ts). */
+  structure: StructNode[];
+  /** Where the text of each `Link` element lies. */
+  regions: Region[];
 }
 
 const builtLayouts = new WeakMap<LayoutSpec, Record<string, object>>();
@@ -97,8 +114,16 @@ function mergeInlines(pages: any[]): void {
   }
 }
 
+/** A text string as PDF hex (UTF-16BE with BOM), for marked-content properties. */
+function hexText(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return `<${hex}>`;
+}
+
 /** Lay out and draw a document definition; nothing is written to disk and no font is embedded here. */
 export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontSet: FontSet): RenderedDocument {
+  const structure = tagDefinition(definition);
   const pageSize = normalizePageSize(definition.pageSize, definition.pageOrientation);
   const doc = fontSet.document({ autoFirstPage: false, bufferPages: true, compress: false, size: [pageSize.width, pageSize.height] });
   // pdfkit turns every drawing operator into a Buffer of its own; keep them as strings and join each page once.
@@ -125,13 +150,111 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
     list.push(data);
     return doc;
   };
+
+  // Marked content (PDF/UA, ISO 14289-1 7.1): every line of text is drawn inside a sequence tagged with its element
+  // and a page-local MCID; every ruling and fill inside an Artifact. Consecutive lines of one element share a sequence.
+  const marks = new Map<object, number[]>();
+  const regions: Region[] = [];
+  const pageIndex = new Map<object, number>();
+  let open: number | undefined; // the element (or ARTIFACT_*) whose sequence is open
+  const close = () => {
+    if (open !== undefined) doc.addContent('EMC');
+    open = undefined;
+  };
+  const enter = (sid: number) => {
+    if (open === sid) return;
+    close();
+    if (sid === ARTIFACT_LAYOUT) doc.addContent('/Artifact <</Type /Layout>> BDC');
+    else if (sid === ARTIFACT_PAGINATION) doc.addContent('/Artifact <</Type /Pagination>> BDC');
+    else {
+      const pageMarks = marks.get(doc.page)!;
+      doc.addContent(`/${structure[sid].s} <</MCID ${pageMarks.length}>> BDC`);
+      pageMarks.push(sid);
+    }
+    open = sid;
+  };
+  const addPage = doc.addPage.bind(doc);
+  doc.addPage = (options: object) => {
+    close();
+    const result = addPage(options);
+    marks.set(doc.page, []);
+    pageIndex.set(doc.page, pageIndex.size);
+    return result;
+  };
+
   const { glyphs } = fontSet.recordGlyphs(() => {
     const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
     builder.registerTableLayouts(builtInTableLayouts);
     builder.registerTableLayouts(tableLayouts(layout));
+    // Each line remembers the element of the node it was set from (the innermost node that has one).
+    let current: number | undefined;
+    const processNode = builder.processNode.bind(builder);
+    builder.processNode = (node: any, ...rest: unknown[]) => {
+      const outer = current;
+      if (node && node._sid !== undefined) current = node._sid;
+      try {
+        return processNode(node, ...rest);
+      } finally {
+        current = outer;
+      }
+    };
+    const buildNextLine = builder.buildNextLine.bind(builder);
+    builder.buildNextLine = (node: any) => {
+      const line = buildNextLine(node);
+      if (line) line._sid = current ?? ARTIFACT_LAYOUT;
+      return line;
+    };
     const pages = builder.layoutDocument(definition.content, doc, definition.styles ?? {}, definition.defaultStyle ?? {});
     mergeInlines(pages);
-    new Renderer(doc, undefined).renderPages(pages);
+
+    const renderer = new Renderer(doc, undefined);
+    const renderLine = renderer.renderLine.bind(renderer);
+    const text = doc.text.bind(doc);
+    const fill = doc.fill.bind(doc);
+    renderer.renderLine = (line: any, x: number, y: number) => {
+      enter(line._sid);
+      if (line._sid >= 0 && structure[line._sid].s === 'Link') {
+        const h = doc.page.height;
+        const top = y;
+        const bottom = y + line.getHeight();
+        const left = x + (line.inlines[0]?.x ?? 0);
+        const right = x + line.inlines.reduce((m: number, i: any) => Math.max(m, i.x + i.width), 0);
+        regions.push({ node: line._sid, page: pageIndex.get(doc.page)!, rect: [left, h - bottom, right, h - top] });
+      }
+      // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
+      doc.fill = (color?: unknown, ...rest: unknown[]) => (color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest));
+      // A full-width space reads back as a plain space in every viewer: say what the run really holds (ActualText).
+      doc.text = (value: string, ...rest: unknown[]) => {
+        if (!value.includes('\u3000')) return text(value, ...rest);
+        doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
+        text(value, ...rest);
+        return doc.addContent('EMC');
+      };
+      try {
+        return renderLine(line, x, y);
+      } finally {
+        doc.fill = fill;
+        doc.text = text;
+      }
+    };
+    const renderVector = renderer.renderVector.bind(renderer);
+    renderer.renderVector = (vector: unknown) => {
+      enter(ARTIFACT_LAYOUT);
+      return renderVector(vector);
+    };
+    // Graphics-state changes (vertical alignment, clips) stay outside the sequences, so that q/Q and BDC/EMC nest.
+    for (const method of ['beginClip', 'endClip', 'beginVerticalAlignment', 'endVerticalAlignment', 'renderImage', 'renderSVG', 'renderAttachment'] as const) {
+      const original = renderer[method].bind(renderer);
+      renderer[method] = (...args: unknown[]) => {
+        close();
+        if (method === 'renderImage' || method === 'renderSVG') enter(ARTIFACT_LAYOUT);
+        const result = original(...args);
+        if (method === 'renderImage' || method === 'renderSVG') close();
+        return result;
+      };
+    }
+    renderer.renderPages(pages);
+    close();
   });
   const pages: RenderedPage[] = doc._pageBuffer.map((page: any) => ({
     width: page.width,
@@ -141,6 +264,7 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
       Object.entries(page.ext_gstates as Record<string, any>).map(([name, ref]) => [name, { ...ref.data }]),
     ),
     fonts: Object.keys(page.fonts).sort(),
+    marks: marks.get(page) ?? [],
   }));
-  return { pages, glyphs: glyphTable(glyphs) };
+  return { pages, glyphs: glyphTable(glyphs), structure, regions };
 }

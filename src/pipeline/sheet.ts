@@ -161,8 +161,9 @@ export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { in
   const { number } = workspace.templates.layout.page;
   return writePdf(
     {
-      pages: rendered.pages.map((page, i) => ({ page, label: `${i + 1} / ${rendered.pages.length}` })),
+      pages: rendered.pages.map((page, i) => ({ page, label: `${i + 1} / ${rendered.pages.length}`, part: 0, pageLabel: { number: i + 1 } })),
       glyphs: [rendered.glyphs],
+      structures: [rendered.structure],
       info: rendered.info,
       lang: 'ja',
       creationDate: issuedOn(workspace.city, fiscalYear),
