@@ -42,11 +42,11 @@ describe('sheetbook publish', () => {
     expect(first.written).toBe(true);
     const file = join(dataDir, '2021', 'published', '2022-10-01.json');
     const record = JSON.parse(readFileSync(file, 'utf8'));
-    expect(record).toMatchObject({ fiscalYear: 2021, kind: '発行', date: '2022-10-01', booklet: { pages: 14 } });
+    expect(record).toMatchObject({ fiscalYear: 2021, kind: '発行', date: '2022-10-01', booklet: { pages: 16 } }); // cover, contents, 評価結果一覧 (2), sheets
     expect(record.booklet.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(record.sheets)).toEqual(NUMBERS);
-    expect(record.sheets['087'].firstPage).toBe(5);
-    expect(record.sheets['091'].firstPage).toBe(13);
+    expect(record.sheets['087'].firstPage).toBe(7);
+    expect(record.sheets['091'].firstPage).toBe(15);
     const settled = record.sheets['087'].values.find((v: any) => v.key === 'costs.settled.2021');
     expect(settled).toEqual({ key: 'costs.settled.2021', page: 1, place: ['コストの推移', '決算額', '令和3年度'], text: '19,083' });
     const bytes = readFileSync(file);
@@ -102,15 +102,15 @@ describe('sheetbook errata', () => {
     expect(result.rows).toBe(3);
     const csv = parseCsv(readFileSync(join(out, '2021', '正誤表-2022-11-01.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true });
     expect(csv.map((r: any) => [r['ページ'], r['事業'], r['箇所'], r['誤'], r['正']])).toEqual([
-      ['5', '087 情報化推進事業', 'コストの推移 › 決算額 › 令和3年度', '19,083', '19,183'],
-      ['5', '087 情報化推進事業', 'コストの推移 › 一般財源 › 令和3年度', '6,670', '6,770'],
-      ['10', '089 庁内情報化事業(イントラとパソコンの整備)', '事業の成果と課題 › 成果', expect.stringContaining('200台'), expect.stringContaining('210台')],
+      ['7', '087 情報化推進事業', 'コストの推移 › 決算額 › 令和3年度', '19,083', '19,183'],
+      ['7', '087 情報化推進事業', 'コストの推移 › 一般財源 › 令和3年度', '6,670', '6,770'],
+      ['12', '089 庁内情報化事業(イントラとパソコンの整備)', '事業の成果と課題 › 成果', expect.stringContaining('200台'), expect.stringContaining('210台')],
     ]);
     const pdf = await parsePdf(readFileSync(join(out, '2021', '正誤表-2022-11-01.pdf')));
     const text = pdf.text.replace(/\s+/g, '');
     expect(text).toContain('令和3年度事務事業マネジメントシート正誤表');
     expect(text).toContain('令和4年11月1日');
-    expect(text).toMatch(/5087情報化推進事業コストの推移›決算額›令和3年度19,08319,183/);
+    expect(text).toMatch(/7087情報化推進事業コストの推移›決算額›令和3年度19,08319,183/);
   });
 
   it('a computed value that follows from a change is a change too (人件費計 from 従事割合)', async () => {
@@ -129,12 +129,13 @@ describe('sheetbook errata', () => {
 
   it('replacement pages carry the booklet page numbers and render as the corrected booklet does, apart from the mark', async () => {
     const { out, lines } = await publishedThenCorrected();
-    expect(lines).toContain('差し替えページ: 5、6、9、10 ページ。改訂した冊子も作りました（令和4年11月1日 改訂）。');
+    // The 評価結果一覧 (pages 5–6) shows 087's total cost, so it changes with it.
+    expect(lines).toContain('差し替えページ: 5、6、7、8、11、12 ページ。改訂した冊子も作りました（令和4年11月1日 改訂）。');
     const replacement = join(out, '2021', '差し替え-2022-11-01.pdf');
     const booklet = join(out, '2021', 'booklet.pdf');
     const pdf = await parsePdf(readFileSync(replacement));
-    expect(pdf.pageCount).toBe(4);
-    pdf.pages.forEach((page, i) => expect(page.split('\n').map((l) => l.trim())).toContain(['5', '6', '9', '10'][i]));
+    expect(pdf.pageCount).toBe(6);
+    pdf.pages.forEach((page, i) => expect(page.split('\n').map((l) => l.trim())).toContain(['5', '6', '7', '8', '11', '12'][i]));
     for (const page of pdf.pages) expect(page).toContain('令和4年11月1日 差し替え');
     const revised = await parsePdf(readFileSync(booklet));
     expect(revised.pages[0]).toContain('令和4年11月1日 改訂');
@@ -142,7 +143,7 @@ describe('sheetbook errata', () => {
       console.warn('pdftoppm (poppler-utils) is not installed: the pixel comparison of replacement pages was skipped');
       return;
     }
-    [5, 6, 9, 10].forEach((bookletPage, i) => {
+    [5, 6, 7, 8, 11, 12].forEach((bookletPage, i) => {
       const a = pixels(replacement, i + 1);
       const b = pixels(booklet, bookletPage);
       expect([a.width, a.height]).toEqual([b.width, b.height]);
@@ -154,9 +155,9 @@ describe('sheetbook errata', () => {
     });
   });
 
-  it('the 正誤表 and the replacement pages meet every checked rule of PDF/A-2a and PDF/UA-1, as the booklet does', async () => {
+  it('the 正誤表, the replacement pages and the 評価結果一覧 meet every checked rule of PDF/A-2a and PDF/UA-1, as the booklet does', async () => {
     const { out } = await publishedThenCorrected();
-    for (const name of ['正誤表-2022-11-01.pdf', '差し替え-2022-11-01.pdf', 'booklet.pdf']) {
+    for (const name of ['正誤表-2022-11-01.pdf', '差し替え-2022-11-01.pdf', 'booklet.pdf', '評価結果一覧.pdf']) {
       expect(checkConformance(readFileSync(join(out, '2021', name))).violations, name).toEqual([]);
     }
   });

@@ -11,7 +11,8 @@ import { renderPages } from '../pipeline/render';
 import { writeFileAtomic } from '../pipeline/write';
 import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
 import { findRecord, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { renderYear } from '../publication/year';
+import { OVERVIEW_TITLE, overviewData, overviewPdf, renderOverview } from '../publication/overview';
+import { overviewSources, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import type { Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
@@ -43,7 +44,8 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   );
   if (!rendered) return undefined;
   const { year, workspace, sheets } = rendered;
-  const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { revised: options.date });
+  const overview = await renderOverview(workspace, year, overviewData(year, overviewSources(rendered), workspace.city));
+  const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview, revised: options.date });
   const current: Record<string, CurrentSheet> = Object.fromEntries(
     sheets.map((s) => [sheetKey(s.entry!.number), { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: s.printed ?? [] }]),
   );
@@ -82,6 +84,7 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   );
   write(`差し替え-${options.date}.pdf`, replacementPdf(workspace, year, options.date, replaced));
   write('booklet.pdf', booklet.bytes);
+  if (replaced.some((p) => p.name === 'overview')) write(`${OVERVIEW_TITLE}.pdf`, overviewPdf(workspace, year, overview));
   writeSheetPdfs(workspace, rendered.cache, sheets, options.outDir, year, log);
   log(`差し替えページ: ${replaced.flatMap((p) => p.numbers).join('、')} ページ。改訂した冊子も作りました（${japaneseDate(options.date)} 改訂）。`);
 

@@ -8,7 +8,8 @@ import { UserError } from '../model/errors';
 import { displayPath } from '../model/report';
 import { writeFileAtomic } from '../pipeline/write';
 import { recordsDir, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { renderYear } from '../publication/year';
+import { overviewData, renderOverview, writeOverview } from '../publication/overview';
+import { overviewSources, renderYear } from '../publication/year';
 import { createProgress } from './progress';
 
 export interface PublishOptions {
@@ -26,7 +27,10 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
     throw new UserError(`${eraYearText(year)}の発行日が ${join(options.dataDir, 'city.yaml')} にありません。years: の下に「${year}: {issueDate: YYYY-MM-DD}」を書いてください。`);
   }
   writeSheetPdfs(workspace, cache, sheets, options.outDir, year, log);
-  const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] });
+  // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
+  const overview = await renderOverview(workspace, year, overviewData(year, overviewSources(rendered), workspace.city));
+  log(`作成: ${displayPath(writeOverview(workspace, year, overview, options.outDir))}`);
+  const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview });
   const bookletFile = join(options.outDir, String(year), 'booklet.pdf');
   writeFileAtomic(bookletFile, booklet.bytes);
   log(`作成: ${displayPath(bookletFile)}（${sheets.length} 事業、${booklet.pageCount} ページ）`);

@@ -45,6 +45,8 @@ export class FontSet {
         for (const glyph of glyphs) {
           encoded.push(glyph.id.toString(16).padStart(4, '0'));
           if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { codePoints: glyph.codePoints });
+          // pdfkit's own table of the characters behind each encoded glyph, which SVG text (svg-to-pdfkit) reads.
+          pdfkit.unicode[glyph.id] ??= glyph.codePoints;
         }
         return [encoded, positions];
       };
@@ -112,6 +114,9 @@ export class FontSet {
   document(options: object): any {
     const doc = new PdfmakeDocument(this.descriptors, {}, {}, {}, { font: null, ...options }, null, () => false);
     doc.provideFont = (family: string, bold: boolean) => this.provide(family, bold);
+    // SVG text (svg-to-pdfkit) selects its font with pdfkit's `doc.font(key)`, the key being pdfmake's font file
+    // (`descriptors`): known here, that is the shared font, never a file loaded again or a standard font.
+    for (const font of this.fonts) doc._fontFamilies[`${font.family}-${font.face}`] = font.pdfkit;
     return doc;
   }
 }

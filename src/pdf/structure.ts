@@ -10,7 +10,8 @@
 //   element; the last segment without a key is always a new element.
 // - `"tag": "Artifact"` / `"Artifact:Pagination"`: everything drawn for the node is decoration, not content.
 // - `"tag": "none"`: no element of its own; a table tagged so is only a layout grid whose cells carry their own tags.
-// - `"tagTitle"`: the element's title (`/T`); `"scope": "Row" | "Column"` for a header cell.
+// - `"tagTitle"`: the element's title (`/T`); `"tagAlt"`: its alternate text (`/Alt`, for a `Figure` such as a
+//   chart drawn from SVG); `"scope": "Row" | "Column"` for a header cell.
 // Tables without a tag are tables: a `Table` of `TR` rows of cells. A cell is a `TH` when its style is `label`
 // (a row header: `Scope Row`) or `head` (a column header: `Scope Column`), a `TD` otherwise, unless it says
 // otherwise with `"tag"`. Spanned cells carry `RowSpan`/`ColSpan`. Text outside any element is a `P`.
@@ -23,6 +24,8 @@ export interface StructNode {
   a?: Record<string, string | number>;
   /** The key of an element named by a path segment `Type#key` (not written to the file). */
   k?: string;
+  /** Alternate text (`/Alt`): what a figure shows, in words (ISO 14289-1 7.3). */
+  alt?: string;
 }
 
 /** Node ids for the renderer: a node's `_sid` is its element, or ARTIFACT_*. */
@@ -68,6 +71,7 @@ export function tagDefinition(definition: Record<string, any>): StructNode[] {
   };
   const withTitle = (id: number, node: Record<string, any>) => {
     if (typeof node.tagTitle === 'string') nodes[id].t = node.tagTitle;
+    if (typeof node.tagAlt === 'string') nodes[id].alt = node.tagAlt;
     return id;
   };
 

@@ -508,7 +508,7 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
       const parent = node.p >= 0 ? ids[node.p] : documentElement;
       w.setPackedText(
         ids[i],
-        `<</Type/StructElem/S/${node.s}/P ${parent} 0 R${node.t ? `/T ${serialize(node.t)}` : ''}${pg >= 0 ? `/Pg ${pageRef[pg]}` : ''}${attributes}${
+        `<</Type/StructElem/S/${node.s}/P ${parent} 0 R${node.t ? `/T ${serialize(node.t)}` : ''}${node.alt ? `/Alt ${serialize(node.alt)}` : ''}${pg >= 0 ? `/Pg ${pageRef[pg]}` : ''}${attributes}${
           k.length === 0 ? '' : k.length === 1 ? `/K ${k[0]}` : `/K[${k.join(' ')}]`
         }>>`,
       );

@@ -86,6 +86,28 @@ export interface LayoutSpec {
     };
     blank: { text: string; fontSize: number; top: number };
   };
+  overview: {
+    title: { fontSize: number };
+    city: { fontSize: number };
+    heading: { fontSize: number; top: number };
+    headerFontSize: number;
+    charts: {
+      fontSize: number;
+      directionWidth: number;
+      gap: number;
+      barStep: number;
+      barGap: number;
+      labelWidth: number;
+      directionFill: string;
+      costFills: [string, string];
+      textColor: string;
+      lineColor: string;
+      gridColor: string;
+      lineWidth: number;
+      costTicks: number;
+      costAxisTitle: string;
+    };
+  };
   fit: { step: number; floor: number; maxCondense: number };
   boxes: Record<string, BoxSpec>;
 }
@@ -182,6 +204,7 @@ export interface Templates {
   sheet: Handlebars.TemplateDelegate;
   booklet: { cover: Handlebars.TemplateDelegate; toc: Handlebars.TemplateDelegate };
   errata: Handlebars.TemplateDelegate;
+  overview: Handlebars.TemplateDelegate;
 }
 
 // Mustaches a template may use: `json` for every value; block helpers and partials for structure.
@@ -220,7 +243,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();
   const sources: Record<string, string> = {};
   for (const file of partials) sources[`partials/${file}`] = readFileSync(join(partialsDir, file), 'utf8');
-  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs', 'errata.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
+  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs', 'errata.hbs', 'overview.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
   const compiled = compileAll(sources);
   const template = (name: string) => hb.template(compiled[name] as any);
   for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
@@ -230,6 +253,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     sheet: template('sheet.hbs'),
     booklet: { cover: template('booklet-cover.hbs'), toc: template('booklet-toc.hbs') },
     errata: template('errata.hbs'),
+    overview: template('overview.hbs'),
   };
 }
 

@@ -247,7 +247,9 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
       const original = renderer[method].bind(renderer);
       renderer[method] = (...args: unknown[]) => {
         close();
-        if (method === 'renderImage' || method === 'renderSVG') enter(ARTIFACT_LAYOUT);
+        // An image or chart is decoration unless its node is an element of its own (a Figure with its /Alt).
+        const sid = (args[0] as { _sid?: number } | undefined)?._sid;
+        if (method === 'renderImage' || method === 'renderSVG') enter(sid !== undefined && sid >= 0 ? sid : ARTIFACT_LAYOUT);
         const result = original(...args);
         if (method === 'renderImage' || method === 'renderSVG') close();
         return result;

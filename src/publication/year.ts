@@ -5,7 +5,9 @@ import { selectSheetFiles } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { processSheets, type Progress } from '../batch/sheets';
 import { displayPath, formatFinding } from '../model/report';
-import { openWorkspace, type Workspace } from '../pipeline/sheet';
+import { deriveSheetView } from '../pipeline/derive';
+import { checkData, openWorkspace, type Workspace } from '../pipeline/sheet';
+import type { OverviewSource } from './overview';
 
 export interface RenderedYear {
   year: number;
@@ -35,4 +37,13 @@ export async function renderYear(
     return undefined;
   }
   return { year, workspace, cache, sheets };
+}
+
+/** Each rendered sheet's data and derived view, for the overview (read again: the render cache keeps pages, not data). */
+export function overviewSources(rendered: RenderedYear): OverviewSource[] {
+  return rendered.sheets.map((result) => {
+    const checked = checkData(result.file, rendered.workspace);
+    if (!checked.sheet) throw new Error(`${result.file} を読み直せませんでした。`);
+    return { sheet: checked.sheet, view: deriveSheetView(checked.sheet, rendered.workspace.city) };
+  });
 }
