@@ -99,9 +99,13 @@ describe('sheetbook errata', () => {
 
   it('lists each changed printed value with its page, place and both values, in the PDF and the CSV', async () => {
     const { out, result } = await publishedThenCorrected();
-    expect(result.rows).toBe(3);
+    expect(result.rows).toBe(6);
     const csv = parseCsv(readFileSync(join(out, '2021', '正誤表-2022-11-01.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true });
     expect(csv.map((r: any) => [r['ページ'], r['事業'], r['箇所'], r['誤'], r['正']])).toEqual([
+      // The 評価結果一覧 prints figures that follow from 087's: its 部's cost (page 5) and 087's row (page 6).
+      ['5', '評価結果一覧', '部別のトータルコスト（千円） › 政策イノベーション部', '753,391', '753,491'],
+      ['5', '評価結果一覧', '部別のトータルコスト（千円） › 合計', '753,391', '753,491'],
+      ['6', '評価結果一覧', '087 情報化推進事業 › トータルコスト（千円）', '30,307', '30,407'],
       ['7', '087 情報化推進事業', 'コストの推移 › 決算額 › 令和3年度', '19,083', '19,183'],
       ['7', '087 情報化推進事業', 'コストの推移 › 一般財源 › 令和3年度', '6,670', '6,770'],
       ['12', '089 庁内情報化事業(イントラとパソコンの整備)', '事業の成果と課題 › 成果', expect.stringContaining('200台'), expect.stringContaining('210台')],
@@ -123,7 +127,9 @@ describe('sheetbook errata', () => {
     });
     const out = outDir();
     await runErrata({ dataDir, outDir: out, date: '2022-11-01' }, quiet);
-    const places = parseCsv(readFileSync(join(out, '2021', '正誤表-2022-11-01.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true }).map((r: any) => r['箇所']);
+    const places = parseCsv(readFileSync(join(out, '2021', '正誤表-2022-11-01.csv'), 'utf8').replace(/^\ufeff/, ''), { columns: true })
+      .filter((r: any) => r['事業'] !== '評価結果一覧')
+      .map((r: any) => r['箇所']);
     expect(places).toEqual(['コストの推移 › 人件費計 › 令和3年度', 'コストの推移 › 正職員従事割合 › 令和3年度']);
   });
 

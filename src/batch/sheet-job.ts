@@ -3,7 +3,6 @@
 import { checkSheet, renderSheet, type Workspace } from '../pipeline/sheet';
 import type { RenderedDocument } from '../pipeline/render';
 import type { Finding } from '../model/types';
-import { printedValues, type PrintedValue } from '../publication/printed';
 
 /** What the booklet's contents and bookmarks need to know of a sheet. */
 export interface SheetEntry {
@@ -22,8 +21,6 @@ export interface SheetResult {
   reused?: boolean;
   /** The render cache's key for this sheet as it is now (absent when run without a cache). */
   key?: string;
-  /** What the sheet prints, value by value (for a publication's record and its 正誤表). */
-  printed?: PrintedValue[];
 }
 
 /** Check only: the findings, as `sheetbook validate` reports them. */
@@ -43,7 +40,6 @@ export function processSheet(file: string, workspace: Workspace): SheetResult {
       findings: checked.findings,
       entry: { number: s.number, name: s.name, department: s.department, division: s.division },
       rendered,
-      printed: printedValues(checked.view),
     };
   } catch (error) {
     const message = `PDF を作れませんでした: ${(error as Error)?.message ?? error}`;

@@ -11,8 +11,8 @@ import { renderPages } from '../pipeline/render';
 import { writeFileAtomic } from '../pipeline/write';
 import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
 import { findRecord, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { OVERVIEW_TITLE, overviewData, overviewPdf, renderOverview } from '../publication/overview';
-import { overviewSources, renderYear } from '../publication/year';
+import { OVERVIEW_TITLE, overviewData, overviewPdf, overviewValues, renderOverview } from '../publication/overview';
+import { renderYear, sheetContents } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import type { Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
@@ -44,13 +44,17 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   );
   if (!rendered) return undefined;
   const { year, workspace, sheets } = rendered;
-  const overview = await renderOverview(workspace, year, overviewData(year, overviewSources(rendered), workspace.city));
+  const contents = sheetContents(rendered);
+  const printed = new Map(contents.map((c) => [c.sheet.number, c.printed]));
+  const summary = overviewData(year, contents, workspace.city);
+  const overview = await renderOverview(workspace, year, summary);
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview, revised: options.date });
   const current: Record<string, CurrentSheet> = Object.fromEntries(
-    sheets.map((s) => [sheetKey(s.entry!.number), { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: s.printed ?? [] }]),
+    sheets.map((s) => [sheetKey(s.entry!.number), { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: printed.get(s.entry!.number) ?? [] }]),
   );
   const pageMap = new Map(Object.entries(current).map(([n, s]) => [n, s.firstPage!]));
-  const comparison = compare(record, current, pageMap);
+  const overviewNow = { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) };
+  const comparison = compare(record, current, pageMap, overviewNow);
   const since = `${japaneseDate(record.date)}${record.kind}`;
   if (comparison.rows.length === 0 && comparison.moved.length === 0) {
     log(`${since}の内容から、印刷される値は何も変わっていません。正誤表は作りませんでした。`);
@@ -94,6 +98,7 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
     date: options.date,
     booklet: { pages: booklet.pageCount, sha256: sha256(booklet.bytes), pageDigests: booklet.pageDigests },
     sheets: Object.fromEntries(Object.entries(current).map(([n, s]) => [n, { ...s, firstPage: s.firstPage! }])),
+    overview: overviewNow,
   };
   writeRecord(options.dataDir, correction);
   log(`訂正の記録: ${displayPath(join(options.dataDir, String(year), 'published', `${options.date}.json`))}`);

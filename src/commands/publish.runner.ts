@@ -8,8 +8,8 @@ import { UserError } from '../model/errors';
 import { displayPath } from '../model/report';
 import { writeFileAtomic } from '../pipeline/write';
 import { recordsDir, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { overviewData, renderOverview, writeOverview } from '../publication/overview';
-import { overviewSources, renderYear } from '../publication/year';
+import { overviewData, overviewValues, renderOverview, writeOverview } from '../publication/overview';
+import { renderYear, sheetContents } from '../publication/year';
 import { createProgress } from './progress';
 
 export interface PublishOptions {
@@ -28,7 +28,10 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   }
   writeSheetPdfs(workspace, cache, sheets, options.outDir, year, log);
   // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
-  const overview = await renderOverview(workspace, year, overviewData(year, overviewSources(rendered), workspace.city));
+  const contents = sheetContents(rendered);
+  const printed = new Map(contents.map((c) => [c.sheet.number, c.printed]));
+  const summary = overviewData(year, contents, workspace.city);
+  const overview = await renderOverview(workspace, year, summary);
   log(`作成: ${displayPath(writeOverview(workspace, year, overview, options.outDir))}`);
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview });
   const bookletFile = join(options.outDir, String(year), 'booklet.pdf');
@@ -43,9 +46,10 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
     sheets: Object.fromEntries(
       sheets.map((s) => [
         sheetKey(s.entry!.number),
-        { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: s.printed ?? [] },
+        { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: printed.get(s.entry!.number) ?? [] },
       ]),
     ),
+    overview: { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) },
   };
   const written = writeRecord(options.dataDir, record);
   const where = displayPath(join(recordsDir(options.dataDir, year), `${issueDate}.json`));

@@ -147,7 +147,7 @@ class Writer {
       }
       const first = `${head.join(' ')}\n`;
       const data = Buffer.from(first + chunk.map((id) => `${this.packed.get(id)}\n`).join(''), 'latin1');
-      const stream = this.add({ Type: name('ObjStm'), N: chunk.length, First: first.length, Filter: name('FlateDecode') }, deflateSync(data));
+      const stream = this.add({ Type: name('ObjStm'), N: chunk.length, First: first.length, Filter: name('FlateDecode') }, deflateSync(data, { level: 1 }));
       chunk.forEach((id, j) => location.set(id, [stream, j]));
     }
     const offsets: number[] = [];

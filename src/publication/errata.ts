@@ -69,7 +69,12 @@ export const runsText = (runs: Run[]): string => runs.map((r) => r.text).join(''
  * Compare a record with the sheets as they are now (by three-digit number). Values that only one side has are
  * changes too (an indicator slot filled in, say).
  */
-export function compare(record: PublicationRecord, current: Record<string, CurrentSheet>, pageMap: Map<string, number>): Comparison {
+export function compare(
+  record: PublicationRecord,
+  current: Record<string, CurrentSheet>,
+  pageMap: Map<string, number>,
+  overview?: PublicationRecord['overview'],
+): Comparison {
   const was = Object.keys(record.sheets);
   const now = Object.keys(current);
   const moved = [
@@ -98,6 +103,16 @@ export function compare(record: PublicationRecord, current: Record<string, Curre
       rows.push({ page: firstPage + at.page - 1, project, place: at.place.join(' › '), before: shown.before, after: shown.after });
     }
     if (changed) changedSheets.push(number);
+  }
+  // The 評価結果一覧 prints figures that follow from the sheets (counts, costs): each one that changed is a row too.
+  if (record.overview && overview && record.overview.firstPage === overview.firstPage) {
+    const before = new Map(record.overview.values.map((v) => [v.key, v]));
+    for (const value of overview.values) {
+      const was = before.get(value.key);
+      if (was && was.text === value.text) continue;
+      const shown = changedSentences(was?.text ?? '', value.text);
+      rows.push({ page: overview.firstPage + value.page - 1, project: value.place[0], place: value.place.slice(1).join(' › '), before: shown.before, after: shown.after });
+    }
   }
   // Page order; within a page, the order of the form (the values' own order, kept by the stable sort).
   rows.sort((x, y) => x.page - y.page);

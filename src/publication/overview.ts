@@ -15,6 +15,7 @@ import type { DocDefinition } from '../pipeline/layout';
 import { renderPages, type RenderedDocument } from '../pipeline/render';
 import type { Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
+import type { PrintedValue } from './printed';
 import { barSteps, costChartSpec, directionChartSpec, drawCharts, widestLabel, wrapLabel } from './charts';
 
 /** The overview's name: its title after the year, and its file's name. */
@@ -273,4 +274,38 @@ export function writeOverview(workspace: Workspace, fiscalYear: number, rendered
   const target = overviewPath(outDir, fiscalYear);
   writeFileAtomic(target, overviewPdf(workspace, fiscalYear, rendered));
   return target;
+}
+
+/**
+ * What the overview prints, value by value, for the record and the 正誤表: the counts by 方向性 and the cost of each
+ * 部 (page 1), and each project's row of the list (the page it landed on, read from the rendered pages' marked
+ * content: the list is the document's last table, one row per project after the header).
+ */
+export function overviewValues(data: OverviewData, rendered: RenderedDocument): PrintedValue[] {
+  const values: PrintedValue[] = [];
+  const title = '評価結果一覧';
+  for (const tally of [...data.departments, { ...data.total, name: '合計' }]) {
+    data.directions.forEach((direction, i) => {
+      values.push({ key: `overview.counts.${tally.name}.${direction}`, page: 1, place: [title, '方向性別の事業数', tally.name, direction], text: String(tally.byDirection[i]) });
+    });
+    values.push({ key: `overview.cost.${tally.name}`, page: 1, place: [title, '部別のトータルコスト（千円）', tally.name], text: formatAmount(tally.total) });
+  }
+  const structure = rendered.structure;
+  const list = structure.map((n, i) => (n.s === 'Table' ? i : -1)).filter((i) => i >= 0).at(-1);
+  const rows = structure.map((n, i) => (n.s === 'TR' && n.p === list ? i : -1)).filter((i) => i >= 0);
+  const pageOf = new Map<number, number>();
+  rendered.pages.forEach((page, p) => page.marks.forEach((sid) => {
+    for (let at = sid; at >= 0; at = structure[at].p) if (structure[at].s === 'TR' && !pageOf.has(at)) pageOf.set(at, p + 1);
+  }));
+  data.projects.forEach((project, k) => {
+    const page = pageOf.get(rows[k + 1]) ?? 1;
+    const who = `${formatNumber(project.number)} ${project.name}`;
+    const cells: [string, string][] = [
+      ['方向性', project.direction],
+      ...data.evaluationItems.map((item, i): [string, string] => [item.label, String(project.scores[i])]),
+      ['トータルコスト（千円）', formatAmount(project.total)],
+    ];
+    for (const [label, text] of cells) values.push({ key: `overview.list.${formatNumber(project.number)}.${label}`, page, place: [title, who, label], text });
+  });
+  return values;
 }

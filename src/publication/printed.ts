@@ -10,8 +10,8 @@ import type { SheetView, TextBox } from '../pipeline/derive';
 export interface PrintedValue {
   /** Where the value comes from in the data: `costs.settled.2021`, `results.achievements`. */
   key: string;
-  /** Page of the sheet (1 or 2). */
-  page: 1 | 2;
+  /** Page of the document it stands in: 1 or 2 for a sheet, the page of the 評価結果一覧 for its values. */
+  page: number;
   /** Section › item › year, in Japanese. */
   place: string[];
   text: string;

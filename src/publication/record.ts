@@ -28,6 +28,8 @@ export interface PublicationRecord {
   booklet: { pages: number; sha256: string; pageDigests: string[] };
   /** By project number, three digits: `087`. */
   sheets: Record<string, PublishedSheet>;
+  /** The 評価結果一覧 placed after the contents: its first booklet page and its printed values. */
+  overview?: { firstPage: number; values: PrintedValue[] };
 }
 
 export const recordsDir = (dataDir: string, year: number) => join(dataDir, String(year), 'published');

@@ -8,6 +8,7 @@ import { displayPath, formatFinding } from '../model/report';
 import { deriveSheetView } from '../pipeline/derive';
 import { checkData, openWorkspace, type Workspace } from '../pipeline/sheet';
 import type { OverviewSource } from './overview';
+import { printedValues, type PrintedValue } from './printed';
 
 export interface RenderedYear {
   year: number;
@@ -39,11 +40,17 @@ export async function renderYear(
   return { year, workspace, cache, sheets };
 }
 
-/** Each rendered sheet's data and derived view, for the overview (read again: the render cache keeps pages, not data). */
-export function overviewSources(rendered: RenderedYear): OverviewSource[] {
+/**
+ * Each rendered sheet's data, derived view and printed values, for the overview and the record. They are read
+ * again rather than kept by the render cache, which every booklet loads: only publish and errata need them. The
+ * printed values come from the derived view, as the fit stage leaves every text as derived but for the SDGs, which
+ * it may set as running text (the same goals either way).
+ */
+export function sheetContents(rendered: RenderedYear): (OverviewSource & { printed: PrintedValue[] })[] {
   return rendered.sheets.map((result) => {
     const checked = checkData(result.file, rendered.workspace);
     if (!checked.sheet) throw new Error(`${result.file} を読み直せませんでした。`);
-    return { sheet: checked.sheet, view: deriveSheetView(checked.sheet, rendered.workspace.city) };
+    const view = deriveSheetView(checked.sheet, rendered.workspace.city);
+    return { sheet: checked.sheet, view, printed: printedValues(view) };
   });
 }
