@@ -29,8 +29,9 @@ describe('the booklet of the five sheets', () => {
   });
 
   it('has a cover, a contents page and every sheet on two pages starting on a right-hand page', () => {
-    // cover, blank, contents, blank, then 5 × 2 pages
-    expect(pdf.pageCount).toBe(14);
+    // cover, blank, contents, blank, the 評価結果一覧 (2 pages), then 5 × 2 pages
+    expect(pdf.pageCount).toBe(16);
+    expect(pdf.pages[4]).toContain('令和 3年度 評価結果一覧');
     expect(pdf.pages[0]).toContain('令和 3年度 事務事業マネジメントシート');
     expect(pdf.pages[0]).toContain('つくば市');
     expect(pdf.pages[0]).toContain('令和4年10月1日発行');
@@ -38,7 +39,7 @@ describe('the booklet of the five sheets', () => {
     expect(pdf.pages[1].trim()).toBe('（白紙）');
     expect(pdf.pages[3].trim()).toBe('（白紙）');
     NUMBERS.forEach((n, k) => {
-      const first = 4 + 2 * k; // 0-based index of the sheet's first page: 5, 7, 9… in print
+      const first = 6 + 2 * k; // 0-based index of the sheet's first page: 7, 9, 11… in print
       expect((first + 1) % 2).toBe(1);
       expect(pdf.pages[first]).toContain(`事務事業名 ${n}`);
       expect(pdf.pages[first + 1]).toContain('指標の推移');
@@ -47,7 +48,7 @@ describe('the booklet of the five sheets', () => {
 
   it('lists 部, 課 and each sheet with its number, name and page in the contents', () => {
     const names = NUMBERS.map((n) => bundledSheet(n).name);
-    const expected = ['目次', '政策イノベーション部', '情報政策課', ...NUMBERS.flatMap((n, k) => [n, names[k], String(5 + 2 * k)])];
+    const expected = ['目次', '政策イノベーション部', '情報政策課', ...NUMBERS.flatMap((n, k) => [n, names[k], String(7 + 2 * k)])];
     expect(firstOutOfOrder(pdf.pages[2], expected)).toBeUndefined();
   });
 
@@ -132,7 +133,7 @@ describe('rebuilding', () => {
     const third = await runBooklet({ dataDir, outDir: out, selection: everything }, quiet);
     expect(third.tally).toEqual({ built: 1, reused: 4, failed: 0 });
     const pdf = await parsePdf(readFileSync(third.file!));
-    expect(pdf.pages[8 + 1]).toContain('機器の更新を前倒しで実施するため。');
+    expect(pdf.pages[10 + 1]).toContain('機器の更新を前倒しで実施するため。'); // 089 starts on page 11
 
     const build = await runBuild({ numbers: [89], dataDir, outDir: out }, quiet);
     expect(build.built).toEqual([join(out, '2021/089.pdf')]);

@@ -143,6 +143,25 @@ export class RenderCache {
     mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
   }
+
+  /**
+   * Any other rendering kept by the content it was drawn from (the 評価結果一覧 of a year, by its figures): one
+   * entry per name, replaced when the content changes.
+   */
+  async rendering<T>(name: string, content: unknown, draw: () => Promise<T>): Promise<T> {
+    const key = createHash('sha256').update(this.environment).update(JSON.stringify(content)).digest('hex');
+    const file = join(this.dir, `${name}.v8`);
+    try {
+      const kept = deserialize(readFileSync(file)) as { key: string; value: T };
+      if (kept.key === key) return kept.value;
+    } catch {
+      // none yet, or damaged: draw it
+    }
+    const value = await draw();
+    mkdirSync(this.dir, { recursive: true });
+    writeFileAtomic(file, serialize({ key, value }), { durable: false });
+    return value;
+  }
 }
 
 /** The rendered sheets of one fiscal year, kept between runs in output/.cache/<year>. */

@@ -14,7 +14,7 @@ const FLAGS = {
 export const help = commandHelp(
   `使い方:
   sheetbook booklet [--year 年度] [--only 番号,番号…] [--department 部名…] [--data フォルダ] [--out フォルダ]
-      その年度の冊子（表紙・目次・全シート）を output/<年度>/booklet.pdf に作ります。
+      その年度の冊子（表紙・目次・評価結果一覧・全シート）を output/<年度>/booklet.pdf に作ります。
       --only や --department で議会用の抜粋を作れます（例: booklet-087-089.pdf）。
       変わったシートだけを作り直し、ほかは前回の結果を再利用します。`,
   [

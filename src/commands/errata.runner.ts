@@ -11,8 +11,8 @@ import { renderPages } from '../pipeline/render';
 import { writeFileAtomic } from '../pipeline/write';
 import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
 import { findRecord, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { OVERVIEW_TITLE, overviewData, overviewPdf, overviewValues, renderOverview } from '../publication/overview';
-import { renderYear, sheetContents } from '../publication/year';
+import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
+import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import type { Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
@@ -44,10 +44,9 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   );
   if (!rendered) return undefined;
   const { year, workspace, sheets } = rendered;
-  const contents = sheetContents(rendered);
-  const printed = new Map(contents.map((c) => [c.sheet.number, c.printed]));
-  const summary = overviewData(year, contents, workspace.city);
-  const overview = await renderOverview(workspace, year, summary);
+  const printed = printedValuesOf(rendered);
+  const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
+  const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview, revised: options.date });
   const current: Record<string, CurrentSheet> = Object.fromEntries(
     sheets.map((s) => [sheetKey(s.entry!.number), { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: printed.get(s.entry!.number) ?? [] }]),

@@ -8,8 +8,8 @@ import { UserError } from '../model/errors';
 import { displayPath } from '../model/report';
 import { writeFileAtomic } from '../pipeline/write';
 import { recordsDir, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { overviewData, overviewValues, renderOverview, writeOverview } from '../publication/overview';
-import { renderYear, sheetContents } from '../publication/year';
+import { overviewValues, renderOverview, summarize, writeOverview } from '../publication/overview';
+import { printedValuesOf, renderYear } from '../publication/year';
 import { createProgress } from './progress';
 
 export interface PublishOptions {
@@ -28,10 +28,9 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   }
   writeSheetPdfs(workspace, cache, sheets, options.outDir, year, log);
   // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
-  const contents = sheetContents(rendered);
-  const printed = new Map(contents.map((c) => [c.sheet.number, c.printed]));
-  const summary = overviewData(year, contents, workspace.city);
-  const overview = await renderOverview(workspace, year, summary);
+  const printed = printedValuesOf(rendered);
+  const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
+  const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
   log(`作成: ${displayPath(writeOverview(workspace, year, overview, options.outDir))}`);
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview });
   const bookletFile = join(options.outDir, String(year), 'booklet.pdf');

@@ -80,35 +80,37 @@ function count(tally: OverviewTally, project: OverviewProject): void {
   tally.total += project.total;
 }
 
+/** One project's row of the overview, from its sheet and derived view (the figures of the sheet's own year). */
+export function overviewProject({ sheet, view }: OverviewSource, city: CityData): OverviewProject {
+  const label = formatNumber(sheet.number);
+  const year = String(sheet.fiscalYear);
+  const direction = view.direction.decision.text as Direction;
+  if (!DIRECTIONS.includes(direction)) throw new UserError(`シート ${label} の方向性（「${direction}」）が選択肢にありません。`);
+  const scores = EVALUATION_ITEMS.map((item) => Number(view.evaluation[item].score));
+  if (scores.some((s) => !Number.isInteger(s))) throw new UserError(`シート ${label} の評価の点数が入力されていません。`);
+  const settled = sheet.costs.settled[year] ?? 0;
+  const personnel = personnelCosts(sheet, city)[year] ?? 0;
+  return { number: sheet.number, name: view.name, department: view.departmentName, division: view.divisionName, direction, scores, settled, personnel, total: settled + personnel };
+}
+
 /** The overview's figures for a fiscal year, from its checked sheets (in any order). */
 export function overviewData(fiscalYear: number, sheets: readonly OverviewSource[], city: CityData): OverviewData {
-  const year = String(fiscalYear);
-  const seen = new Set<number>();
-  const projects = sheets.map(({ sheet, view }): OverviewProject => {
-    const label = formatNumber(sheet.number);
+  for (const { sheet } of sheets) {
     if (sheet.fiscalYear !== fiscalYear) {
-      throw new UserError(`シート ${label} は${eraYearText(sheet.fiscalYear)}のシートです。${eraYearText(fiscalYear)}の${OVERVIEW_TITLE}には入れられません。`);
+      throw new UserError(`シート ${formatNumber(sheet.number)} は${eraYearText(sheet.fiscalYear)}のシートです。${eraYearText(fiscalYear)}の${OVERVIEW_TITLE}には入れられません。`);
     }
-    if (seen.has(sheet.number)) throw new UserError(`${OVERVIEW_TITLE}: 事業番号 ${label} のシートが 2 つあります。`);
-    seen.add(sheet.number);
-    const direction = view.direction.decision.text as Direction;
-    if (!DIRECTIONS.includes(direction)) throw new UserError(`シート ${label} の方向性（「${direction}」）が選択肢にありません。`);
-    const scores = EVALUATION_ITEMS.map((item) => Number(view.evaluation[item].score));
-    if (scores.some((s) => !Number.isInteger(s))) throw new UserError(`シート ${label} の評価の点数が入力されていません。`);
-    const settled = sheet.costs.settled[year] ?? 0;
-    const personnel = personnelCosts(sheet, city)[year] ?? 0;
-    return {
-      number: sheet.number,
-      name: view.name,
-      department: view.departmentName,
-      division: view.divisionName,
-      direction,
-      scores,
-      settled,
-      personnel,
-      total: settled + personnel,
-    };
-  });
+  }
+  return summarize(fiscalYear, sheets.map((source) => overviewProject(source, city)), city);
+}
+
+/** The overview's figures from each project's row (kept with a rendered sheet, so a booklet need not read its data). */
+export function summarize(fiscalYear: number, rows: readonly OverviewProject[], city: CityData): OverviewData {
+  const seen = new Set<number>();
+  for (const row of rows) {
+    if (seen.has(row.number)) throw new UserError(`${OVERVIEW_TITLE}: 事業番号 ${formatNumber(row.number)} のシートが 2 つあります。`);
+    seen.add(row.number);
+  }
+  const projects = [...rows];
   projects.sort((a, b) => a.number - b.number);
   const departments = new Map<string, OverviewTally & { name: string }>();
   const total = emptyTally();

@@ -7,7 +7,6 @@ import { processSheets, type Progress } from '../batch/sheets';
 import { displayPath, formatFinding } from '../model/report';
 import { deriveSheetView } from '../pipeline/derive';
 import { checkData, openWorkspace, type Workspace } from '../pipeline/sheet';
-import type { OverviewSource } from './overview';
 import { printedValues, type PrintedValue } from './printed';
 
 export interface RenderedYear {
@@ -41,16 +40,16 @@ export async function renderYear(
 }
 
 /**
- * Each rendered sheet's data, derived view and printed values, for the overview and the record. They are read
- * again rather than kept by the render cache, which every booklet loads: only publish and errata need them. The
- * printed values come from the derived view, as the fit stage leaves every text as derived but for the SDGs, which
- * it may set as running text (the same goals either way).
+ * Each rendered sheet's printed values, for the record and the 正誤表. They are read again rather than kept by the
+ * render cache, which every booklet loads: only publish and errata need them. They come from the derived view, as
+ * the fit stage leaves every text as derived but for the SDGs, which it may set as running text (the same goals).
  */
-export function sheetContents(rendered: RenderedYear): (OverviewSource & { printed: PrintedValue[] })[] {
-  return rendered.sheets.map((result) => {
-    const checked = checkData(result.file, rendered.workspace);
-    if (!checked.sheet) throw new Error(`${result.file} を読み直せませんでした。`);
-    const view = deriveSheetView(checked.sheet, rendered.workspace.city);
-    return { sheet: checked.sheet, view, printed: printedValues(view) };
-  });
+export function printedValuesOf(rendered: RenderedYear): Map<number, PrintedValue[]> {
+  return new Map(
+    rendered.sheets.map((result) => {
+      const checked = checkData(result.file, rendered.workspace);
+      if (!checked.sheet) throw new Error(`${result.file} を読み直せませんでした。`);
+      return [checked.sheet.number, printedValues(deriveSheetView(checked.sheet, rendered.workspace.city))];
+    }),
+  );
 }
