@@ -107,7 +107,13 @@ export class Fitter {
     const standard = spec.size ?? this.layout.fontSize.body;
     const floor = spec.floor ?? this.layout.fit.floor;
     const width = boxWidth(this.layout, spec);
-    const fitted = (text: string, fontSize: number, characterSpacing: number): FittedBox => ({ ...box, text, fontSize, characterSpacing, runs: inlineRuns(text) });
+    // Built field by field: spreading the box costs more than the rest of fitting an ordinary box.
+    const fitted = (text: string, fontSize: number, characterSpacing: number): FittedBox => {
+      const made: FittedBox = { box: box.box, text, field: box.field, fontSize, characterSpacing, runs: inlineRuns(text) };
+      if (box.alternative !== undefined) made.alternative = box.alternative;
+      if (box.hint !== undefined) made.hint = box.hint;
+      return made;
+    };
     if (box.text === '' || this.fits(box.text, spec, width, standard)) return fitted(box.text, standard, 0);
 
     const sizes = sizesFrom(standard, floor, this.layout.fit.step);

@@ -566,8 +566,8 @@ const gluedComment = (comment: string) => /^#+[^\s#]/.test(comment);
 
 function checkScalar(text: string, field: Field, value: Scalar | Alias | null, toPos: ToPos): SyntaxProblem[] {
   const { node, key, keyEnd, path } = field;
-  const labels = labelsFor(path);
-  const at = (offset: number, message: string): SyntaxProblem => ({ ...toPos(offset), message, labels, path });
+  // Labels only for a problem found: every scalar of every sheet passes through here.
+  const at = (offset: number, message: string): SyntaxProblem => ({ ...toPos(offset), message, labels: labelsFor(path), path });
   const text_ = isTextField(node);
   const restOfKeyLine = text.slice(keyEnd, lineEnd(text, keyEnd));
 
@@ -632,7 +632,7 @@ function checkScalar(text: string, field: Field, value: Scalar | Alias | null, t
       const example = node.examples?.[0];
       const fix =
         pattern && !pattern.test(source) && example !== undefined
-          ? `${labels[labels.length - 1] ?? key}は ${String(example)} のように書いてください`
+          ? `${labelsFor(path).at(-1) ?? key}は ${String(example)} のように書いてください`
           : quote;
       problems.push(at(token.offset, `「${source}」は数値として読まれ${changed || 'ます'}。${fix}`));
     }
