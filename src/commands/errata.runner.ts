@@ -14,7 +14,7 @@ import { findRecord, sha256, sheetKey, writeRecord, type PublicationRecord } fro
 import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
-import type { Workspace } from '../pipeline/sheet';
+import { documentPdf, type Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
 
 export interface ErrataOptions {
@@ -109,18 +109,8 @@ function errataPdf(workspace: Workspace, year: number, date: string, rows: Retur
   const { layout } = workspace.templates;
   const errata = { title: `${eraYearText(year)} ${workspace.city.documentTitle} 正誤表`, date: japaneseDate(date), rows };
   const doc = renderPages(JSON.parse(workspace.templates.errata({ layout, errata })), layout, workspace.fontSet);
-  return writePdf(
-    {
-      pages: doc.pages.map((page, i) => ({ page, label: `${i + 1} / ${doc.pages.length}`, part: 0, pageLabel: { number: i + 1 } })),
-      glyphs: [doc.glyphs],
-      structures: [doc.structure],
-      info: { title: errata.title, author: workspace.city.name, subject: `${errata.title}（${errata.date}）` },
-      lang: 'ja',
-      creationDate: new Date(`${date}T00:00:00+09:00`),
-      pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: layout.page.number.fontSize, bottom: layout.page.number.bottom },
-    },
-    workspace.fontSet,
-  );
+  const info = { title: errata.title, author: workspace.city.name, subject: `${errata.title}（${errata.date}）` };
+  return documentPdf(workspace, doc, info, new Date(`${date}T00:00:00+09:00`));
 }
 
 /** The replaced pages exactly as the corrected booklet places them (page numbers, binding shift), each marked. */

@@ -156,19 +156,24 @@ export function renderSheet(workspace: Workspace, view: FittedView): RenderedDoc
   return { ...rendered, info: doc.info };
 }
 
-/** One sheet as its own PDF: its two pages numbered `1 / 2` and `2 / 2`. */
-export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { info: DocDefinition['info'] }, fiscalYear: number): Buffer {
+/** A document on its own (a sheet, the 評価結果一覧, a 正誤表): its pages numbered `1 / n`, `2 / n`… */
+export function documentPdf(workspace: Workspace, rendered: RenderedDocument, info: DocDefinition['info'], creationDate: Date): Buffer {
   const { number } = workspace.templates.layout.page;
   return writePdf(
     {
       pages: rendered.pages.map((page, i) => ({ page, label: `${i + 1} / ${rendered.pages.length}`, part: 0, pageLabel: { number: i + 1 } })),
       glyphs: [rendered.glyphs],
       structures: [rendered.structure],
-      info: rendered.info,
+      info,
       lang: 'ja',
-      creationDate: issuedOn(workspace.city, fiscalYear),
+      creationDate,
       pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: number.fontSize, bottom: number.bottom },
     },
     workspace.fontSet,
   );
+}
+
+/** One sheet as its own PDF: its two pages numbered `1 / 2` and `2 / 2`, dated as its year's documents are. */
+export function sheetPdf(workspace: Workspace, rendered: RenderedDocument & { info: DocDefinition['info'] }, fiscalYear: number): Buffer {
+  return documentPdf(workspace, rendered, rendered.info, issuedOn(workspace.city, fiscalYear));
 }

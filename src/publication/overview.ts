@@ -8,12 +8,11 @@ import { eraYearLabel, eraYearText } from '../model/era';
 import { UserError } from '../model/errors';
 import { DIRECTIONS, EVALUATION_ITEMS, formField, type Direction, type EvaluationItemKey, type Sheet } from '../model/form';
 import { formatAmount, formatNumber } from '../model/format';
-import { writePdf } from '../pdf/writer';
 import { personnelCosts, type SheetView, type TextBox } from '../pipeline/derive';
 import type { FitNote, FittedBox } from '../pipeline/fit';
 import type { DocDefinition } from '../pipeline/layout';
 import { renderPages, type RenderedDocument } from '../pipeline/render';
-import type { Workspace } from '../pipeline/sheet';
+import { documentPdf, type Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
 import type { PrintedValue } from './printed';
 import { barSteps, costChartSpec, directionChartSpec, drawCharts, widestLabel, wrapLabel } from './charts';
@@ -253,19 +252,7 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
 
 /** The overview as its own PDF: its pages numbered `1 / n`… as the sheets are. */
 export function overviewPdf(workspace: Workspace, fiscalYear: number, rendered: RenderedOverview): Buffer {
-  const { number } = workspace.templates.layout.page;
-  return writePdf(
-    {
-      pages: rendered.pages.map((page, i) => ({ page, label: `${i + 1} / ${rendered.pages.length}`, part: 0, pageLabel: { number: i + 1 } })),
-      glyphs: [rendered.glyphs],
-      structures: [rendered.structure],
-      info: rendered.info,
-      lang: 'ja',
-      creationDate: issuedOn(workspace.city, fiscalYear),
-      pageNumber: { font: workspace.fontSet.fonts[0].id, fontSize: number.fontSize, bottom: number.bottom },
-    },
-    workspace.fontSet,
-  );
+  return documentPdf(workspace, rendered, rendered.info, issuedOn(workspace.city, fiscalYear));
 }
 
 /** Where the overview's PDF goes: `<outDir>/<year>/評価結果一覧.pdf`. */
