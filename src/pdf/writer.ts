@@ -100,7 +100,8 @@ const PACKED_PER_STREAM = 200;
 class Writer {
   private readonly objects: Buffer[] = [];
   /** Small objects (structure elements) kept for object streams: a booklet holds hundreds of thousands. */
-  private readonly packed = new Map<number, string>();
+  // By object number (a dense array: a booklet holds hundreds of thousands, and a Map costs more to fill and sort).
+  private readonly packed: (string | undefined)[] = [];
 
   reserve(): number {
     this.objects.push(EMPTY);
@@ -109,12 +110,12 @@ class Writer {
 
   /** Set an object that goes into an object stream (never a stream itself). */
   setPacked(id: number, dict: unknown): void {
-    this.packed.set(id, serialize(dict));
+    this.packed[id] = serialize(dict);
   }
 
   /** The same, already written as PDF syntax (ASCII). */
   setPackedText(id: number, text: string): void {
-    this.packed.set(id, text);
+    this.packed[id] = text;
   }
 
   set(id: number, dict: unknown, stream?: Buffer): void {
@@ -135,20 +136,29 @@ class Writer {
   /** The file: objects, object streams, and a cross-reference stream (which object streams need). */
   finish(root: number, info: number): Buffer {
     const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
-    const location = new Map<number, [number, number]>();
-    const packedIds = [...this.packed.keys()].sort((a, b) => a - b);
+    const packedIds: number[] = [];
+    this.packed.forEach((text, id) => text !== undefined && packedIds.push(id)); // in order: the array is by number
+    // Where each packed object lies: its object stream and its index there (the cross-reference stream's type 2).
+    const inStream = new Uint32Array(this.objects.length + Math.ceil(packedIds.length / PACKED_PER_STREAM) + 2);
+    const atIndex = new Uint16Array(inStream.length);
     for (let i = 0; i < packedIds.length; i += PACKED_PER_STREAM) {
       const chunk = packedIds.slice(i, i + PACKED_PER_STREAM);
       const head: string[] = [];
+      const body: string[] = [];
       let offset = 0;
       for (const id of chunk) {
+        const text = this.packed[id]!;
         head.push(`${id} ${offset}`);
-        offset += this.packed.get(id)!.length + 1;
+        body.push(text);
+        offset += text.length + 1;
       }
       const first = `${head.join(' ')}\n`;
-      const data = Buffer.from(first + chunk.map((id) => `${this.packed.get(id)}\n`).join(''), 'latin1');
+      const data = Buffer.from(`${first}${body.join('\n')}\n`, 'latin1');
       const stream = this.add({ Type: name('ObjStm'), N: chunk.length, First: first.length, Filter: name('FlateDecode') }, deflateSync(data, { level: 1 }));
-      chunk.forEach((id, j) => location.set(id, [stream, j]));
+      chunk.forEach((id, j) => {
+        inStream[id] = stream;
+        atIndex[id] = j;
+      });
     }
     const offsets: number[] = [];
     let at = header.length;
@@ -165,12 +175,11 @@ class Writer {
     entries.writeUInt8(0, 0);
     entries.writeUInt16BE(0xffff, 5);
     for (let n = 1; n < size; n++) {
-      const packed = location.get(n);
       const e = n * 7;
-      if (packed) {
+      if (inStream[n]) {
         entries.writeUInt8(2, e);
-        entries.writeUInt32BE(packed[0], e + 1);
-        entries.writeUInt16BE(packed[1], e + 5);
+        entries.writeUInt32BE(inStream[n], e + 1);
+        entries.writeUInt16BE(atIndex[n], e + 5);
       } else {
         entries.writeUInt8(1, e);
         entries.writeUInt32BE(n === xrefId ? at : offsets[n - 1], e + 1);
@@ -467,43 +476,60 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   const documentElement = w.reserve();
   // A booklet holds hundreds of thousands of elements: they are written as strings, not through `serialize`.
   // Each element's marked content, as flat pairs [page, mcid, page, mcid, …], in page order.
-  const content = spec.structures.map((nodes) => nodes.map((): number[] => []));
+  // Per part, the marked content of each element that has any: (page, MCID) pairs. Maps and typed arrays below,
+  // not an array per element: a booklet has some 300 elements a sheet, and garbage is most of the writing time.
+  const content = spec.structures.map(() => new Map<number, number[]>());
   spec.pages.forEach((placed, i) => {
     const marks = placed.page.marks ?? [];
     if (marks.length === 0) return;
     if (placed.part === undefined) throw new Error(`page ${i + 1} has marked content but no structure`);
     const own = content[placed.part];
-    marks.forEach((node, mcid) => own[node].push(i, mcid));
-  });
-  const objrs = new Map<string, number[]>(); // `${part}:${node}` → link indices
-  links.forEach((link, k) => objrs.set(`${link.part}:${link.node}`, [...(objrs.get(`${link.part}:${link.node}`) ?? []), k]));
-  const pageRef = pageIds.map((id) => `${id} 0 R`);
-  const attributeText = new Map<string, string>();
-  const elementIds = spec.structures.map((nodes, part) => {
-    const children = nodes.map((): number[] => []);
-    nodes.forEach((node, i) => {
-      if (node.p >= 0) children[node.p].push(i);
+    marks.forEach((node, mcid) => {
+      const list = own.get(node);
+      if (list) list.push(i, mcid);
+      else own.set(node, [i, mcid]);
     });
-    const keep = nodes.map(() => false);
-    for (let i = nodes.length - 1; i >= 0; i--) {
+  });
+  const none: number[] = [];
+  // (part, node) → link indices, keyed by number: one string per element would be a booklet's worth of garbage.
+  const objrKey = (part: number, node: number) => part * 0x100000 + node;
+  const objrs = new Map<number, number[]>();
+  links.forEach((link, k) => objrs.set(objrKey(link.part, link.node), [...(objrs.get(objrKey(link.part, link.node)) ?? []), k]));
+  const pageRef = pageIds.map((id) => `${id} 0 R`);
+  const elementIds = spec.structures.map((nodes, part) => {
+    const n = nodes.length;
+    const firstChild = new Int32Array(n).fill(-1);
+    const lastChild = new Int32Array(n).fill(-1);
+    const nextSibling = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const p = nodes[i].p;
+      if (p < 0) continue;
+      if (firstChild[p] < 0) firstChild[p] = i;
+      else nextSibling[lastChild[p]] = i;
+      lastChild[p] = i;
+    }
+    const keep = new Uint8Array(n);
+    for (let i = n - 1; i >= 0; i--) {
       const type = nodes[i].s;
-      keep[i] =
-        i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || content[part][i].length > 0 || objrs.has(`${part}:${i}`) || children[i].some((c) => keep[c]);
+      let kept = i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || content[part].has(i) || objrs.has(objrKey(part, i));
+      for (let c = firstChild[i]; !kept && c >= 0; c = nextSibling[c]) kept = keep[c] === 1;
+      keep[i] = kept ? 1 : 0;
     }
     const ids = nodes.map((_, i) => (keep[i] ? w.reserve() : 0));
     nodes.forEach((node, i) => {
       if (!keep[i]) return;
-      const own = content[part][i];
+      const own = content[part].get(i) ?? none;
       const pg = own.length > 0 ? own[0] : -1;
       const k: string[] = [];
-      for (const c of children[i]) if (keep[c]) k.push(`${ids[c]} 0 R`);
+      for (let c = firstChild[i]; c >= 0; c = nextSibling[c]) if (keep[c]) k.push(`${ids[c]} 0 R`);
       for (let j = 0; j < own.length; j += 2) k.push(own[j] === pg ? String(own[j + 1]) : `<</Type/MCR/Pg ${pageRef[own[j]]}/MCID ${own[j + 1]}>>`);
-      for (const l of objrs.get(`${part}:${i}`) ?? []) k.push(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
+      const linked = objrs.get(objrKey(part, i));
+      if (linked) for (const l of linked) k.push(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
       let attributes = '';
       if (node.a) {
-        const key = JSON.stringify(node.a);
-        attributes = attributeText.get(key) ?? `/A<</O/Table${Object.entries(node.a).map(([a, v]) => `/${a} ${typeof v === 'string' ? `/${v}` : v}`).join('')}>>`;
-        attributeText.set(key, attributes);
+        attributes = '/A<</O/Table';
+        for (const a in node.a) attributes += typeof node.a[a] === 'string' ? `/${a} /${node.a[a]}` : `/${a} ${node.a[a]}`;
+        attributes += '>>';
       }
       const parent = node.p >= 0 ? ids[node.p] : documentElement;
       w.setPackedText(
