@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RenderCache } from './cache';
 import type { Workspace } from '../pipeline/sheet';
-import { checkOnly, processSheet, type SheetResult } from './sheet-job';
+import type { SheetResult } from './sheet-job';
 
 export interface Progress {
   start(total: number): void;
@@ -39,23 +39,47 @@ async function inWorkers(
     Array.from({ length: count }, () => {
       return new Promise<void>((done, fail) => {
         const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir } });
+        let open = 0;
+        let ended = false;
         const send = () => {
           if (next >= files.length) {
-            void worker.terminate().then(() => done());
+            if (open === 0 && !ended) {
+              ended = true;
+              void worker.terminate().then(() => done());
+            }
             return;
           }
           const id = next++;
+          open++;
           worker.postMessage({ id, file: files[id], render });
         };
         worker.on('message', (message: { id: number; result: SheetResult }) => {
-          onResult(message.id, restoreBuffers(message.result));
+          open--;
           send();
+          onResult(message.id, restoreBuffers(message.result));
         });
         worker.on('error', fail);
+        // Two sheets in flight per worker, so that it starts the next while this thread takes in the last.
+        send();
         send();
       });
     }),
   );
+}
+
+/** Whether this many sheets are worth worker threads (and there are workers to start). */
+export function worthWorkers(count: number): boolean {
+  return count >= WORKER_THRESHOLD && existsSync(WORKER_SCRIPT);
+}
+
+/**
+ * Check sheets in worker threads without a workspace in this thread (for validate): the workers start at once,
+ * while this thread does the rest. Rejects when a worker cannot open its workspace (templates/layout.yaml wrong).
+ */
+export async function checkInWorkers(files: string[], dataDir: string, templatesDir?: string): Promise<SheetResult[]> {
+  const results: SheetResult[] = new Array(files.length);
+  await inWorkers(files, dataDir, templatesDir, false, (i, r) => (results[i] = r));
+  return results;
 }
 
 /**
@@ -85,9 +109,11 @@ export async function processSheets(
     if (cache && keys[i]) cache.put(keys[i]!, result);
     progress?.advance(result);
   };
-  if (misses.length >= WORKER_THRESHOLD && existsSync(WORKER_SCRIPT)) {
+  if (worthWorkers(misses.length)) {
     await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, render, (j, r) => store(misses[j], r));
   } else {
+    // Loaded here, not above: a run that hands every sheet to workers need not load the pipeline in this thread.
+    const { checkOnly, processSheet } = require('./sheet-job') as typeof import('./sheet-job');
     for (const i of misses) store(i, render ? processSheet(files[i], workspace) : checkOnly(files[i], workspace));
   }
   progress?.finish();

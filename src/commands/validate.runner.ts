@@ -4,9 +4,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../model/errors';
-import { dataFileFindings, openWorkspace, type Workspace } from '../pipeline/sheet';
-import { checkOnly } from '../batch/sheet-job';
-import { processSheets } from '../batch/sheets';
+import type { Workspace } from '../pipeline/sheet';
+import { dataFileFindings } from '../pipeline/city-data';
+import { checkInWorkers, worthWorkers } from '../batch/sheets';
 import { selectSheetFiles } from '../batch/selection';
 import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../model/data-folder';
 import { findingsAsJson, formatFinding } from '../model/report';
@@ -90,6 +90,8 @@ function sorted(files: string[], findings: Finding[], dataFindings: Finding[]): 
  */
 function workspaceFor(dataDir: string, dataFindings: Finding[]): Workspace | undefined {
   dataFindings.push(...dataFileFindings(dataDir));
+  // Loaded only when sheets are checked in this thread: with worker threads, they open their own.
+  const { openWorkspace } = require('../pipeline/sheet') as typeof import('../pipeline/sheet');
   try {
     return openWorkspace(dataDir, undefined, { tolerateDataErrors: true });
   } catch (error) {
@@ -109,13 +111,31 @@ export function validateFiles(options: Omit<ValidateOptions, 'format'>): Validat
   return sorted(files, findings, dataFindings);
 }
 
+function checkOnly(file: string, workspace: Workspace) {
+  return (require('../batch/sheet-job') as typeof import('../batch/sheet-job')).checkOnly(file, workspace);
+}
+
 /** Check with the machine's cores (for the command: a whole year at once). */
 export async function validateFilesInParallel(options: Omit<ValidateOptions, 'format'>): Promise<ValidateResult> {
   const { files, groups, findings } = plan(options);
   const dataFindings: Finding[] = [];
   for (const [dataDir, group] of groups) {
-    const workspace = workspaceFor(dataDir, dataFindings);
-    if (workspace) for (const result of await processSheets(group, workspace, undefined, undefined, false)) findings.push(...result.findings);
+    if (!worthWorkers(group.length)) {
+      const workspace = workspaceFor(dataDir, dataFindings);
+      if (workspace) for (const file of group) findings.push(...checkOnly(file, workspace).findings);
+      continue;
+    }
+    // The workers open their own workspaces: this thread only reads the data files, meanwhile.
+    const checking = checkInWorkers(group, dataDir);
+    checking.catch(() => undefined);
+    const own = dataFileFindings(dataDir);
+    dataFindings.push(...own);
+    try {
+      for (const result of await checking) findings.push(...result.findings);
+    } catch (error) {
+      // Without a readable templates/layout.yaml no sheet can be checked: its findings say why.
+      if (own.length === 0) throw error;
+    }
   }
   return sorted(files, findings, dataFindings);
 }

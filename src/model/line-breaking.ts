@@ -24,17 +24,18 @@ export function inlineRuns(text: string): InlineRun[] {
   if (chars.length < 2) return [text];
   // glued[i]: no break between chars[i - 1] and chars[i].
   const glued = new Array<boolean>(chars.length + 1).fill(false);
-  const indexOf = new Map<number, number>(); // UTF-16 offset → code point index
-  for (let i = 0, offset = 0; i < chars.length; offset += chars[i].length, i++) indexOf.set(offset, i);
-  indexOf.set(text.length, chars.length);
+  // UTF-16 offset → code point index (an array: this runs for every text of every sheet).
+  const indexOf = new Int32Array(text.length + 1);
+  for (let i = 0, offset = 0; i < chars.length; offset += chars[i].length, i++) indexOf[offset] = i;
+  indexOf[text.length] = chars.length;
   const glue = (from: number, to: number) => {
     for (let i = Math.max(1, from); i <= Math.min(to, chars.length - 1); i++) glued[i] = true;
   };
-  for (const m of text.matchAll(FIGURE_WITH_UNIT)) glue(indexOf.get(m.index!)! + 1, indexOf.get(m.index! + m[0].length)! - 1);
-  for (const m of text.matchAll(LATIN_RUN)) glue(indexOf.get(m.index!)! + 1, indexOf.get(m.index! + m[0].length)! - 1);
+  for (const m of text.matchAll(FIGURE_WITH_UNIT)) glue(indexOf[m.index!] + 1, indexOf[m.index! + m[0].length] - 1);
+  for (const m of text.matchAll(LATIN_RUN)) glue(indexOf[m.index!] + 1, indexOf[m.index! + m[0].length] - 1);
   for (const m of text.matchAll(SPACES)) {
-    const start = indexOf.get(m.index!)!;
-    const end = indexOf.get(m.index! + m[0].length)!;
+    const start = indexOf[m.index!];
+    const end = indexOf[m.index! + m[0].length];
     const breakable = m[0] === ' ' && isLatin(chars[start - 1]) && isLatin(chars[end]);
     if (!breakable) glue(start, end);
   }
@@ -49,7 +50,7 @@ export function inlineRuns(text: string): InlineRun[] {
       if (plain) runs.push(plain);
       plain = '';
       runs.push({ text: chars.slice(i, j).join(''), noWrap: true });
-    } else plain += chars.slice(i, j).join('');
+    } else plain += j - i === 1 ? chars[i] : chars.slice(i, j).join('');
     i = j;
   }
   if (plain || runs.length === 0) runs.push(plain);

@@ -246,9 +246,11 @@ function checkPrintable(value: unknown, path: DataPath, out: Findings, canPrint:
     const bad = new Map<string, string>();
     for (const ch of value) {
       const cp = ch.codePointAt(0)!;
+      // Every character of every text passes here: name it only when it is wrong.
+      const control = CONTROL.test(ch);
+      if (!control && (cp === 10 || canPrint(cp))) continue;
       const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-      if (CONTROL.test(ch)) bad.set(ch, `制御文字（${code}${cp === 9 ? '、タブ' : ''}）`);
-      else if (ch !== '\n' && !canPrint(cp)) bad.set(ch, `「${ch}」（${code}）`);
+      bad.set(ch, control ? `制御文字（${code}${cp === 9 ? '、タブ' : ''}）` : `「${ch}」（${code}）`);
     }
     if (bad.size > 0) {
       out.add(

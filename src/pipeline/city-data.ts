@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import type { CityData, CityFile, EvaluationSentencesFile, PersonnelRatesFile } from '../model/city';
 import type { Finding } from '../model/types';
-import { checkDataFile, throwOnErrors } from './data-file';
+import { checkDataFile, DataFileError, throwOnErrors } from './data-file';
+import { loadLayout } from './layout';
 
 /** The three files' names in a data folder. */
 export const CITY_FILES = ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml'] as const;
@@ -36,3 +37,14 @@ export function loadCityData(dataDir: string): CityData {
   return city;
 }
 
+/** What the schemas of the city's data files and of templates/layout.yaml refuse (for validate). */
+export function dataFileFindings(dataDir: string, templatesDir?: string): Finding[] {
+  const { findings } = readCityData(dataDir);
+  try {
+    loadLayout(templatesDir);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    findings.push(...error.findings);
+  }
+  return findings;
+}

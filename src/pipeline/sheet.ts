@@ -3,6 +3,7 @@
 // data — is one explicit workspace, prepared once per run and used by every sheet (as pdfme shares one cache).
 import { issuedOn, type CityData } from '../model/city';
 import { readCityData } from './city-data';
+export { dataFileFindings } from './city-data';
 import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
@@ -55,17 +56,6 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
   return { dataDir, city, templates, fitter, fontSet };
 }
 
-/** What the schemas of the city's data files and of templates/layout.yaml refuse (for validate). */
-export function dataFileFindings(dataDir: string, templatesDir?: string): Finding[] {
-  const { findings } = readCityData(dataDir);
-  try {
-    loadLayout(templatesDir);
-  } catch (error) {
-    if (!(error instanceof DataFileError)) throw error;
-    findings.push(...error.findings);
-  }
-  return findings;
-}
 
 /** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */
 export interface CheckedSheet {
