@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { FontSet, GlyphUsage } from '../pdf/fontset';
 import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, tagDefinition, type StructNode } from '../pdf/structure';
 import type { DocDefinition, LayoutSpec } from './layout';
+import { useFastStyleLookups } from './pdfmake-styles';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
@@ -12,6 +13,7 @@ const Renderer = require('pdfmake/js/Renderer').default;
 const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
 const { normalizePageSize, normalizePageMargin } = require('pdfmake/js/PageSize');
 const { tableLayouts: builtInTableLayouts } = require('pdfmake/js/tableLayouts');
+useFastStyleLookups();
 
 /** One page as drawn: its content stream (deflated) and the resources that stream names. */
 export interface RenderedPage {
@@ -91,24 +93,38 @@ const UNMERGEABLE = ['link', 'linkToPage', 'linkToDestination', '_pageNodeRef', 
  * fraction of the operators. (pdfmake's own renderer carries this as a TODO.)
  */
 function mergeInlines(pages: any[]): void {
+  // Each run is copied once, when it ends (not once per character joined to it).
+  const plain = (inline: any) => !inline.characterSpacing && UNMERGEABLE.every((k) => !inline[k]);
+  const sameStyle = (a: any, b: any) => SAME_STYLE.every((k) => a[k] === b[k]);
   for (const page of pages) {
     for (const item of page.items) {
       if (item.type !== 'line') continue;
       const inlines = item.item.inlines as any[];
       if (inlines.length < 2) continue;
-      const merged: any[] = [inlines[0]];
+      const merged: any[] = [];
+      let first = inlines[0];
+      let firstPlain = plain(first);
+      let text: string = first.text;
+      let width: number = first.width;
+      let joined = false;
+      const endRun = () => merged.push(joined ? { ...first, text, width } : first);
       for (let i = 1; i < inlines.length; i++) {
-        const prev = merged[merged.length - 1];
         const next = inlines[i];
-        const joinable =
-          SAME_STYLE.every((k) => prev[k] === next[k]) &&
-          UNMERGEABLE.every((k) => !prev[k] && !next[k]) &&
-          !prev.characterSpacing &&
-          !next.characterSpacing &&
-          Math.abs(prev.x + prev.width - next.x) < 0.001;
-        if (joinable) merged[merged.length - 1] = { ...prev, text: prev.text + next.text, width: prev.width + next.width };
-        else merged.push(next);
+        const nextPlain = plain(next);
+        if (firstPlain && nextPlain && sameStyle(first, next) && Math.abs(first.x + width - next.x) < 0.001) {
+          text += next.text;
+          width += next.width;
+          joined = true;
+          continue;
+        }
+        endRun();
+        first = next;
+        firstPlain = nextPlain;
+        text = next.text;
+        width = next.width;
+        joined = false;
       }
+      endRun();
       item.item.inlines = merged;
     }
   }
@@ -221,21 +237,24 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
         const right = x + line.inlines.reduce((m: number, i: any) => Math.max(m, i.x + i.width), 0);
         regions.push({ node: line._sid, page: pageIndex.get(doc.page)!, rect: [left, h - bottom, right, h - top] });
       }
-      // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
-      doc.fill = (color?: unknown, ...rest: unknown[]) => (color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest));
-      // A full-width space reads back as a plain space in every viewer: say what the run really holds (ActualText).
-      doc.text = (value: string, ...rest: unknown[]) => {
-        if (!value.includes('\u3000')) return text(value, ...rest);
-        doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
-        text(value, ...rest);
-        return doc.addContent('EMC');
-      };
+      inLine = true;
       try {
         return renderLine(line, x, y);
       } finally {
-        doc.fill = fill;
-        doc.text = text;
+        inLine = false;
       }
+    };
+    // While a line of text is drawn (installed once, not per line: this runs for every line of every sheet):
+    let inLine = false;
+    // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
+    doc.fill = (color?: unknown, ...rest: unknown[]) =>
+      inLine && color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest);
+    // A full-width space reads back as a plain space in every viewer: say what the run really holds (ActualText).
+    doc.text = (value: string, ...rest: unknown[]) => {
+      if (!inLine || !value.includes('\u3000')) return text(value, ...rest);
+      doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
+      text(value, ...rest);
+      return doc.addContent('EMC');
     };
     const renderVector = renderer.renderVector.bind(renderer);
     renderer.renderVector = (vector: unknown) => {
