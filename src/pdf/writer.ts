@@ -97,11 +97,61 @@ const EMPTY = Buffer.alloc(0);
 /** Objects per object stream. */
 const PACKED_PER_STREAM = 200;
 
+/**
+ * Small objects (structure elements) for object streams: a booklet holds hundreds of thousands. Their text is
+ * copied into large shared buffers as it is made, so that it dies young instead of filling the heap as strings.
+ */
+class PackedObjects {
+  private readonly blocks: Buffer[] = [];
+  private block = Buffer.allocUnsafe(0);
+  private used = 0;
+  // By object number: which block, where in it, how long (0 = no packed object of that number).
+  private where = new Uint32Array(1024);
+  private length = new Uint32Array(1024);
+  private inBlock = new Uint16Array(1024);
+
+  set(id: number, text: string): void {
+    if (id >= this.where.length) this.grow(id);
+    const size = text.length; // PDF syntax, ASCII only (text strings are hex)
+    if (this.used + size > this.block.length) {
+      this.block = Buffer.allocUnsafe(Math.max(1 << 20, size));
+      this.blocks.push(this.block);
+      this.used = 0;
+    }
+    this.block.write(text, this.used, size, 'latin1');
+    this.where[id] = this.used;
+    this.length[id] = size;
+    this.inBlock[id] = this.blocks.length - 1;
+    this.used += size;
+  }
+
+  private grow(id: number): void {
+    const size = Math.max(id + 1, this.where.length * 2);
+    const widen = <T extends Uint32Array | Uint16Array>(a: T, made: T): T => (made.set(a), made);
+    this.where = widen(this.where, new Uint32Array(size));
+    this.length = widen(this.length, new Uint32Array(size));
+    this.inBlock = widen(this.inBlock, new Uint16Array(size));
+  }
+
+  /** The numbers of the packed objects, in order. */
+  ids(): number[] {
+    const ids: number[] = [];
+    for (let id = 0; id < this.length.length; id++) if (this.length[id] > 0) ids.push(id);
+    return ids;
+  }
+
+  size(id: number): number {
+    return this.length[id];
+  }
+
+  copy(id: number, target: Buffer, at: number): number {
+    return this.blocks[this.inBlock[id]].copy(target, at, this.where[id], this.where[id] + this.length[id]);
+  }
+}
+
 class Writer {
   private readonly objects: Buffer[] = [];
-  /** Small objects (structure elements) kept for object streams: a booklet holds hundreds of thousands. */
-  // By object number (a dense array: a booklet holds hundreds of thousands, and a Map costs more to fill and sort).
-  private readonly packed: (string | undefined)[] = [];
+  private readonly packed = new PackedObjects();
 
   reserve(): number {
     this.objects.push(EMPTY);
@@ -110,12 +160,12 @@ class Writer {
 
   /** Set an object that goes into an object stream (never a stream itself). */
   setPacked(id: number, dict: unknown): void {
-    this.packed[id] = serialize(dict);
+    this.packed.set(id, serialize(dict));
   }
 
   /** The same, already written as PDF syntax (ASCII). */
   setPackedText(id: number, text: string): void {
-    this.packed[id] = text;
+    this.packed.set(id, text);
   }
 
   set(id: number, dict: unknown, stream?: Buffer): void {
@@ -136,24 +186,25 @@ class Writer {
   /** The file: objects, object streams, and a cross-reference stream (which object streams need). */
   finish(root: number, info: number): Buffer {
     const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
-    const packedIds: number[] = [];
-    this.packed.forEach((text, id) => text !== undefined && packedIds.push(id)); // in order: the array is by number
+    const packedIds = this.packed.ids();
     // Where each packed object lies: its object stream and its index there (the cross-reference stream's type 2).
     const inStream = new Uint32Array(this.objects.length + Math.ceil(packedIds.length / PACKED_PER_STREAM) + 2);
     const atIndex = new Uint16Array(inStream.length);
     for (let i = 0; i < packedIds.length; i += PACKED_PER_STREAM) {
       const chunk = packedIds.slice(i, i + PACKED_PER_STREAM);
       const head: string[] = [];
-      const body: string[] = [];
       let offset = 0;
       for (const id of chunk) {
-        const text = this.packed[id]!;
         head.push(`${id} ${offset}`);
-        body.push(text);
-        offset += text.length + 1;
+        offset += this.packed.size(id) + 1;
       }
       const first = `${head.join(' ')}\n`;
-      const data = Buffer.from(`${first}${body.join('\n')}\n`, 'latin1');
+      const data = Buffer.allocUnsafe(first.length + offset);
+      let at = data.write(first, 0, 'latin1');
+      for (const id of chunk) {
+        at += this.packed.copy(id, data, at);
+        data[at++] = 0x0a;
+      }
       const stream = this.add({ Type: name('ObjStm'), N: chunk.length, First: first.length, Filter: name('FlateDecode') }, deflateSync(data, { level: 1 }));
       chunk.forEach((id, j) => {
         inStream[id] = stream;
@@ -573,6 +624,8 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     });
   });
 
+  const linksOnPage = new Map<number, number[]>();
+  links.forEach((link, k) => linksOnPage.set(link.page, [...(linksOnPage.get(link.page) ?? []), k]));
   for (let i = 0; i < spec.pages.length; i++) {
     const { page, shiftX = 0 } = spec.pages[i];
     const content = w.add({ Filter: name('FlateDecode') }, page.content);
@@ -582,7 +635,7 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     const extGStates = Object.fromEntries(
       Object.entries(page.extGStates).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([a, b]) => [a, typeof b === 'string' ? name(b) : b]))]),
     );
-    const pageAnnots = links.flatMap((link, k) => (link.page === i ? [ref(annots[k])] : []));
+    const pageAnnots = (linksOnPage.get(i) ?? []).map((k) => ref(annots[k]));
     w.set(pageIds[i], {
       Type: name('Page'),
       Parent: ref(pagesRoot),
