@@ -43,6 +43,7 @@ const CONTENT = Buffer.concat([
       'EMC',
       '/Span <</ActualText (\\376\\377\\060\\000)>> BDC EMC % a comment /X BMC',
       '/Span /Pr1 BDC EMC',
+      '/#E8#A6#8B <</MCID 1>> BDC EMC',
       'BI /W 4 /H 1 /BPC 8 /CS /G ID ',
     ].join('\n'),
     'latin1',
@@ -72,7 +73,8 @@ function handMade(content: Buffer = CONTENT, options: { compress?: boolean; dama
       '<</Type /Pages /Kids [3 0 R] /Count 1 /Resources <</Properties <</Pr1 5 0 R>> /XObject <</Fm1 6 0 R /Im1 7 0 R>>>>>>',
       '<</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents [4 0 R 8 0 R]>>',
       options.filter ? stream(` /Filter /${options.filter}`, content) : stream('', content, options.compress),
-      '<</ActualText <FEFF0041>>>',
+      // Named properties: pdf.js reports no MCID from them, and neither does the reader.
+      '<</ActualText <FEFF0041> /MCID 7>>',
       // A form that paints itself: read once, as pdf.js does.
       stream(' /Type /XObject /Subtype /Form /BBox [0 0 10 10]', FORM, options.compress),
       stream(' /Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceGray', Buffer.from([0])),
@@ -87,6 +89,7 @@ const EXPECTED = [
   { tag: 'P', mcid: 0 },
   { tag: 'Span', actualText: '\u3000' },
   { tag: 'Span', actualText: 'A' },
+  { tag: '\xe8\xa6\x8b', mcid: 1 },
   { tag: 'Artifact' },
   { tag: 'Span', actualText: 'x' },
   { tag: 'Tag', actualText: '\u3000A' },
@@ -97,6 +100,19 @@ const EXPECTED = [
 describe('the marked content of a page, from its content streams', () => {
   it('finds every sequence in order, with its tag, MCID and ActualText, past strings, comments and inline images', () => {
     expect(new PdfObjects(handMade()).markedContent(3)).toEqual(EXPECTED);
+  });
+
+  it('sees the sequences pdf.js sees, in the same order', async () => {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(handMade()), verbosity: pdfjs.VerbosityLevel.ERRORS }).promise;
+    try {
+      const page = await doc.getPage(1);
+      const items = (await page.getTextContent({ includeMarkedContent: true })).items as { type?: string; tag?: string; id?: string | null }[];
+      const begins = items.filter((i) => i.type?.startsWith('begin')).map((i) => ({ tag: i.tag ?? null, mcid: i.id ? Number(/_mc(\d+)$/.exec(i.id)![1]) : undefined }));
+      expect(begins).toEqual(EXPECTED.map(({ tag, mcid }: { tag: string | null; mcid?: number }) => ({ tag, mcid })));
+    } finally {
+      await doc.destroy();
+    }
   });
 
   it('reads compressed streams, and a file whose cross-reference offsets are wrong', () => {

@@ -110,9 +110,10 @@ class Lexer {
     const b = this.buf;
     let end = ++this.pos;
     while (end < b.length && !WHITE.has(b[end]) && !DELIMITER.has(b[end])) end++;
-    const bytes = Buffer.from(b.toString('latin1', this.pos, end).replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    // Byte by byte, as pdf.js reads names (a tag is compared with what pdf.js reports).
+    const name = b.toString('latin1', this.pos, end).replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
     this.pos = end;
-    return new Name(bytes.toString('utf8'));
+    return new Name(name);
   }
 
   private dict(): Dict {
@@ -518,7 +519,8 @@ export class PdfObjects {
         // Properties inline, or by name from the resources' /Properties.
         const props = last instanceof Name ? this.dict(this.dict(resources?.get('Properties'))?.get(last.name)) : last instanceof Map ? last : undefined;
         const mark: MarkedContent = { tag: tag instanceof Name ? tag.name : null };
-        const mcid = props?.get('MCID');
+        // pdf.js reports an MCID only from properties written inline.
+        const mcid = last instanceof Map ? last.get('MCID') : undefined;
         if (typeof mcid === 'number' && Number.isInteger(mcid)) mark.mcid = mcid;
         const actual = this.get(props?.get('ActualText'));
         if (actual instanceof PdfString) mark.actualText = textString(actual.bytes);

@@ -1,6 +1,6 @@
 // The text of a PDF's pages, line by line, as pdf.js extracts it — except where the content says what its text
 // is (/ActualText, ISO 32000-1 14.9.4), as sheetbook does for every run that holds a full-width space: there the
-// stated text is used, as Acrobat does when copying. pdf.js reads every space glyph as a half-width space and
+// stated text is used, as the standard asks of a reader that extracts text. pdf.js reads every space glyph as a half-width space and
 // ignores ActualText; it does report where marked-content sequences begin and end, and pdf-marked-content.ts
 // reads what their properties say.
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
@@ -80,7 +80,7 @@ function withActualText(content: (TextItem | TextMarkedContent)[], marks: Marked
         }
         continue;
       }
-      const actual = agree ? marks[k].actualText : undefined;
+      const actual = agree ? marks[k].actualText?.replace(/\r\n?/g, '\n') : undefined;
       k++;
       if (!open && actual !== undefined) open = { depth, actual, items: [] };
       depth++;
