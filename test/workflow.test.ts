@@ -14,6 +14,7 @@ import { validateFiles } from '../src/commands/validate.runner';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 import { FREE_TEXT_FIELDS, generateSheet, getPath, setPath } from './helpers/generate';
 import { parsePdf } from './helpers/pdf';
+import { contentInForms, withoutActualText } from './helpers/pdf-update';
 import { openWorkspace, checkSheet } from '../src/pipeline/sheet';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
@@ -176,6 +177,24 @@ function withoutDoubts(sheet: any): any {
   return sheet;
 }
 
+/** 087 with full-width spaces in several kinds of field: one-line cells, table cells, free-text boxes. */
+function spacedSheet(): any {
+  const sheet = bundledSheet('087');
+  sheet.name = '情報化　推進事業';
+  sheet.section = '企画　推進係';
+  sheet.strategicPlans[0].title = '行政手続きの　電子化に向けた取組';
+  sheet.individualPlan = '　つくば市情報化推進計画';
+  sheet.overview.target = '市職員　';
+  sheet.overview.purpose = '市役所の業務効率化や　価値の高い住民サービスの提供を図る。';
+  // A half-width space beside Japanese text, in a run that the PDF states because it also holds a full-width one.
+  sheet.overview.activities = 'Chat tool と GIS を活用し、　庁内各課の課題解決を図る。';
+  sheet.participation.sharing = '「つくば市情報通信技術を活用した行政の推進等に関する条例（案）」について、パブリックコメント手続を実施した。　意見は0件であった。';
+  sheet.indicators[0].name = '茨城県統合型GIS　への庁内からのログイン件数';
+  // A paragraph that starts with a full-width space (字下げ).
+  sheet.results.improvementGoal = '　各システムの活用を推進する。　職員への周知を充実させる。';
+  return sheet;
+}
+
 describe('sheetbook import', () => {
   it('reads the seed text into the five sheets of data/2021, flagging the cells the original clipped', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sheetbook-import-'));
@@ -223,15 +242,55 @@ describe('sheetbook import', () => {
     ]);
   });
 
-  it('flags, field by field, the spaces a PDF cannot tell apart (half-width or full-width)', async () => {
+  it('gives back full-width spaces where the PDF states them (ActualText), and raises no doubt for them', async () => {
+    const sheet = spacedSheet();
+    const source = makeDataDir({ '087.yaml': sheet });
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-'));
+    await runBuild({ numbers: [], dataDir: source, outDir: out }, quiet);
+    const target = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-data-'));
+    const lines: string[] = [];
+    await runImport({ files: [join(out, '2021/087.pdf')], dataDir: target }, (l) => lines.push(l));
+    const imported = read(join(target, '2021/087.yaml'));
+    // Only the half-width space the PDF does not state (in a run without a full-width space) is still a doubt.
+    expect(imported.doubts).toEqual([expect.stringMatching(/^指標の推移 › 指標3 › 指標の概要: 空白は半角スペースとして読みました.*087\.pdf（2 ページ [0-9]+ 行目）/)]);
+    expect(lines.filter((l) => l.includes(': 要確認 '))).toHaveLength(1);
+    expect(withoutDoubts(imported)).toEqual(parse(stringify(sheet)));
+  });
+
+  it('gives them back from a booklet too, and where the page content is inside Form XObjects', async () => {
+    const sheet = spacedSheet();
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-'));
+    const { file } = await runBooklet({ dataDir: makeDataDir({ '087.yaml': sheet }), outDir: out, selection: { only: [], departments: [] } }, quiet);
+    // As another tool might write it: each page paints its content as a Form XObject (an incremental update).
+    const forms = join(out, 'forms.pdf');
+    writeFileSync(forms, contentInForms(readFileSync(file!)));
+    for (const pdf of [file!, forms]) {
+      const target = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-data-'));
+      await runImport({ files: [pdf], dataDir: target }, quiet);
+      const imported = read(join(target, '2021/087.yaml'));
+      expect(imported.doubts, pdf).toHaveLength(1);
+      expect(withoutDoubts(imported), pdf).toEqual(parse(stringify(sheet)));
+    }
+  });
+
+  it('flags, field by field, the spaces a PDF without ActualText cannot tell apart (half-width or full-width)', async () => {
     const sheet = bundledSheet('087');
+    sheet.overview.purpose = '市役所の業務効率化や　価値の高い住民サービスの提供を図る。';
     sheet.results.improvementGoal = '　各システムの活用を推進する。　職員への周知を充実させる。';
     const source = makeDataDir({ '087.yaml': sheet });
     const out = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-'));
     await runBuild({ numbers: [], dataDir: source, outDir: out }, quiet);
+    // The same PDF as a tool that writes no ActualText would have made it.
+    const plain = join(out, '2021/087-plain.pdf');
+    writeFileSync(plain, withoutActualText(readFileSync(join(out, '2021/087.pdf'))));
+    const target = mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-data-'));
     const lines: string[] = [];
-    await runImport({ files: [join(out, '2021/087.pdf')], dataDir: mkdtempSync(join(tmpdir(), 'sheetbook-rt-space-data-')) }, (l) => lines.push(l));
+    await runImport({ files: [plain], dataDir: target }, (l) => lines.push(l));
     expect(lines.some((l) => l.includes('要確認 事業の成果と課題 › 改善目標: 空白は半角スペースとして読みました'))).toBe(true);
+    expect(lines.some((l) => /087-plain\.pdf（1 ページ [0-9]+ 行目）: 要確認 事業の概要 › 目的: 空白は半角スペースとして読みました/.test(l))).toBe(true);
+    const imported = read(join(target, '2021/087.yaml'));
+    expect(imported.overview.purpose).toBe('市役所の業務効率化や 価値の高い住民サービスの提供を図る。');
+    expect(imported.doubts).toHaveLength(3);
   });
 
   it('round trip over generated sheets with long, mixed texts', async () => {
@@ -240,9 +299,9 @@ describe('sheetbook import', () => {
     for (let k = 0; k < 8; k++) {
       const sheet = generateSheet(3000 + k, [0.05, 0.15, 0.3][k % 3]);
       sheet.number = 100 + k;
-      // Spaces at the very start or end of a text are not visible on paper, so they cannot come back; and PDF text
-      // tools return full-width spaces as half-width ones (import flags those fields instead of guessing).
-      for (const field of FREE_TEXT_FIELDS) setPath(sheet, field.path, String(getPath(sheet, field.path)).replace(/\u3000/g, ' ').trim());
+      // Half-width spaces at the very start or end of a text are not visible on paper, so they cannot come back.
+      // Full-width spaces come back wherever they are: the PDF states them (ActualText).
+      for (const field of FREE_TEXT_FIELDS) setPath(sheet, field.path, String(getPath(sheet, field.path)).replace(/^ +| +$/g, ''));
       sheets[`${sheet.number}.yaml`] = sheet;
     }
     const source = makeDataDir(sheets);

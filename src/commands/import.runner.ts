@@ -8,6 +8,7 @@ import { displayPath } from '../model/report';
 import { labelsFor } from '../model/schema';
 import type { DataPath } from '../model/types';
 import { sheetYaml } from '../interchange/sheet-yaml';
+import { pdfPageLines } from '../interchange/pdf-text';
 
 export interface ImportOptions {
   files: string[];
@@ -23,15 +24,33 @@ export interface ImportResult {
 const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 
 /**
+ * Whether the half-width space at `at` in `value` lies in a text the PDF states (ActualText): one that, laid
+ * over the value with one of its own half-width spaces on this one, agrees with it wherever the two overlap.
+ */
+function stated(value: string, at: number, texts: string[]): boolean {
+  return texts.some((text) => {
+    for (let j = text.indexOf(' '); j >= 0; j = text.indexOf(' ', j + 1)) {
+      const offset = at - j;
+      const from = Math.max(0, offset);
+      const to = Math.min(value.length, offset + text.length);
+      if (to - from >= 3 && value.slice(from, to) === text.slice(from - offset, to - offset)) return true;
+    }
+    return false;
+  });
+}
+
+/**
  * PDF text tools give every kind of space back as a half-width one: where a space stands next to Japanese text,
  * the original may have had a full-width space (　). Say so, field by field, rather than guess, and say where in
- * the PDF the field's text stands.
+ * the PDF the field's text stands — unless the PDF states the text there (ActualText, as sheetbook writes for
+ * every run that holds a full-width space): then each space is what it says.
  */
 function spaceDoubts(value: unknown, lines: SourceLine[], fallback: string, path: DataPath = []): ImportNote[] {
   if (typeof value === 'string') {
-    const space = / (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /.exec(value);
+    const texts = [...new Set(lines.flatMap((l) => l.stated ?? []))];
+    const space = [...value.matchAll(/ (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /g)].find((m) => !stated(value, m.index!, texts));
     if (!space) return [];
-    const probe = value.slice(Math.max(0, space.index - 4), space.index + 2);
+    const probe = value.slice(Math.max(0, space.index! - 4), space.index! + 2);
     const where = (lines.find((l) => l.text.includes(probe)) ?? lines.find((l) => l.text.includes(value.slice(0, 6))))?.where ?? fallback;
     return [{ where, message: `${labelsFor(path).join(' › ')}: 空白は半角スペースとして読みました。原本が全角スペース（　）の箇所は直してください` }];
   }
@@ -45,17 +64,13 @@ async function readLines(file: string): Promise<SourceLine[]> {
   const bytes = readFileSync(file);
   const name = displayPath(file);
   if (isPdf(bytes)) {
-    const { PDFParse } = await import('pdf-parse');
-    const parser = new PDFParse({ data: new Uint8Array(bytes) });
+    let pages;
     try {
-      // Unicode normalisation would turn full-width spaces (U+3000) into plain ones: read the text as printed.
-      const text = await parser.getText({ pageJoiner: '', disableNormalization: true });
-      return linesFromPdfPages(text.pages.map((p) => p.text), name);
+      pages = await pdfPageLines(new Uint8Array(bytes));
     } catch (error) {
       throw new UserError(`${name}: PDF を読み取れません（${(error as Error).message}）。`);
-    } finally {
-      await parser.destroy();
     }
+    return linesFromPdfPages(pages, name);
   }
   try {
     return linesFromText(new TextDecoder('utf-8', { fatal: true }).decode(bytes), name);

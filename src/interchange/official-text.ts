@@ -4,11 +4,16 @@
 import { joinWrappedLines } from '../model/line-breaking';
 import { fiscalYearOf } from '../model/era';
 import { blankSheet, EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
+import type { PdfLine } from './pdf-text';
 
-/** One line of input, its cells joined by single spaces, and where it came from (for messages). */
+/**
+ * One line of input, its cells joined by single spaces, and where it came from (for messages). From a PDF,
+ * `stated`: the texts on the line that the PDF states outright (ActualText), so that its spaces are known.
+ */
 export interface SourceLine {
   text: string;
   where: string;
+  stated?: string[];
 }
 
 export interface ImportNote {
@@ -21,6 +26,12 @@ export interface ImportedSheet {
   notes: ImportNote[];
   where: string;
 }
+
+/**
+ * White space trimmed, except full-width spaces: in a PDF's text they come only from what the PDF states
+ * (ActualText), so they are the original's, such as a paragraph's opening full-width space.
+ */
+const trim = (s: string): string => s.replace(/^[^\S\u3000]+|[^\S\u3000]+$/g, '');
 
 const TITLE = /^(令和|平成)\s*(元|[0-9]{1,2})年度\s*事務事業マネジメントシート$/;
 const SECTION_HEADERS = new Set(['事業の基本情報', '事業の概要', 'コストの推移', '市民参加の取組状況', '指標の推移', '事業の成果と課題', '評価']);
@@ -44,13 +55,19 @@ export function linesFromText(text: string, name: string): SourceLine[] {
     .filter((l) => l.text !== '');
 }
 
-/** Pages of text taken out of a PDF: page numbers at the foot are not data. */
-export function linesFromPdfPages(pages: string[], name: string): SourceLine[] {
+/** Pages of text taken out of a PDF (cells separated by tabs): page numbers at the foot are not data. */
+export function linesFromPdfPages(pages: PdfLine[][], name: string): SourceLine[] {
   const lines: SourceLine[] = [];
   pages.forEach((page, p) => {
-    const pageLines = page.split(/\r?\n/).map((l) => l.split('\t').map((c) => c.trim()).filter(Boolean).join(' ')).filter(Boolean);
-    while (pageLines.length > 0 && /^[0-9]+( \/ [0-9]+)?$/.test(pageLines[pageLines.length - 1])) pageLines.pop();
-    pageLines.forEach((text, i) => lines.push({ text, where: `${name}（${p + 1} ページ ${i + 1} 行目）` }));
+    const pageLines = page
+      .map((l) => ({ text: l.text.split('\t').map(trim).filter(Boolean).join(' '), stated: l.stated }))
+      .filter((l) => l.text !== '');
+    while (pageLines.length > 0 && /^[0-9]+( \/ [0-9]+)?$/.test(pageLines[pageLines.length - 1].text)) pageLines.pop();
+    pageLines.forEach(({ text, stated }, i) => {
+      const line: SourceLine = { text, where: `${name}（${p + 1} ページ ${i + 1} 行目）` };
+      if (stated.length > 0) line.stated = stated;
+      lines.push(line);
+    });
   });
   return lines;
 }
@@ -109,7 +126,7 @@ class SheetReader {
       if (m) {
         for (let k = start; k < j; k++) if (!SECTION_HEADERS.has(this.lines[k].text)) this.note(`読み取れない行を飛ばしました: 「${this.lines[k].text}」`, this.lines[k].where);
         this.i = j + 1;
-        return { rest: text.slice(m[0].length).trim(), where: this.lines[j].where };
+        return { rest: trim(text.slice(m[0].length)), where: this.lines[j].where };
       }
     }
     this.note(`「${what}」が見つかりません`);
@@ -133,9 +150,9 @@ class SheetReader {
 /** `left LABEL right` on one line: the last occurrence of the label separates the two cells. */
 function splitAt(text: string, label: string): [string, string] | undefined {
   const at = text.lastIndexOf(` ${label} `);
-  if (at >= 0) return [text.slice(0, at).trim(), text.slice(at + label.length + 2).trim()];
-  if (text.endsWith(` ${label}`)) return [text.slice(0, -label.length - 1).trim(), ''];
-  if (text.startsWith(`${label} `)) return ['', text.slice(label.length + 1).trim()];
+  if (at >= 0) return [trim(text.slice(0, at)), trim(text.slice(at + label.length + 2))];
+  if (text.endsWith(` ${label}`)) return [trim(text.slice(0, -label.length - 1)), ''];
+  if (text.startsWith(`${label} `)) return ['', trim(text.slice(label.length + 1))];
   if (text === label) return ['', ''];
   return undefined;
 }
@@ -281,7 +298,7 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
 
   const previousIssues = r.continued(r.take('前年度の課題への対応', '前年度の課題への対応')?.rest ?? '', ['成果']);
   const achievements = r.continued(r.take('成果', '成果')?.rest ?? '', ['課題']);
-  const operations = r.continued(r.take(/^課題 業務/, '課題 › 業務')?.rest.replace(/^課題 業務/, '').trim() ?? '', ['組織、予算等']);
+  const operations = r.continued(trim(r.take(/^課題 業務/, '課題 › 業務')?.rest.replace(/^課題 業務/, '') ?? ''), ['組織、予算等']);
   const organization = r.continued(r.take('組織、予算等', '組織、予算等')?.rest ?? '', ['改善目標']);
   const improvementGoal = r.continued(r.take('改善目標', '改善目標')?.rest ?? '', ['評価', '市民ニーズ']);
 

@@ -20,7 +20,8 @@ export interface SheetYamlNotes {
 function scalar(value: unknown): string {
   if (typeof value === 'string' && value.includes('\n')) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(scalar).join(', ')}]`;
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  // Only the line end: a text may end in a full-width space, which trimEnd() would take too.
+  return stringify(value, { lineWidth: 0 }).replace(/\n+$/, '');
 }
 
 function yearRow<T>(row: YearRow<T> | undefined, years: number[]): string {

@@ -1,0 +1,178 @@
+// The text of a PDF's pages, line by line, as pdf.js extracts it — except where the content says what its text
+// is (/ActualText, ISO 32000-1 14.9.4), as sheetbook does for every run that holds a full-width space: there the
+// stated text is used, as the standard asks of a reader that extracts text. pdf.js reads every space glyph as a half-width space and
+// ignores ActualText; it does report where marked-content sequences begin and end, and pdf-marked-content.ts
+// reads what their properties say.
+import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
+import { PdfObjects, type MarkedContent } from './pdf-marked-content';
+
+/** One line of a page: cells separated by tabs; `stated`, the ActualText of the runs on it (their spaces are known). */
+export interface PdfLine {
+  text: string;
+  stated: string[];
+}
+
+type Item = TextItem & { stated?: string };
+
+const WHITE_SPACE = /\s/;
+
+/**
+ * The strings of `items` with `actual` put in their place, item by item, when the two hold the same characters
+ * apart from white space (which is what ActualText corrects here): each item keeps its place on the page. White
+ * space before the first character stays as pdf.js has it (the gap from the text before the run), then comes
+ * the run's own. Undefined when the characters differ.
+ */
+function restate(items: TextItem[], actual: string): string[] | undefined {
+  const visible = (s: string) => [...s].filter((c) => !WHITE_SPACE.test(c)).join('');
+  const chars = visible(items.map((i) => i.str).join(''));
+  if (chars === '' || chars !== visible(actual)) return undefined;
+  // The white space of `actual` before each of its characters, and after the last.
+  const before: string[] = [];
+  let pending = '';
+  for (const c of actual) {
+    if (WHITE_SPACE.test(c)) pending += c;
+    else {
+      before.push(pending);
+      pending = '';
+    }
+  }
+  const out = items.map(() => '');
+  let k = 0;
+  let last = -1;
+  items.forEach((item, i) => {
+    for (const c of item.str) {
+      if (WHITE_SPACE.test(c)) {
+        if (k === 0) out[i] += c;
+        continue;
+      }
+      out[i] += before[k++] + c;
+      last = i;
+    }
+  });
+  out[last] += pending;
+  return out;
+}
+
+/** The text items of a page, with the text of each marked-content sequence that has ActualText put in. */
+function withActualText(content: (TextItem | TextMarkedContent)[], marks: MarkedContent[] | undefined): Item[] {
+  const items: Item[] = [];
+  const begins = content.filter((i): i is TextMarkedContent => 'type' in i && i.type !== 'endMarkedContent');
+  // Only when both readers saw the same sequences (tags and MCIDs) in the same order.
+  const agree =
+    marks !== undefined &&
+    marks.length === begins.length &&
+    begins.every((b, k) => {
+      const tag = (b as TextMarkedContent & { tag?: string | null }).tag ?? null;
+      const mcid = /_mc(\d+)$/.exec(b.id ?? '')?.[1];
+      return tag === marks[k].tag && (mcid === undefined ? marks[k].mcid === undefined : Number(mcid) === marks[k].mcid);
+    });
+  let k = 0;
+  let depth = 0;
+  // The sequence with ActualText being read: its depth, its text, the items inside.
+  let open: { depth: number; actual: string; items: TextItem[] } | undefined;
+  for (const item of content) {
+    if ('type' in item) {
+      if (item.type === 'endMarkedContent') {
+        depth--;
+        if (open && depth === open.depth) {
+          items.push(...replace(open.items, open.actual));
+          open = undefined;
+        }
+        continue;
+      }
+      const actual = agree ? marks[k].actualText?.replace(/\r\n?/g, '\n') : undefined;
+      k++;
+      if (!open && actual !== undefined) open = { depth, actual, items: [] };
+      depth++;
+      continue;
+    }
+    if (open) open.items.push(item);
+    else items.push(item);
+  }
+  if (open) items.push(...open.items);
+  return items;
+}
+
+/** The items of one sequence with its ActualText in their place. */
+function replace(items: TextItem[], actual: string): Item[] {
+  if (items.every((i) => i.str.trim() === '')) return items;
+  const strings = restate(items, actual);
+  if (strings) return items.map((item, i) => ({ ...item, str: strings[i], stated: actual }));
+  // Other text than the glyphs show (an abbreviation's expansion, a word joined across lines): the whole text,
+  // in the place of the first character; the gap before it stays.
+  const first = items.findIndex((i) => i.str.trim() !== '');
+  return items.map((item, i) => (i < first ? item : { ...item, str: i === first ? actual : '', stated: actual }));
+}
+
+/**
+ * Lines of text from the items, as pdf-parse 2 joins them by default (its getPageText): a line break where the
+ * text moves down more than 4.6 units, a tab between items on one line more than 7 units apart.
+ */
+function lines(items: Item[], viewport: { convertToViewportPoint(x: number, y: number): number[] }): PdfLine[] {
+  const LINE = 4.6;
+  const CELL = 7;
+  const pieces: { text: string; stated?: string }[] = [];
+  let lastX: number | undefined;
+  let lastY: number | undefined;
+  let lineHeight = 0;
+  for (const item of items) {
+    const [x, y] = viewport.convertToViewportPoint(item.transform[4], item.transform[5]);
+    let str = item.str;
+    if (lastY !== undefined && Math.abs(lastY - y) > LINE) {
+      const startsLine = str.startsWith('\n') || (str.trim() === '' && item.hasEOL);
+      if (pieces.at(-1)?.text.endsWith('\n') === false && !startsLine && Math.abs(lastY - y) - 1 > lineHeight) {
+        pieces.push({ text: '\n' });
+        lineHeight = 0;
+      }
+    }
+    if (lastY !== undefined && Math.abs(lastY - y) < LINE && lastX !== undefined && Math.abs(lastX - x) > CELL) str = `\t${str}`;
+    pieces.push({ text: str, stated: item.stated });
+    lastX = x + item.width;
+    lastY = y;
+    lineHeight = Math.max(lineHeight, item.height);
+    if (item.hasEOL) pieces.push({ text: '\n' });
+    if (item.hasEOL || str.endsWith('\n')) lineHeight = 0;
+  }
+  const out: PdfLine[] = [{ text: '', stated: [] }];
+  for (const piece of pieces) {
+    piece.text.split('\n').forEach((part, i) => {
+      if (i > 0) out.push({ text: '', stated: [] });
+      const line = out[out.length - 1];
+      line.text += part;
+      if (piece.stated !== undefined && part.trim() !== '' && !line.stated.includes(piece.stated)) line.stated.push(piece.stated);
+    });
+  }
+  return out;
+}
+
+/** Each page of the PDF as lines of text, ActualText honoured. */
+export async function pdfPageLines(bytes: Uint8Array): Promise<PdfLine[][]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // A copy for pdf.js, which may take the buffer over; the file is read here too, for the marked content.
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: pdfjs.VerbosityLevel.ERRORS, isEvalSupported: false }).promise;
+  let objects: PdfObjects | undefined;
+  try {
+    objects = new PdfObjects(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch {
+    objects = undefined;
+  }
+  try {
+    const pages: PdfLine[][] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      // Unicode normalisation would change the text as printed (it is not what the original holds).
+      const content = await page.getTextContent({ includeMarkedContent: true, disableNormalization: true });
+      let marks: MarkedContent[] | undefined;
+      try {
+        marks = objects && page.ref ? objects.markedContent(page.ref.num) : undefined;
+      } catch {
+        marks = undefined;
+      }
+      pages.push(lines(withActualText(content.items, marks), page.getViewport({ scale: 1 })));
+      page.cleanup();
+    }
+    return pages;
+  } finally {
+    await doc.destroy();
+  }
+}
