@@ -249,7 +249,7 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
     // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
     doc.fill = (color?: unknown, ...rest: unknown[]) =>
       inLine && color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest);
-    // A full-width space reads back as a plain space in every viewer: say what the run really holds (ActualText).
+    // pdf.js reads a full-width space back as a plain one: say what the run really holds (ActualText), for it and for import.
     doc.text = (value: string, ...rest: unknown[]) => {
       if (!inLine || !value.includes('\u3000')) return text(value, ...rest);
       doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
