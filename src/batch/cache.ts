@@ -43,12 +43,28 @@ export function packageVersion(name: string): string {
   return 'unknown';
 }
 
+let programKeyOfProcess: string | undefined;
+
+/**
+ * The program: node, the libraries that shape a page, and the compiled sources. Worked out once per process:
+ * the program does not change under a running process (nor under the start-up snapshot, which is used only while
+ * none of its files changed: src/snapshot/freshness.ts).
+ */
+export function programKey(): string {
+  if (programKeyOfProcess === undefined) {
+    const hash = createHash('sha256');
+    hash.update(`node ${process.version}\0`);
+    for (const lib of SHAPING_LIBRARIES) hash.update(`${lib}@${packageVersion(lib)}\0`);
+    hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
+    programKeyOfProcess = hash.digest('hex');
+  }
+  return programKeyOfProcess;
+}
+
 /** Everything but the sheet itself: program, libraries, templates, fonts, city data. */
 export function environmentKey(dataDir: string, templatesDir: string, fontsDir: string): string {
   const hash = createHash('sha256');
-  hash.update(`node ${process.version}\0`);
-  for (const lib of SHAPING_LIBRARIES) hash.update(`${lib}@${packageVersion(lib)}\0`);
-  hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
+  hash.update(`program ${programKey()}\0`);
   hashFiles(hash, templatesDir);
   hashFiles(hash, fontsDir);
   for (const file of ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml']) {

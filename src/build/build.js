@@ -49,6 +49,7 @@ function build() {
   run(join(ROOT, 'src', 'build', 'generate-types.js'), []);
   run(require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ['-p', 'tsconfig.json']);
   run(join(DIST, 'build', 'compile-validator.js'), []);
+  run(join(DIST, 'build', 'build-snapshot.js'), []);
   writeFileSync(`${STAMP}.tmp`, digest);
   renameSync(`${STAMP}.tmp`, STAMP);
 }

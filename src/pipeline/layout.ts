@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { startupSnapshot } from 'node:v8';
 // The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
 import Handlebars from 'handlebars/runtime';
 import type { CityData } from '../model/city';
@@ -27,9 +28,23 @@ function compileAll(sources: Record<string, string>): Record<string, object> {
   const options = { strict: true, noEscape: true };
   const hash = createHash('sha256').update(`${Handlebars.VERSION}\0${JSON.stringify(options)}`);
   for (const [name, source] of Object.entries(sources)) hash.update(`\0${name}\0${source}`);
-  const file = join(COMPILED_DIR, `${hash.digest('hex')}.js`);
+  const key = hash.digest('hex');
+  // Compiled earlier in this process (or in the start-up snapshot), from these very sources.
+  const kept = compiledInMemory.get(key);
+  if (kept) return kept;
+  const compiled = compileOrLoad(key, sources, options);
+  compiledInMemory.set(key, compiled);
+  return compiled;
+}
+
+const compiledInMemory = new Map<string, Record<string, object>>();
+
+function compileOrLoad(key: string, sources: Record<string, string>, options: object): Record<string, object> {
+  const file = join(COMPILED_DIR, `${key}.js`);
   if (existsSync(file)) {
     try {
+      // While the start-up snapshot is being made, no module may be loaded from a file: the text is run instead.
+      if (startupSnapshot.isBuildingSnapshot()) return new Function('module', `${readFileSync(file, 'utf8')}; return module.exports;`)({});
       return require(file);
     } catch {
       // fall through and compile again

@@ -8,10 +8,10 @@ import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
 import { Fitter, type FittedView } from './fit';
-import { loadFontFaces } from '../pdf/fonts';
+import { fontFilesKey, loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
-import { layoutSheet, loadLayout, loadTemplates, type DocDefinition, type Templates } from './layout';
+import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
 import { loadSheetFile, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
@@ -51,9 +51,28 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
     throw error;
   }
   if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
-  const fontSet = new FontSet(loadFontFaces());
+  const fontSet = preparedFonts() ?? new FontSet(loadFontFaces());
   const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
   return { dataDir, city, templates, fitter, fontSet };
+}
+
+let prepared: { key: string; fontSet: FontSet } | undefined;
+
+/**
+ * Fonts parsed ahead of the run, for the start-up snapshot (src/snapshot/entry.ts): keep `fontSet` (or the fonts
+ * parsed now) for the next workspace. Normal runs prepare nothing, and each workspace parses its fonts.
+ */
+export function prepareFonts(fontSet: FontSet = new FontSet(loadFontFaces())): FontSet {
+  prepared = { key: fontFilesKey(), fontSet };
+  return fontSet;
+}
+
+/** The prepared fonts when the font files are still the very files they were parsed from; used once. */
+function preparedFonts(): FontSet | undefined {
+  if (!prepared) return undefined;
+  const { key, fontSet } = prepared;
+  prepared = undefined; // one workspace per run; another one parses its own, as before
+  return key === fontFilesKey() ? fontSet : undefined;
 }
 
 
