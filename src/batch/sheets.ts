@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RenderCache } from './cache';
 import type { Workspace } from '../pipeline/sheet';
-import type { SheetResult } from './sheet-job';
+import { checkOnly, processSheet, type SheetResult } from './sheet-job';
 
 export interface Progress {
   start(total: number): void;
@@ -115,8 +115,6 @@ export async function processSheets(
   if (worthWorkers(misses.length)) {
     await inWorkers(misses.map((i) => files[i]), workspace.dataDir, workspace.templates.dir, render, (j, r) => store(misses[j], r));
   } else {
-    // Loaded here, not above: a run that hands every sheet to workers need not load the pipeline in this thread.
-    const { checkOnly, processSheet } = require('./sheet-job') as typeof import('./sheet-job');
     for (const i of misses) store(i, render ? processSheet(files[i], workspace) : checkOnly(files[i], workspace));
   }
   progress?.finish();

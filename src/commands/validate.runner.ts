@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../model/errors';
-import type { Workspace } from '../pipeline/sheet';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
+import { checkOnly } from '../batch/sheet-job';
 import { dataFileFindings } from '../pipeline/city-data';
 import { checkInWorkers, worthWorkers } from '../batch/sheets';
 import { selectSheetFiles } from '../batch/selection';
@@ -90,8 +91,6 @@ function sorted(files: string[], findings: Finding[], dataFindings: Finding[]): 
  */
 function workspaceFor(dataDir: string, dataFindings: Finding[]): Workspace | undefined {
   dataFindings.push(...dataFileFindings(dataDir));
-  // Loaded only when sheets are checked in this thread: with worker threads, they open their own.
-  const { openWorkspace } = require('../pipeline/sheet') as typeof import('../pipeline/sheet');
   try {
     return openWorkspace(dataDir, undefined, { tolerateDataErrors: true });
   } catch (error) {
@@ -109,10 +108,6 @@ export function validateFiles(options: Omit<ValidateOptions, 'format'>): Validat
     if (workspace) for (const file of group) findings.push(...checkOnly(file, workspace).findings);
   }
   return sorted(files, findings, dataFindings);
-}
-
-function checkOnly(file: string, workspace: Workspace) {
-  return (require('../batch/sheet-job') as typeof import('../batch/sheet-job')).checkOnly(file, workspace);
 }
 
 /** Check with the machine's cores (for the command: a whole year at once). */

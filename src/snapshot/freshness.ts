@@ -34,7 +34,8 @@ export function listFiles(dir: string): string[] {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (!SNAPSHOT_FILES.test(entry.name)) out.push(path);
+      // The snapshot's own files, and the build's record of its inputs (dist/.build-inputs, written after it).
+      else if (!SNAPSHOT_FILES.test(entry.name) && !entry.name.startsWith('.')) out.push(path);
     }
   };
   walk(dir);
