@@ -1,17 +1,21 @@
 // pdfmake's style lookup, without its allocations. pdfmake asks the style stack for some twenty properties of every
 // inline it measures, and each question pushes the inline's styles, builds a closure and a Set, and pops them
 // again: a sixth of drawing a sheet. The same answers are found here by walking the same stack in the same order,
-// allocating nothing (a Set only for a named style that `extends` another, as pdfmake does to stop cycles).
+// allocating nothing (a Set only for a named style that `extends` another, as pdfmake does to stop cycles), and the
+// stack's part of the answer is found once per text rather than once per inline.
 // Loaded with the fonts (pdf/fontset.ts), before anything is measured; pdfmake's version is pinned in package.json.
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
+const TextInlines = require('pdfmake/js/TextInlines').default;
 
 type Style = Record<string, unknown> & { extends?: string | string[] };
 interface Stack {
   styleDictionary: Record<string, Style | undefined>;
   defaultStyle?: Record<string, unknown>;
   styleOverrides: unknown[];
+  /** The stack's answers, kept while TextInlines#measure runs (see below). */
+  sheetbookAnswers?: Map<string, unknown>;
 }
 
 const isValue = (v: unknown) => v !== undefined && v !== null;
@@ -69,8 +73,32 @@ StyleContextStack.getStyleProperty = function (item: any, stack: Stack | undefin
     const names = Array.isArray(item.style) ? item.style : [item.style];
     for (let i = names.length - 1; i >= 0 && !isValue(value); i--) value = fromEntry(stack, names[i], property);
   }
-  if (!isValue(value)) value = getProperty(stack, property);
+  if (!isValue(value)) value = answer(stack, property);
   return isValue(value) ? value : defaultValue;
+};
+
+/** What the stack says of `property`, kept for the stack's inlines while they are measured. */
+function answer(stack: Stack, property: string): unknown {
+  const kept = stack.sheetbookAnswers;
+  if (!kept) return getProperty(stack, property);
+  if (kept.has(property)) return kept.get(property);
+  const value = getProperty(stack, property);
+  kept.set(property, value);
+  return value;
+}
+
+// TextInlines#measure asks the same stack the same twenty questions for each of a text's inlines; nothing is pushed
+// on the stack or popped, and no entry of it changes, while it runs (it writes to the inlines, which are not on the
+// stack). Its answers are kept for that time only.
+const measure = TextInlines.prototype.measure;
+TextInlines.prototype.measure = function (this: unknown, array: unknown[], stack: Stack | undefined) {
+  if (!stack || stack.sheetbookAnswers) return measure.call(this, array, stack);
+  stack.sheetbookAnswers = new Map();
+  try {
+    return measure.call(this, array, stack);
+  } finally {
+    stack.sheetbookAnswers = undefined;
+  }
 };
 
 export {};
