@@ -5,7 +5,8 @@ import { EventEmitter, once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { cacheFor, type RenderCache } from '../batch/cache';
-import { filesForNumber, selectSheetFiles, selectYear } from '../batch/selection';
+import { filesForNumber, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
+import type { SheetResult } from '../batch/sheet-job';
 import { numberFromFileName, outputPathFor, SHEET_FILE } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
 import { displayPath } from '../model/report';
@@ -271,7 +272,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const progress = createProgress('シート', this.log, tally);
     const summary = await buildSelection(this.workspace!, this.cache!, selection, this.options.outDir, progress, tally, this.log, { prune: true });
     this.log(summaryLine(`${this.year}年度のシート`, tally, started));
-    this.remember(selection.all, summary.failed);
+    this.remember(selection, summary.results, summary.failed);
     this.reportFailed(summary.failed);
     const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
     return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
@@ -306,13 +307,18 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     // The count as validate gives it.
     const errors = findings.filter((f) => f.severity === 'error').length;
     this.log(`${selection.all.length} ファイルを検査しました: エラー ${errors} 件、警告 ${findings.length - errors} 件`);
-    this.remember(selection.all, summary.failed, keys);
+    this.remember(selection, summary.results, summary.failed);
     this.reportFailed(summary.failed);
     return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
   }
 
-  private remember(files: string[], failed: string[], keys = files.map((f) => this.cache!.keyFor(f))): void {
-    files.forEach((file, i) => this.checked.set(resolve(file), { key: keys[i], failed: failed.includes(file) }));
+  /** Note what each sheet was when checked: the key it was checked with (a file that shares its number: as it is now). */
+  private remember(selection: SheetSelection, results: SheetResult[], failed: string[]): void {
+    const keys = new Map(results.map((r) => [r.file, r.key]));
+    for (const file of selection.all) {
+      const key = keys.get(file) ?? this.cache!.keyFor(file);
+      this.checked.set(resolve(file), { key, failed: failed.includes(file) });
+    }
   }
 
   private reportFailed(failed: string[]): void {
