@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Command<any>> = {
   export: command(() => import('./commands/export.parser'), () => import('./commands/export.runner')),
   publish: command(() => import('./commands/publish.parser'), () => import('./commands/publish.runner')),
   errata: command(() => import('./commands/errata.parser'), () => import('./commands/errata.runner')),
+  watch: command(() => import('./commands/watch.parser'), () => import('./commands/watch.runner')),
 };
 
 const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
@@ -50,6 +51,8 @@ const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML 
       その年度を発行します（全シート、評価結果一覧、冊子と、発行した内容の記録）。
   sheetbook errata --date 訂正日
       発行した後の訂正: 正誤表、差し替えページ、改訂した冊子を作ります。
+  sheetbook watch
+      シートを保存するたびに検査し、そのシートの PDF を作り直します（Ctrl+C で終わります）。
 
 コマンドごとの使い方とオプション: sheetbook コマンド --help（例: sheetbook build --help、sheetbook help build）
 
@@ -110,19 +113,30 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const options = parse(rest);
-  return (await runner()).main(options);
+  const run = await runner();
+  stoppable = run.runsUntilStopped === true;
+  return run.main(options, stop.signal);
+}
+
+const stop = new AbortController();
+let stoppable = false;
+function onSignal(signal: NodeJS.Signals): void {
+  removePendingTemporaries();
+  if (stoppable && !stop.signal.aborted) {
+    stop.abort();
+    process.once(signal, onSignal);
+    return;
+  }
+  process.kill(process.pid, signal);
 }
 
 /** Run the command line `argv` (without node and the script): sets process.exitCode; installs the signal handlers. */
 export function runCli(argv: string[]): Promise<void> {
   // On Ctrl+C or a polite kill, take the temporary files of unfinished writes along, then die of the same signal.
+  // A command that runs until stopped (watch) is asked to stop instead and ends on its own, its files written whole;
+  // a second signal ends it at once, the same way.
   // (The library installs no handlers: this is the program's decision. A hard kill is tidied by the next run.)
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      removePendingTemporaries();
-      process.kill(process.pid, signal);
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
 
   // For `npm run bench`: the peak memory of the whole process (worker threads included).
   if (process.env.SHEETBOOK_REPORT_RSS) process.on('exit', () => console.error(`maxRSS=${process.resourceUsage().maxRSS}`));

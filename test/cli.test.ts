@@ -43,6 +43,7 @@ describe('each command takes only its own flags', () => {
     ['rollover', ['2021', '2022', '--year', '2021'], '--year', ['--data', '-h/--help']],
     ['import', ['a.txt', '--out', 'X'], '--out', ['--data', '-h/--help']],
     ['build', ['-x'], '-x', ['--year', '--data', '--out', '-h/--help']],
+    ['watch', ['--format', 'json'], '--format', ['--year', '--booklet', '--data', '--out', '-h/--help']],
   ])('%s %j: exit 2, names the command and its flags, in Japanese', (command, args, flag, flags) => {
     // In a throwaway folder: a command that ignored the flag would otherwise write into the repository.
     const { code, stdout, stderr } = cli(command, ...args, ...sandbox(command));
@@ -83,6 +84,8 @@ describe('each command takes only its own flags', () => {
     [['new'], 'new には事業番号を 1 つ指定してください'],
     [['rollover', '2021'], 'rollover には元の年度と先の年度を指定してください'],
     [['build', 'abc'], 'シート番号は数字で指定してください'],
+    [['watch', '087'], 'watch に番号やファイルは指定できません'],
+    [['watch', '--year', '21'], 'watch の --year には西暦 4 桁の年度を指定してください'],
   ])('%j: a bad value is a usage error', (args, message) => {
     const { code, stderr } = cli(...args, ...sandbox(args[0]));
     expect(code).toBe(2);
@@ -129,11 +132,11 @@ describe('help and version', () => {
     expect(stdout).toContain('sheetbook export');
   });
 
-  it.each(['booklet', 'validate', 'new', 'rollover', 'import', 'export'])('%s --help shows its own usage line', (command) => {
+  it.each(['booklet', 'validate', 'new', 'rollover', 'import', 'export', 'watch'])('%s --help shows its own usage line', (command) => {
     const { code, stdout } = cli(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toContain(`sheetbook ${command}`);
-    for (const other of ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export'].filter((c) => c !== command)) {
+    for (const other of ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export', 'watch'].filter((c) => c !== command)) {
       expect(stdout).not.toMatch(new RegExp(`^  sheetbook ${other} `, 'm'));
     }
   });
@@ -141,7 +144,7 @@ describe('help and version', () => {
   it('--help gives the overview of every command', () => {
     const { code, stdout } = cli('--help');
     expect(code).toBe(0);
-    for (const command of ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export']) expect(stdout).toContain(`sheetbook ${command}`);
+    for (const command of ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export', 'watch']) expect(stdout).toContain(`sheetbook ${command}`);
     expect(stdout).toContain('--version');
   });
 

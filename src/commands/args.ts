@@ -24,7 +24,13 @@ export interface CommandParser<Options> {
 
 /** What every command's runner module exports: runs the command and gives its exit code (0 or 1). */
 export interface CommandRunner<Options> {
-  main(options: Options): Promise<number>;
+  /** `stop` is aborted by Ctrl+C, for a command that runs until stopped; other commands ignore it. */
+  main(options: Options, stop: AbortSignal): Promise<number>;
+  /**
+   * True for a command that runs until stopped (watch): Ctrl+C aborts `stop` instead of ending the program, and the
+   * command ends on its own. A second Ctrl+C ends the program at once.
+   */
+  runsUntilStopped?: boolean;
 }
 
 export const HELP_FLAG = { type: 'boolean', short: 'h' } as const satisfies FlagSpec;
@@ -157,6 +163,6 @@ export const HELP_LINES = {
 };
 
 /** A command's help: its usage and description, its options, the exit codes. */
-export function commandHelp(usage: string, options: string[]): string {
-  return `${usage}\n\nオプション:\n${[...options, HELP_LINES.help].join('\n')}\n\n${HELP_LINES.exitCodes}`;
+export function commandHelp(usage: string, options: string[], exitCodes = HELP_LINES.exitCodes): string {
+  return `${usage}\n\nオプション:\n${[...options, HELP_LINES.help].join('\n')}\n\n${exitCodes}`;
 }

@@ -8,9 +8,9 @@ import { outputPathFor, sheetFiles } from '../model/data-folder';
 import { formatNumber } from '../model/format';
 import { renderOverview, summarize } from '../publication/overview';
 import { writeFileAtomic } from '../pipeline/write';
-import { openWorkspace } from '../pipeline/sheet';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from '../model/report';
-import { processSheets } from '../batch/sheets';
+import { processSheets, type Progress } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BookletOptions {
@@ -20,7 +20,15 @@ export interface BookletOptions {
   selection: Selection;
 }
 
-export async function runBooklet(options: BookletOptions, log: (line: string) => void = console.log): Promise<{ file?: string; tally: Tally }> {
+/** What a caller that keeps things open between runs (watch) hands over. */
+export interface BookletContext {
+  /** An open workspace of options.dataDir, instead of opening one. */
+  workspace?: Workspace;
+  /** The progress shown while the sheets are gathered, instead of the usual one. */
+  progress?: (tally: Tally) => Progress;
+}
+
+export async function runBooklet(options: BookletOptions, log: (line: string) => void = console.log, context: BookletContext = {}): Promise<{ file?: string; tally: Tally }> {
   const started = Date.now();
   const { only, departments } = options.selection;
   const picked = selectSheetFiles({ dataDir: options.dataDir, year: options.year, numbers: only });
@@ -36,11 +44,11 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   const duplicates = picked.duplicates.filter((d) => files.includes(d.file));
   files = files.filter((f) => !picked.excluded.includes(f));
 
-  const workspace = openWorkspace(options.dataDir);
+  const workspace = context.workspace ?? openWorkspace(options.dataDir);
   const tally: Tally = { built: 0, reused: 0, failed: duplicates.length };
   for (const finding of duplicates) log(formatFinding(finding));
   const cache = cacheFor(workspace, options.outDir, year);
-  const results = await processSheets(files, workspace, cache, createProgress('冊子', log, tally));
+  const results = await processSheets(files, workspace, cache, (context.progress ?? ((t) => createProgress('冊子', log, t)))(tally));
   if (everything) cache.prune();
   const file = join(options.outDir, String(year), bookletFileName(options.selection));
   const failed = [...duplicates.map((d) => ({ file: d.file, line: d.line })), ...results.filter((r) => !r.rendered).map((r) => ({ file: r.file, line: r.findings.find((f) => f.severity === 'error')?.line ?? 1 }))];

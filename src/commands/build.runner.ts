@@ -1,12 +1,13 @@
 // `sheetbook build`: validate, then write each sheet to output/<year>/<number>.pdf (nothing for a sheet with errors).
 import { join } from 'node:path';
 import { removeStaleTemporaries } from '../pipeline/write';
-import { openWorkspace } from '../pipeline/sheet';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { formatFinding } from '../model/report';
-import { processSheets } from '../batch/sheets';
-import { cacheFor } from '../batch/cache';
+import { processSheets, type Progress } from '../batch/sheets';
+import { cacheFor, type RenderCache } from '../batch/cache';
 import { writeSheetPdfs } from '../batch/sheet-pdfs';
-import { selectSheetFiles } from '../batch/selection';
+import { selectSheetFiles, type SheetSelection } from '../batch/selection';
+import type { SheetResult } from '../batch/sheet-job';
 import { createProgress, summaryLine, type Tally } from './progress';
 
 export interface BuildOptions {
@@ -22,27 +23,48 @@ export interface BuildSummary {
   tally: Tally;
 }
 
+/**
+ * The work of build once the files are chosen and the workspace is open (for build, and for watch, which keeps both
+ * open between saves): report the files that share a number, check and render the others through the cache, and
+ * write the PDFs whose rendering changed. `prune` after a pass over a whole year.
+ */
+export async function buildSelection(
+  workspace: Workspace,
+  cache: RenderCache,
+  selection: SheetSelection,
+  outDir: string,
+  progress: Progress,
+  tally: Tally,
+  log: (line: string) => void,
+  { prune = false } = {},
+): Promise<BuildSummary & { results: SheetResult[] }> {
+  const summary: BuildSummary = { built: [], failed: [], tally };
+  for (const finding of selection.duplicates) log(formatFinding(finding));
+  summary.failed.push(...selection.excluded);
+  tally.failed += selection.excluded.length;
+  const results = await processSheets(selection.files, workspace, cache, progress);
+  if (prune) cache.prune();
+  summary.failed.push(...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file));
+  summary.built.push(...writeSheetPdfs(workspace, cache, results, outDir, selection.year, log));
+  return { ...summary, results };
+}
+
 export async function runBuild(options: BuildOptions, log: (line: string) => void = console.log): Promise<BuildSummary> {
   const started = Date.now();
-  const { year, files, excluded, duplicates } = selectSheetFiles(options);
+  const selection = selectSheetFiles(options);
+  const { year } = selection;
 
   const workspace = openWorkspace(options.dataDir);
   removeStaleTemporaries(join(options.outDir, String(year)));
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
-  const summary: BuildSummary = { built: [], failed: [], tally };
-  for (const finding of duplicates) log(formatFinding(finding));
-  summary.failed.push(...excluded);
-  tally.failed += excluded.length;
   const cache = cacheFor(workspace, options.outDir, year);
-  const results = await processSheets(files, workspace, cache, createProgress('シート', log, tally));
-  if (options.numbers.length === 0) cache.prune();
-  summary.failed.push(...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file));
-  summary.built.push(...writeSheetPdfs(workspace, cache, results, options.outDir, year, log));
+  const progress = createProgress('シート', log, tally);
+  const { built, failed } = await buildSelection(workspace, cache, selection, options.outDir, progress, tally, log, { prune: options.numbers.length === 0 });
   log(summaryLine(`${year}年度のシート`, tally, started));
-  if (summary.failed.length > 0) {
-    log(`誤りのある ${summary.failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。上の一覧を直して、もう一度実行してください。`);
+  if (failed.length > 0) {
+    log(`誤りのある ${failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。上の一覧を直して、もう一度実行してください。`);
   }
-  return summary;
+  return { built, failed, tally };
 }
 
 /** `sheetbook build`: exit 1 when a sheet was left out for its errors. */

@@ -10,8 +10,16 @@ export interface Tally {
   failed: number;
 }
 
-export function createProgress(label: string, log: (line: string) => void, tally: Tally, stream = process.stderr): Progress {
-  const interactive = stream.isTTY === true && !process.env.CI;
+export interface ProgressOptions {
+  /** Show the work moving (a bar on a terminal, a line per tenth otherwise). Off for a few sheets (watch). */
+  moving?: boolean;
+  /** Print the sheets' findings at the end. Off where they were printed already (watch's booklet). */
+  findings?: boolean;
+}
+
+export function createProgress(label: string, log: (line: string) => void, tally: Tally, stream = process.stderr, options: ProgressOptions = {}): Progress {
+  const { moving = true, findings: printFindings = true } = options;
+  const interactive = moving && stream.isTTY === true && !process.env.CI;
   let total = 0;
   let done = 0;
   let started = 0;
@@ -36,10 +44,10 @@ export function createProgress(label: string, log: (line: string) => void, tally
       if (!result.rendered) tally.failed++;
       else if (result.reused) tally.reused++;
       else tally.built++;
-      findings.push(...result.findings);
+      if (printFindings) findings.push(...result.findings);
       if (interactive) {
         draw();
-      } else {
+      } else if (moving) {
         // In a log, one line per tenth of the work is enough to show it moving.
         if (done === total || done - lastPlain >= Math.max(1, Math.ceil(total / 10))) {
           lastPlain = done;
@@ -49,6 +57,7 @@ export function createProgress(label: string, log: (line: string) => void, tally
     },
     finish() {
       if (interactive) stream.write('\r\x1b[K');
+      if (!printFindings) return;
       const inOrder = findings.sort(findingOrder);
       for (const finding of inOrder) log(formatFinding(finding));
     },

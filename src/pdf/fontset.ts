@@ -2,6 +2,7 @@
 // Text is encoded with the font's own glyph ids (not per-document subset ids), so a page rendered once can be
 // placed in any PDF: a single sheet or a booklet of a thousand, which then embeds one subset for all of them.
 import type { FontFace } from './fonts';
+import './style-lookup';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;

@@ -292,6 +292,25 @@ function toUnicodeCMap(glyphs: Map<number, { codePoints: number[] }>): Buffer {
   );
 }
 
+// The font programs of the last few sheet-sized subsets, deflated, by font and glyphs. Saving a sheet again
+// (`sheetbook watch`) mostly keeps its glyphs, and subsetting and deflating the fonts is most of the time it takes
+// to write its file. Same glyphs, same bytes, whether kept or made.
+const KEPT_PROGRAMS = 4;
+const KEPT_GLYPHS_AT_MOST = 2000;
+const keptPrograms = new WeakMap<Buffer, { key: string; program: Buffer }[]>();
+
+function fontProgram(fontBytes: Buffer, ids: number[], key: string): Buffer {
+  if (ids.length > KEPT_GLYPHS_AT_MOST) return deflateSync(subsetKeepingGlyphIds(fontBytes, ids));
+  let kept = keptPrograms.get(fontBytes);
+  if (!kept) keptPrograms.set(fontBytes, (kept = []));
+  const hit = kept.find((k) => k.key === key);
+  if (hit) return hit.program;
+  const program = deflateSync(subsetKeepingGlyphIds(fontBytes, ids));
+  kept.unshift({ key, program });
+  kept.length = Math.min(kept.length, KEPT_PROGRAMS);
+  return program;
+}
+
 function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap): number {
   const font = fontSet.byId(fontId);
   const kit = font.pdfkit;
@@ -300,7 +319,7 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap
   const digest = createHash('sha256').update(ids.join(',')).digest();
   const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
   const baseName = `${tag}+${String(kit.font.postscriptName).replace(/ /g, '_')}`;
-  const fontFile = w.add({ Filter: name('FlateDecode') }, deflateSync(subsetKeepingGlyphIds(font.bytes, ids)));
+  const fontFile = w.add({ Filter: name('FlateDecode') }, fontProgram(font.bytes, ids, digest.toString('hex')));
   const bbox = kit.font.bbox;
   const descriptor = w.add({
     Type: name('FontDescriptor'),

@@ -2,12 +2,10 @@
 // pdfmake has no public measuring API, so this uses its LayoutBuilder directly (version pinned in package.json).
 import { inlineRuns } from '../model/line-breaking';
 import type { FontSet } from '../pdf/fontset';
-import { useFastStyleLookups } from './pdfmake-styles';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
 const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
-useFastStyleLookups();
 
 export interface TextStyle {
   font: string;

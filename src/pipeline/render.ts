@@ -5,7 +5,6 @@ import { deflateSync } from 'node:zlib';
 import type { FontSet, GlyphUsage } from '../pdf/fontset';
 import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, tagDefinition, type StructNode } from '../pdf/structure';
 import type { DocDefinition, LayoutSpec } from './layout';
-import { useFastStyleLookups } from './pdfmake-styles';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
@@ -13,7 +12,6 @@ const Renderer = require('pdfmake/js/Renderer').default;
 const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
 const { normalizePageSize, normalizePageMargin } = require('pdfmake/js/PageSize');
 const { tableLayouts: builtInTableLayouts } = require('pdfmake/js/tableLayouts');
-useFastStyleLookups();
 
 /** One page as drawn: its content stream (deflated) and the resources that stream names. */
 export interface RenderedPage {

@@ -1,0 +1,398 @@
+// `sheetbook watch`: keep the workspace (fonts, templates, measurer, city data) open and, on every save, check the
+// saved sheet and rebuild its PDF — the same stages as build, for one sheet, in this thread. A change to the
+// templates, the fonts or the city's data rebuilds every sheet of the year with a fresh workspace.
+import { EventEmitter, once } from 'node:events';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { cacheFor, type RenderCache } from '../batch/cache';
+import { filesForNumber, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
+import type { SheetResult } from '../batch/sheet-job';
+import { numberFromFileName, outputPathFor, SHEET_FILE } from '../model/data-folder';
+import { fileSystemError, UserError } from '../model/errors';
+import { displayPath } from '../model/report';
+import type { Finding } from '../model/types';
+import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
+import { CITY_FILES } from '../pipeline/city-data';
+import { DEFAULT_TEMPLATES_DIR } from '../pipeline/layout';
+import { openWorkspace, type Workspace } from '../pipeline/sheet';
+import { removeStaleTemporaries } from '../pipeline/write';
+import { runBooklet } from './booklet.runner';
+import { buildSelection } from './build.runner';
+import { FolderWatch } from './folder-watch';
+import { createProgress, summaryLine, type Tally } from './progress';
+
+/**
+ * How long the events of one save may keep coming before it is taken as done. An editor's save is a burst of
+ * events (truncate and write, or write a temporary file and rename it over the sheet, then set its mode) that
+ * arrive within a millisecond or two; a rebuild waits until the folders have been quiet this long. Events that
+ * come later still (after an fsync, say) find the sheet as it was checked last and rebuild nothing.
+ */
+export const SETTLE_MS = 5;
+
+export interface WatchOptions {
+  /** The fiscal year; the newest year folder of dataDir when absent (fixed for the whole session). */
+  year?: number;
+  dataDir: string;
+  outDir: string;
+  /** Rebuild the year's booklet after every rebuild too. */
+  booklet: boolean;
+  /** The templates folder; the program's own unless given (tests watch a copy). */
+  templatesDir?: string;
+}
+
+/** One rebuild, reported when it is over (its files written). */
+export interface Rebuild {
+  /** `sheets`: sheets were saved. `year`: the templates, fonts or city data changed, and every sheet was rebuilt. */
+  scope: 'sheets' | 'year';
+  /** What set it off (absolute paths of the files saved, renamed or removed). */
+  changed: string[];
+  /** The sheet files checked. */
+  files: string[];
+  /** The PDFs written. */
+  written: string[];
+  /** Sheet files left out for their errors (their PDFs are as they were). */
+  failed: string[];
+  /** Every finding of the sheets checked, as printed. */
+  findings: Finding[];
+  /** The booklet written (with `booklet`). */
+  booklet?: string;
+  /** Why nothing could be built (an error in the city's data or the templates, a folder that cannot be written…). */
+  problem?: string;
+}
+
+export interface WatchHandle {
+  readonly year: number;
+  /** True while a rebuild is under way. */
+  readonly busy: boolean;
+  /** Each rebuild, when it is over. */
+  on(event: 'rebuild', listener: (rebuild: Rebuild) => void): this;
+  off(event: 'rebuild', listener: (rebuild: Rebuild) => void): this;
+  /** The next rebuild to end. Ask before saving, so as not to miss it. */
+  nextRebuild(): Promise<Rebuild>;
+  /** Stop watching. Resolves when the rebuild under way, if any, is over (every file written whole, none half). */
+  close(): Promise<void>;
+}
+
+/**
+ * Names that editors (and sheetbook itself) give to files on their way to becoming another, or to copies: never
+ * a sheet, a template or a font. vim's `.087.yaml.swp` and `4913` probe, backups `087.yaml~`, emacs's `#087.yaml#`
+ * and `.#087.yaml`, sheetbook's own `.087.pdf.1234.tmp`, JetBrains' `087.yaml___jb_tmp___`, `.tmp`, `.bak`…
+ */
+export function isTemporaryName(name: string): boolean {
+  return (
+    name.startsWith('.') ||
+    name.startsWith('#') ||
+    name.endsWith('~') ||
+    /^[0-9]+$/.test(name) ||
+    /\.(swp|swo|swx|swn|tmp|temp|bak|orig|crswap|part)$/i.test(name) ||
+    /___jb_(tmp|old)___$/.test(name)
+  );
+}
+
+/** How much longer a save that left a sheet empty is waited for (see `work`). */
+const EMPTY_GRACE_MS = 50;
+
+const isEmpty = (file: string) => {
+  try {
+    return statSync(file).size === 0;
+  } catch {
+    return false;
+  }
+};
+
+const TEMPLATE_FILE = /\.(hbs|ya?ml)$/i;
+const FONT_FILE = /\.(json|ttf|otf|ttc)$/i;
+const WAITING = '直して保存すると、続きを行います（監視を続けています）。';
+
+const within = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+const clock = (now = new Date()) => [now.getHours(), now.getMinutes(), now.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+
+class SheetWatch extends EventEmitter implements WatchHandle {
+  private readonly dataDir: string;
+  private readonly yearDir: string;
+  private readonly templatesDir: string;
+  private readonly fontsDir = DEFAULT_FONTS_DIR;
+  private readonly folders: FolderWatch;
+  private workspace?: Workspace;
+  private cache?: RenderCache;
+  /** Sheets saved since the last rebuild began (absolute paths). */
+  private readonly savedSheets = new Set<string>();
+  /** Templates, fonts and city data files changed since then: every sheet is rebuilt. */
+  private readonly savedOthers = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private closed = false;
+  private waitedForEmpty = false;
+  /** What each sheet was when last checked (its cache key), and whether it had errors. */
+  private readonly checked = new Map<string, { key: string; failed: boolean }>();
+
+  constructor(
+    private readonly options: WatchOptions,
+    readonly year: number,
+    private readonly log: (line: string) => void,
+  ) {
+    super();
+    this.dataDir = resolve(options.dataDir);
+    this.yearDir = join(this.dataDir, String(year));
+    this.templatesDir = resolve(options.templatesDir ?? DEFAULT_TEMPLATES_DIR);
+    this.open();
+    this.folders = new FolderWatch(
+      [{ dir: this.dataDir }, { dir: this.yearDir }, { dir: this.templatesDir, recursive: true }, { dir: this.fontsDir, recursive: true }],
+      (path) => this.changed(path),
+    );
+  }
+
+  /**
+   * Open the workspace and the render cache. With an error in the city's data or the templates, say so (as every
+   * command does) and give the message: nothing is built until the file is fixed.
+   */
+  private open(): string | undefined {
+    this.workspace = undefined;
+    this.cache = undefined;
+    this.checked.clear();
+    try {
+      const workspace = openWorkspace(this.options.dataDir, this.options.templatesDir);
+      this.cache = cacheFor(workspace, this.options.outDir, this.year);
+      this.workspace = workspace;
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      this.log(error.message);
+      this.log(WAITING);
+      return error.message;
+    }
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  nextRebuild(): Promise<Rebuild> {
+    return once(this, 'rebuild').then(([rebuild]) => rebuild as Rebuild);
+  }
+
+  /** What a changed path means: a sheet to rebuild, everything to rebuild, or nothing. */
+  private classify(path: string): 'sheet' | 'year' | undefined {
+    const name = basename(path);
+    if (isTemporaryName(name)) return undefined;
+    const dir = dirname(path);
+    if (dir === this.yearDir) return SHEET_FILE.test(name) ? 'sheet' : undefined;
+    // The year's folder itself made anew (a checkout, a restore): any sheet may have changed.
+    if (path === this.yearDir) return 'year';
+    if (dir === this.dataDir) return (CITY_FILES as readonly string[]).includes(name) ? 'year' : undefined;
+    // A folder made or removed (a name without an extension) may hold files that changed before it was watched.
+    if (within(this.templatesDir, path)) return TEMPLATE_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
+    if (within(this.fontsDir, path)) return FONT_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
+    return undefined;
+  }
+
+  private changed(path: string): void {
+    const what = this.classify(path);
+    if (!what || this.closed) return;
+    (what === 'sheet' ? this.savedSheets : this.savedOthers).add(path);
+    // Wait until the save's burst of events is over.
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain();
+    }, SETTLE_MS);
+  }
+
+  private drain(): void {
+    if (this.running || this.closed) return;
+    // Known as running before any of it runs, so that close() waits for it even when called from within it.
+    let done!: () => void;
+    this.running = new Promise<void>((resolve) => (done = resolve));
+    this.work()
+      .catch((error: unknown) => this.log(`予期しないエラーが起きました: ${(error as Error)?.message ?? error}`))
+      .finally(() => {
+        this.running = undefined;
+        done();
+      });
+  }
+
+  /** Rebuild until nothing is left to do (saves made during a rebuild are taken next), or until closed. */
+  private async work(): Promise<void> {
+    while (!this.closed && this.timer === undefined && this.savedSheets.size + this.savedOthers.size > 0) {
+      // A sheet found empty may have been caught between an editor's emptying it and writing it: the save is given
+      // a moment more (once) before an empty file is reported.
+      if (!this.waitedForEmpty && [...this.savedSheets].some(isEmpty)) {
+        this.waitedForEmpty = true;
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.drain();
+        }, EMPTY_GRACE_MS);
+        return;
+      }
+      this.waitedForEmpty = false;
+      const others = this.savedOthers.size > 0;
+      const wholeYear = others || !this.workspace;
+      const changed = [...this.savedOthers, ...this.savedSheets];
+      const sheets = [...this.savedSheets];
+      this.savedOthers.clear();
+      this.savedSheets.clear();
+      const rebuild = await this.attempt(wholeYear ? 'year' : 'sheets', changed, () => (wholeYear ? this.rebuildYear(changed, others) : this.rebuildSheets(sheets)));
+      if (rebuild) this.emit('rebuild', rebuild);
+    }
+  }
+
+  /** Whatever goes wrong is said in Japanese, and watching goes on. */
+  private async attempt(scope: Rebuild['scope'], changed: string[], rebuild: () => Promise<Rebuild | undefined>): Promise<Rebuild | undefined> {
+    try {
+      return await rebuild();
+    } catch (error) {
+      const known = error instanceof UserError ? error : fileSystemError(error);
+      const problem = known?.message ?? `予期しないエラーが起きました: ${(error as Error)?.message ?? error}`;
+      this.log(problem);
+      if (!known && process.env.SHEETBOOK_DEBUG) console.error(error);
+      this.log(WAITING);
+      return { scope, changed, files: [], written: [], failed: [], findings: [], problem };
+    }
+  }
+
+  /**
+   * The templates, fonts or city data changed (`others`), or they had errors when last read: open everything again
+   * and rebuild every sheet of the year.
+   */
+  private async rebuildYear(changed: string[], others: boolean): Promise<Rebuild> {
+    const started = Date.now();
+    const names = changed.map(displayPath);
+    const what = `${names.slice(0, 3).join('、')}${names.length > 3 ? ` ほか ${names.length - 3} 件` : ''}`;
+    const why = others ? `${what} が変わったため、` : '市のデータとテンプレートを読み直して、';
+    this.log(`${clock()} ${why}${this.year}年度のすべてのシートを作り直します`);
+    const rebuild: Rebuild = { scope: 'year', changed, files: [], written: [], failed: [], findings: [] };
+    const problem = this.open();
+    if (problem) return { ...rebuild, problem };
+    const selection = selectSheetFiles({ dataDir: this.options.dataDir, year: this.year });
+    const tally: Tally = { built: 0, reused: 0, failed: 0 };
+    const progress = createProgress('シート', this.log, tally);
+    const summary = await buildSelection(this.workspace!, this.cache!, selection, this.options.outDir, progress, tally, this.log, { prune: true });
+    this.log(summaryLine(`${this.year}年度のシート`, tally, started));
+    this.remember(selection, summary.results, summary.failed);
+    this.reportFailed(summary.failed);
+    const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
+    return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
+  }
+
+  /** Sheets were saved: check them and rebuild their PDFs, with the workspace kept open. */
+  private async rebuildSheets(saved: string[]): Promise<Rebuild | undefined> {
+    const rebuild: Rebuild = { scope: 'sheets', changed: saved, files: [], written: [], failed: [], findings: [] };
+    // A number is checked with all its files, so that `087.yaml` and `87.yaml` are reported together.
+    const numbers = [...new Set(saved.map((f) => numberFromFileName(f)!))];
+    const present = numbers.filter((n) => filesForNumber(this.options.dataDir, this.year, n).length > 0);
+    for (const file of saved.filter((f) => !existsSync(f) && !present.includes(numberFromFileName(f)!))) {
+      const pdf = outputPathFor(this.options.outDir, this.year, numberFromFileName(file)!);
+      this.log(`${clock()} ${displayPath(file)} がなくなりました（${displayPath(pdf)} はそのままです）。`);
+    }
+    if (present.length === 0) return saved.some((f) => this.checked.delete(resolve(f))) ? rebuild : undefined;
+    const selection = selectSheetFiles({ dataDir: this.options.dataDir, year: this.year, numbers: present });
+    // Events that come after a save was checked (an editor setting the file's mode after its fsync) change nothing.
+    const cache = this.cache!;
+    const keys = selection.all.map((f) => cache.keyFor(f));
+    const unchanged = selection.all.every((f, i) => {
+      const last = this.checked.get(resolve(f));
+      return last?.key === keys[i] && (last.failed || cache.inStep(outputPathFor(this.options.outDir, this.year, numberFromFileName(f)!), keys[i]));
+    });
+    if (unchanged) return undefined;
+
+    this.log(`${clock()} ${selection.all.map(displayPath).join('、')} を検査します`);
+    const tally: Tally = { built: 0, reused: 0, failed: 0 };
+    const progress = createProgress('シート', this.log, tally, process.stderr, { moving: false });
+    const summary = await buildSelection(this.workspace!, cache, selection, this.options.outDir, progress, tally, this.log);
+    const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
+    // The count as validate gives it.
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    this.log(`${selection.all.length} ファイルを検査しました: エラー ${errors} 件、警告 ${findings.length - errors} 件`);
+    this.remember(selection, summary.results, summary.failed);
+    this.reportFailed(summary.failed);
+    return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
+  }
+
+  /** Note what each sheet was when checked: the key it was checked with (a file that shares its number: as it is now). */
+  private remember(selection: SheetSelection, results: SheetResult[], failed: string[]): void {
+    const keys = new Map(results.map((r) => [r.file, r.key]));
+    for (const file of selection.all) {
+      const key = keys.get(file) ?? this.cache!.keyFor(file);
+      this.checked.set(resolve(file), { key, failed: failed.includes(file) });
+    }
+  }
+
+  private reportFailed(failed: string[]): void {
+    if (failed.length === 0) return;
+    this.log(`誤りのある ${failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。${WAITING}`);
+  }
+
+  /** With --booklet, the year's booklet after the sheets, from the same workspace (not while a sheet has errors). */
+  private async booklet(failed: string[]): Promise<string | undefined> {
+    if (!this.options.booklet) return undefined;
+    if (failed.length > 0) {
+      this.log('誤りのあるシートがあるため、冊子は作り直しません（前の冊子はそのままです）。');
+      return undefined;
+    }
+    const { file } = await runBooklet(
+      { year: this.year, dataDir: this.options.dataDir, outDir: this.options.outDir, selection: { only: [], departments: [] } },
+      this.log,
+      { workspace: this.workspace, progress: (tally) => createProgress('冊子', this.log, tally, process.stderr, { findings: false }) },
+    );
+    return file;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.folders.close();
+    await this.running;
+  }
+
+  /** What is watched, for the message at the start. */
+  describe(): string {
+    const parts = [
+      `${this.year}年度のシート（${displayPath(this.yearDir)}）`,
+      `市のデータ（${CITY_FILES.map((f) => displayPath(join(this.dataDir, f))).join('、')}）`,
+      `テンプレート（${displayPath(this.templatesDir)}）`,
+      `フォント（${displayPath(this.fontsDir)}）`,
+    ];
+    return `${parts.join('、')}を監視しています。`;
+  }
+}
+
+/**
+ * Start watching. Usage errors (no data folder, no such year) are thrown as for any command; an error in the
+ * city's data or the templates is printed, and watching starts anyway (saving the fixed file goes on).
+ */
+export function startWatch(options: WatchOptions, log: (line: string) => void = console.log): WatchHandle {
+  const year = selectYear(options.dataDir, options.year);
+  removeStaleTemporaries(join(options.outDir, String(year)));
+  let watch: SheetWatch;
+  try {
+    watch = new SheetWatch(options, year, log);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // The limits of the system's file watching, not of the disk (ENOSPC here means too many watches).
+    if (code === 'ENOSPC' || code === 'EMFILE') {
+      throw new UserError(`フォルダを監視できません: 監視できるファイルの数の上限に達しています（${code}）。ほかの監視しているプログラムを終えるか、fs.inotify.max_user_watches を増やしてください。`);
+    }
+    throw error;
+  }
+  log(watch.describe());
+  log(`シートを保存すると、検査してそのシートの PDF を作り直します${options.booklet ? '（冊子も作り直します）' : ''}。終わるには Ctrl+C を押します。`);
+  return watch;
+}
+
+/** Runs until stopped: the first Ctrl+C asks it to stop (see cli.ts), a second one ends the program at once. */
+export const runsUntilStopped = true;
+
+/** `sheetbook watch`: watch until Ctrl+C, then end (exit 0) once the rebuild under way is over. */
+export async function main(options: WatchOptions, stop: AbortSignal): Promise<number> {
+  const watch = startWatch(options);
+  await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+  if (watch.busy) console.log('作り直しの途中です。終わってから止めます（すぐに止めるには、もう一度 Ctrl+C を押します）。');
+  await watch.close();
+  console.log('監視を終わりました。');
+  return 0;
+}

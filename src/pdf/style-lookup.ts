@@ -1,0 +1,104 @@
+// pdfmake's style lookup, without its allocations. pdfmake asks the style stack for some twenty properties of every
+// inline it measures, and each question pushes the inline's styles, builds a closure and a Set, and pops them
+// again: a sixth of drawing a sheet. The same answers are found here by walking the same stack in the same order,
+// allocating nothing (a Set only for a named style that `extends` another, as pdfmake does to stop cycles), and the
+// stack's part of the answer is found once per text rather than once per inline.
+// Loaded with the fonts (pdf/fontset.ts), before anything is measured; pdfmake's version is pinned in package.json.
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
+const TextInlines = require('pdfmake/js/TextInlines').default;
+
+type Style = Record<string, unknown> & { extends?: string | string[] };
+interface Stack {
+  styleDictionary: Record<string, Style | undefined>;
+  defaultStyle?: Record<string, unknown>;
+  styleOverrides: unknown[];
+  /** The stack's answers, kept while TextInlines#measure runs (see below). */
+  sheetbookAnswers?: Map<string, unknown>;
+}
+
+const isValue = (v: unknown) => v !== undefined && v !== null;
+const isString = (v: unknown): v is string => typeof v === 'string' || v instanceof String;
+
+/** A named style's value of `property`, its `extends` followed last parent first (pdfmake's getStylePropertyFromStyle). */
+function fromNamedStyle(dictionary: Stack['styleDictionary'], styleName: string, property: string, visited?: Set<string>): unknown {
+  if (visited) {
+    if (visited.has(styleName)) return undefined;
+    visited.add(styleName);
+  }
+  const style = dictionary[styleName];
+  if (!style) return undefined;
+  if (isValue(style[property])) return style[property];
+  if (style.extends) {
+    const seen = visited ?? new Set([styleName]);
+    const parents = Array.isArray(style.extends) ? style.extends : [style.extends];
+    for (let i = parents.length - 1; i >= 0; i--) {
+      const value = fromNamedStyle(dictionary, parents[i], property, seen);
+      if (isValue(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+/** One entry of the stack: a style name, or an object of overrides. */
+function fromEntry(stack: Stack, entry: any, property: string): unknown {
+  return isString(entry) ? fromNamedStyle(stack.styleDictionary, String(entry), property) : entry[property];
+}
+
+/** StyleContextStack#getProperty: the top of the stack first, then the default style. */
+function getProperty(stack: Stack, property: string): unknown {
+  const overrides = stack.styleOverrides;
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    const value = fromEntry(stack, overrides[i], property);
+    if (isValue(value)) return value;
+  }
+  return stack.defaultStyle && stack.defaultStyle[property];
+}
+
+StyleContextStack.prototype.getProperty = function (this: Stack, property: string) {
+  return getProperty(this, property);
+};
+
+/**
+ * StyleContextStack.getStyleProperty: the item's own value; else what the stack answers with the item pushed on it
+ * (`auto`: the item's style names, then the item itself, unless it is a string or a section).
+ */
+StyleContextStack.getStyleProperty = function (item: any, stack: Stack | undefined, property: string, defaultValue: unknown) {
+  if (isValue(item[property])) return item[property];
+  if (!stack) return defaultValue;
+  let value: unknown;
+  if (!isString(item) && typeof item.section === 'undefined' && item.style) {
+    // The item itself is on top, but it does not hold the property (asked above): its styles, last one first.
+    const names = Array.isArray(item.style) ? item.style : [item.style];
+    for (let i = names.length - 1; i >= 0 && !isValue(value); i--) value = fromEntry(stack, names[i], property);
+  }
+  if (!isValue(value)) value = answer(stack, property);
+  return isValue(value) ? value : defaultValue;
+};
+
+/** What the stack says of `property`, kept for the stack's inlines while they are measured. */
+function answer(stack: Stack, property: string): unknown {
+  const kept = stack.sheetbookAnswers;
+  if (!kept) return getProperty(stack, property);
+  if (kept.has(property)) return kept.get(property);
+  const value = getProperty(stack, property);
+  kept.set(property, value);
+  return value;
+}
+
+// TextInlines#measure asks the same stack the same twenty questions for each of a text's inlines; nothing is pushed
+// on the stack or popped, and no entry of it changes, while it runs (it writes to the inlines, which are not on the
+// stack). Its answers are kept for that time only.
+const measure = TextInlines.prototype.measure;
+TextInlines.prototype.measure = function (this: unknown, array: unknown[], stack: Stack | undefined) {
+  if (!stack || stack.sheetbookAnswers) return measure.call(this, array, stack);
+  stack.sheetbookAnswers = new Map();
+  try {
+    return measure.call(this, array, stack);
+  } finally {
+    stack.sheetbookAnswers = undefined;
+  }
+};
+
+export {};
