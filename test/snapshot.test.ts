@@ -40,6 +40,20 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the start-up snapsh
     expect(launch(ROOT, '--version').stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('starts worker threads: validate and booklet of enough sheets to share them out', () => {
+    // Node's worker machinery, set up while the snapshot was made, lost the main thread's cwd: every worker died.
+    const sheets = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`${100 + i}.yaml`, { ...bundledSheet('087'), number: 100 + i }]));
+    const dataDir = makeDataDir(sheets);
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-out-'));
+    temporaries.push(dataDir, out);
+    const checked = launch(ROOT, 'validate', dataDir);
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain('10 ファイルを検査しました: エラー 0 件');
+    const booklet = launch(ROOT, 'booklet', '--data', dataDir, '--out', out);
+    expect(booklet.status, booklet.stderr).toBe(0);
+    expect(booklet.stdout).toContain('10 事業');
+  });
+
   it('prints a changed template, and is not used once the program changed (then made again)', async () => {
     // A copy of the package (its libraries shared), with a snapshot of its own.
     const root = mkdtempSync(join(tmpdir(), 'sheetbook-package-'));

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 import type { RenderCache } from './cache';
 import type { Workspace } from '../pipeline/sheet';
 import { checkOnly, processSheet, type SheetResult } from './sheet-job';
@@ -41,6 +41,9 @@ async function inWorkers(
   await Promise.all(
     Array.from({ length: count }, () => {
       return new Promise<void>((done, fail) => {
+        // Loaded when first needed, not with this module: a process started from the start-up snapshot must set up
+        // node's worker machinery itself (made while the snapshot was, workers cannot start: their cwd is lost).
+        const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerThread };
         const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir }, resourceLimits: WORKER_LIMITS });
         let open = 0;
         let ended = false;
