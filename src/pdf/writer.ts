@@ -93,7 +93,8 @@ function pdfDate(date: Date): string {
   return `D:${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z`;
 }
 
-const EMPTY = Buffer.alloc(0);
+const NO_PIECES: Buffer[] = [];
+const END_STREAM = Buffer.from('\nendstream\nendobj\n', 'latin1');
 /** Objects per object stream. */
 const PACKED_PER_STREAM = 200;
 
@@ -110,19 +111,53 @@ class PackedObjects {
   private length = new Uint32Array(1024);
   private inBlock = new Uint16Array(1024);
 
+  // The object being written piece by piece (begin → ascii/int → end), or -1.
+  private open = -1;
+  private start = 0;
+
   set(id: number, text: string): void {
+    this.begin(id);
+    this.ascii(text);
+    this.end();
+  }
+
+  /** Start writing object `id`; its text follows in pieces (ASCII only: PDF syntax, text strings as hex). */
+  begin(id: number): void {
     if (id >= this.where.length) this.grow(id);
-    const size = text.length; // PDF syntax, ASCII only (text strings are hex)
-    if (this.used + size > this.block.length) {
-      this.block = Buffer.allocUnsafe(Math.max(1 << 20, size));
-      this.blocks.push(this.block);
-      this.used = 0;
-    }
-    this.block.write(text, this.used, size, 'latin1');
-    this.where[id] = this.used;
-    this.length[id] = size;
-    this.inBlock[id] = this.blocks.length - 1;
-    this.used += size;
+    this.open = id;
+    this.start = this.used;
+  }
+
+  ascii(text: string): void {
+    this.room(text.length);
+    this.used += this.block.write(text, this.used, text.length, 'latin1');
+  }
+
+  /** A non-negative integer, written without making a string of it. */
+  int(n: number): void {
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    this.room(digits);
+    for (let i = digits - 1, rest = n; i >= 0; i--, rest = Math.floor(rest / 10)) this.block[this.used + i] = 48 + (rest % 10);
+    this.used += digits;
+  }
+
+  end(): void {
+    this.where[this.open] = this.start;
+    this.length[this.open] = this.used - this.start;
+    this.inBlock[this.open] = this.blocks.length - 1;
+    this.open = -1;
+  }
+
+  /** Room for `size` more bytes of the open object in one block (what it has so far moves along if need be). */
+  private room(size: number): void {
+    if (this.used + size <= this.block.length) return;
+    const sofar = this.used - this.start;
+    const block = Buffer.allocUnsafe(Math.max(1 << 20, 2 * (sofar + size)));
+    this.block.copy(block, 0, this.start, this.used);
+    this.blocks.push((this.block = block));
+    this.start = 0;
+    this.used = sofar;
   }
 
   private grow(id: number): void {
@@ -150,11 +185,12 @@ class PackedObjects {
 }
 
 class Writer {
-  private readonly objects: Buffer[] = [];
+  // Each object as its pieces (a stream's data is not copied until the file is put together).
+  private readonly objects: Buffer[][] = [];
   private readonly packed = new PackedObjects();
 
   reserve(): number {
-    this.objects.push(EMPTY);
+    this.objects.push(NO_PIECES);
     return this.objects.length;
   }
 
@@ -168,12 +204,18 @@ class Writer {
     this.packed.set(id, text);
   }
 
+  /** The same, written piece by piece (for the hundreds of thousands of structure elements of a booklet). */
+  packedObject(id: number): PackedObjects {
+    this.packed.begin(id);
+    return this.packed;
+  }
+
   set(id: number, dict: unknown, stream?: Buffer): void {
     if (stream) {
       const head = serialize({ ...(dict as object), Length: stream.length });
-      this.objects[id - 1] = Buffer.concat([Buffer.from(`${id} 0 obj\n${head}\nstream\n`, 'latin1'), stream, Buffer.from('\nendstream\nendobj\n')]);
+      this.objects[id - 1] = [Buffer.from(`${id} 0 obj\n${head}\nstream\n`, 'latin1'), stream, END_STREAM];
     } else {
-      this.objects[id - 1] = Buffer.from(`${id} 0 obj\n${serialize(dict)}\nendobj\n`, 'latin1');
+      this.objects[id - 1] = [Buffer.from(`${id} 0 obj\n${serialize(dict)}\nendobj\n`, 'latin1')];
     }
   }
 
@@ -190,6 +232,7 @@ class Writer {
     // Where each packed object lies: its object stream and its index there (the cross-reference stream's type 2).
     const inStream = new Uint32Array(this.objects.length + Math.ceil(packedIds.length / PACKED_PER_STREAM) + 2);
     const atIndex = new Uint16Array(inStream.length);
+    let scratch = Buffer.allocUnsafe(0);
     for (let i = 0; i < packedIds.length; i += PACKED_PER_STREAM) {
       const chunk = packedIds.slice(i, i + PACKED_PER_STREAM);
       const head: string[] = [];
@@ -199,7 +242,9 @@ class Writer {
         offset += this.packed.size(id) + 1;
       }
       const first = `${head.join(' ')}\n`;
-      const data = Buffer.allocUnsafe(first.length + offset);
+      // One scratch buffer for every object stream's text (deflated at once, so it is free again).
+      if (scratch.length < first.length + offset) scratch = Buffer.allocUnsafe(2 * (first.length + offset));
+      const data = scratch.subarray(0, first.length + offset);
       let at = data.write(first, 0, 'latin1');
       for (const id of chunk) {
         at += this.packed.copy(id, data, at);
@@ -213,12 +258,12 @@ class Writer {
     }
     const offsets: number[] = [];
     let at = header.length;
-    for (const o of this.objects) {
+    for (const pieces of this.objects) {
       offsets.push(at);
-      at += o.length;
+      for (const piece of pieces) at += piece.length;
     }
     const md5 = createHash('md5').update(header);
-    for (const o of this.objects) md5.update(o);
+    for (const pieces of this.objects) for (const piece of pieces) md5.update(piece);
     const id = md5.digest('hex');
     const xrefId = this.objects.length + 1;
     const size = xrefId + 1;
@@ -249,7 +294,7 @@ class Writer {
     });
     return Buffer.concat([
       header,
-      ...this.objects,
+      ...this.objects.flat(),
       Buffer.from(`${xrefId} 0 obj\n${xrefDict}\nstream\n`, 'latin1'),
       xrefData,
       Buffer.from(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`, 'latin1'),
@@ -545,19 +590,26 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   const structTreeRoot = w.reserve();
   const documentElement = w.reserve();
   // A booklet holds hundreds of thousands of elements: they are written as strings, not through `serialize`.
-  // Each element's marked content, as flat pairs [page, mcid, page, mcid, …], in page order.
-  // Per part, the marked content of each element that has any: (page, MCID) pairs. Maps and typed arrays below,
-  // not an array per element: a booklet has some 300 elements a sheet, and garbage is most of the writing time.
-  const content = spec.structures.map(() => new Map<number, number[]>());
+  // Per part, each element's marked content in page order: its first (page, MCID) in typed arrays — most elements
+  // have exactly one — and any further pairs in a map. An array per element was a booklet's worth of garbage.
+  const firstPage = spec.structures.map((nodes) => new Int32Array(nodes.length).fill(-1));
+  const firstMcid = spec.structures.map((nodes) => new Int32Array(nodes.length));
+  const furtherMarks = spec.structures.map(() => new Map<number, number[]>());
   spec.pages.forEach((placed, i) => {
     const marks = placed.page.marks ?? [];
     if (marks.length === 0) return;
     if (placed.part === undefined) throw new Error(`page ${i + 1} has marked content but no structure`);
-    const own = content[placed.part];
+    const pages = firstPage[placed.part];
     marks.forEach((node, mcid) => {
-      const list = own.get(node);
+      if (pages[node] < 0) {
+        pages[node] = i;
+        firstMcid[placed.part!][node] = mcid;
+        return;
+      }
+      const further = furtherMarks[placed.part!];
+      const list = further.get(node);
       if (list) list.push(i, mcid);
-      else own.set(node, [i, mcid]);
+      else further.set(node, [i, mcid]);
     });
   });
   const none: number[] = [];
@@ -581,33 +633,62 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     const keep = new Uint8Array(n);
     for (let i = n - 1; i >= 0; i--) {
       const type = nodes[i].s;
-      let kept = i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || content[part].has(i) || objrs.has(objrKey(part, i));
+      let kept = i === 0 || type === 'Table' || type === 'TR' || type === 'TH' || type === 'TD' || firstPage[part][i] >= 0 || objrs.has(objrKey(part, i));
       for (let c = firstChild[i]; !kept && c >= 0; c = nextSibling[c]) kept = keep[c] === 1;
       keep[i] = kept ? 1 : 0;
     }
     const ids = nodes.map((_, i) => (keep[i] ? w.reserve() : 0));
     nodes.forEach((node, i) => {
       if (!keep[i]) return;
-      const own = content[part].get(i) ?? none;
-      const pg = own.length > 0 ? own[0] : -1;
-      const k: string[] = [];
-      for (let c = firstChild[i]; c >= 0; c = nextSibling[c]) if (keep[c]) k.push(`${ids[c]} 0 R`);
-      for (let j = 0; j < own.length; j += 2) k.push(own[j] === pg ? String(own[j + 1]) : `<</Type/MCR/Pg ${pageRef[own[j]]}/MCID ${own[j + 1]}>>`);
+      const pg = firstPage[part][i];
+      const further = furtherMarks[part].get(i) ?? none;
       const linked = objrs.get(objrKey(part, i));
-      if (linked) for (const l of linked) k.push(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
-      let attributes = '';
-      if (node.a) {
-        attributes = '/A<</O/Table';
-        for (const a in node.a) attributes += typeof node.a[a] === 'string' ? `/${a} /${node.a[a]}` : `/${a} ${node.a[a]}`;
-        attributes += '>>';
+      let kids = (pg >= 0 ? 1 : 0) + further.length / 2 + (linked?.length ?? 0);
+      for (let c = firstChild[i]; c >= 0; c = nextSibling[c]) if (keep[c]) kids++;
+      // Written straight into the file's bytes: as strings, the elements were most of a booklet's memory.
+      const o = w.packedObject(ids[i]);
+      o.ascii('<</Type/StructElem/S/');
+      o.ascii(node.s);
+      o.ascii('/P ');
+      o.int(node.p >= 0 ? ids[node.p] : documentElement);
+      o.ascii(' 0 R');
+      if (node.t) o.ascii(`/T ${serialize(node.t)}`);
+      if (node.alt) o.ascii(`/Alt ${serialize(node.alt)}`);
+      if (pg >= 0) {
+        o.ascii('/Pg ');
+        o.ascii(pageRef[pg]);
       }
-      const parent = node.p >= 0 ? ids[node.p] : documentElement;
-      w.setPackedText(
-        ids[i],
-        `<</Type/StructElem/S/${node.s}/P ${parent} 0 R${node.t ? `/T ${serialize(node.t)}` : ''}${node.alt ? `/Alt ${serialize(node.alt)}` : ''}${pg >= 0 ? `/Pg ${pageRef[pg]}` : ''}${attributes}${
-          k.length === 0 ? '' : k.length === 1 ? `/K ${k[0]}` : `/K[${k.join(' ')}]`
-        }>>`,
-      );
+      if (node.a) {
+        o.ascii('/A<</O/Table');
+        for (const a in node.a) o.ascii(typeof node.a[a] === 'string' ? `/${a} /${node.a[a]}` : `/${a} ${node.a[a]}`);
+        o.ascii('>>');
+      }
+      if (kids > 0) {
+        o.ascii(kids === 1 ? '/K ' : '/K[');
+        let written = 0; // kids so far: a space before each but the first
+        for (let c = firstChild[i]; c >= 0; c = nextSibling[c]) {
+          if (!keep[c]) continue;
+          if (written++ > 0) o.ascii(' ');
+          o.int(ids[c]);
+          o.ascii(' 0 R');
+        }
+        if (pg >= 0) {
+          if (written++ > 0) o.ascii(' ');
+          o.int(firstMcid[part][i]);
+        }
+        for (let j = 0; j < further.length; j += 2) {
+          if (written++ > 0) o.ascii(' ');
+          if (further[j] === pg) o.int(further[j + 1]);
+          else o.ascii(`<</Type/MCR/Pg ${pageRef[further[j]]}/MCID ${further[j + 1]}>>`);
+        }
+        for (const l of linked ?? none) {
+          if (written++ > 0) o.ascii(' ');
+          o.ascii(`<</Type/OBJR/Obj ${annots[l]} 0 R/Pg ${pageRef[links[l].page]}>>`);
+        }
+        if (kids > 1) o.ascii(']');
+      }
+      o.ascii('>>');
+      o.end();
     });
     return ids;
   });
