@@ -35,11 +35,24 @@ async function inWorkers(
   templatesDir: string | undefined,
   render: boolean,
   onResult: (i: number, r: SheetResult) => void,
+  here?: () => ((file: string) => SheetResult) | undefined,
 ) {
-  const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / WORKER_THRESHOLD)));
+  const threads = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / WORKER_THRESHOLD)));
+  // With `here`, this thread takes sheets too, as one of the threads: one worker fewer to start.
+  const count = here ? Math.max(1, threads - 1) : threads;
+  // Sheets per message: checking one takes a few milliseconds, and a message costs a fraction of one.
+  const batch = render ? 1 : 4;
   let next = 0;
-  await Promise.all(
-    Array.from({ length: count }, () => {
+  const helping = async () => {
+    const check = here?.();
+    if (!check) return; // the workers do it all
+    while (next < files.length) {
+      const id = next++;
+      onResult(id, check(files[id]));
+      await new Promise((resolve) => setImmediate(resolve)); // take in the workers' results, send them more
+    }
+  };
+  const working = Array.from({ length: count }, () => {
       return new Promise<void>((done, fail) => {
         // Loaded when first needed, not with this module: a process started from the start-up snapshot must set up
         // node's worker machinery itself (made while the snapshot was, workers cannot start: their cwd is lost).
@@ -55,22 +68,23 @@ async function inWorkers(
             }
             return;
           }
-          const id = next++;
+          const ids = Array.from({ length: Math.min(batch, files.length - next) }, () => next++);
           open++;
-          worker.postMessage({ id, file: files[id], render });
+          worker.postMessage({ ids, files: ids.map((id) => files[id]), render });
         };
-        worker.on('message', (message: { id: number; result: SheetResult }) => {
+        worker.on('message', (message: { ids: number[]; results: SheetResult[] }) => {
           open--;
           send();
-          onResult(message.id, restoreBuffers(message.result));
+          message.ids.forEach((id, k) => onResult(id, restoreBuffers(message.results[k])));
         });
         worker.on('error', fail);
         // Two sheets in flight per worker, so that it starts the next while this thread takes in the last.
         send();
         send();
       });
-    }),
-  );
+    });
+  // The workers first: they start loading while this thread opens its workspace.
+  await Promise.all([...working, helping()]);
 }
 
 /** Whether this many sheets are worth worker threads (and there are workers to start). */
@@ -79,12 +93,19 @@ export function worthWorkers(count: number): boolean {
 }
 
 /**
- * Check sheets in worker threads without a workspace in this thread (for validate): the workers start at once,
- * while this thread does the rest. Rejects when a worker cannot open its workspace (templates/layout.yaml wrong).
+ * Check sheets in worker threads (for validate): the workers start at once. With `here` (which opens this thread's
+ * workspace, or gives undefined when it cannot), this thread checks sheets as well, in place of one worker: it has
+ * the program loaded already, and a worker must first load it. Rejects when a worker cannot open its workspace
+ * (templates/layout.yaml wrong).
  */
-export async function checkInWorkers(files: string[], dataDir: string, templatesDir?: string): Promise<SheetResult[]> {
+export async function checkInWorkers(
+  files: string[],
+  dataDir: string,
+  templatesDir?: string,
+  here?: () => ((file: string) => SheetResult) | undefined,
+): Promise<SheetResult[]> {
   const results: SheetResult[] = new Array(files.length);
-  await inWorkers(files, dataDir, templatesDir, false, (i, r) => (results[i] = r));
+  await inWorkers(files, dataDir, templatesDir, false, (i, r) => (results[i] = r), here);
   return results;
 }
 

@@ -8,7 +8,7 @@ const { dataDir, templatesDir } = workerData as { dataDir: string; templatesDir?
 // The main thread has checked the data files already: validate reports their errors and still checks the sheets.
 const workspace = openWorkspace(dataDir, templatesDir, { tolerateDataErrors: true });
 
-parentPort!.on('message', (message: { id: number; file: string; render: boolean }) => {
-  const result = message.render ? processSheet(message.file, workspace) : checkOnly(message.file, workspace);
-  parentPort!.postMessage({ id: message.id, result });
+parentPort!.on('message', (message: { ids: number[]; files: string[]; render: boolean }) => {
+  const results = message.files.map((file) => (message.render ? processSheet(file, workspace) : checkOnly(file, workspace)));
+  parentPort!.postMessage({ ids: message.ids, results });
 });

@@ -120,8 +120,16 @@ export async function validateFilesInParallel(options: Omit<ValidateOptions, 'fo
       if (workspace) for (const file of group) findings.push(...checkOnly(file, workspace).findings);
       continue;
     }
-    // The workers open their own workspaces: this thread only reads the data files, meanwhile.
-    const checking = checkInWorkers(group, dataDir);
+    // The workers open their own workspaces, while this one reads the data files, then checks sheets with them.
+    const here = () => {
+      try {
+        const workspace = openWorkspace(dataDir, undefined, { tolerateDataErrors: true });
+        return (file: string) => checkOnly(file, workspace);
+      } catch {
+        return undefined; // templates/layout.yaml: reported with the data files' findings
+      }
+    };
+    const checking = checkInWorkers(group, dataDir, undefined, here);
     checking.catch(() => undefined);
     const own = dataFileFindings(dataDir);
     dataFindings.push(...own);

@@ -87,13 +87,22 @@ export class FontSet {
 
   /** True when every face can print this character (asked of the fonts' own character maps, once per character). */
   canPrint(codePoint: number): boolean {
+    // Asked for every character of every sheet: the Basic Multilingual Plane is answered from a table.
+    if (codePoint <= 0xffff) {
+      const known = this.printableBmp[codePoint];
+      if (known !== 0) return known === 1;
+    }
     let known = this.printable.get(codePoint);
     if (known === undefined) {
       known = this.fonts.every((f) => f.pdfkit.font.hasGlyphForCodePoint(codePoint));
       this.printable.set(codePoint, known);
+      if (codePoint <= 0xffff) this.printableBmp[codePoint] = known ? 1 : 2;
     }
     return known;
   }
+
+  /** 0 not asked yet, 1 printable, 2 not. */
+  private readonly printableBmp = new Uint8Array(0x10000);
 
   provide(family: string, bold: boolean): any {
     const face = bold ? 'bold' : 'normal';

@@ -241,12 +241,22 @@ function checkEvaluationSentences(sheet: Sheet, city: CityData, out: Findings): 
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/u;
 
 /** Every character of every text must exist in the font and be printable: never a blank box in the PDF. */
+function allPrintable(text: string, canPrint: (codePoint: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (cp !== 10 && !canPrint(cp)) return false;
+  }
+  return true;
+}
+
 function checkPrintable(value: unknown, path: DataPath, out: Findings, canPrint: (codePoint: number) => boolean): void {
   if (typeof value === 'string') {
+    // Every character of every text passes here: first, the quick question whether any is wrong at all.
+    if (!CONTROL.test(value) && allPrintable(value, canPrint)) return;
     const bad = new Map<string, string>();
     for (const ch of value) {
       const cp = ch.codePointAt(0)!;
-      // Every character of every text passes here: name it only when it is wrong.
       const control = CONTROL.test(ch);
       if (!control && (cp === 10 || canPrint(cp))) continue;
       const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -109,7 +109,18 @@ export class Fitter {
     const width = boxWidth(this.layout, spec);
     // Built field by field: spreading the box costs more than the rest of fitting an ordinary box.
     const fitted = (text: string, fontSize: number, characterSpacing: number): FittedBox => {
-      const made: FittedBox = { box: box.box, text, field: box.field, fontSize, characterSpacing, runs: inlineRuns(text) };
+      // Its runs are worked out when first read (to lay the box out): checking a sheet never reads them.
+      let runs: InlineRun[] | undefined;
+      const made: FittedBox = {
+        box: box.box,
+        text,
+        field: box.field,
+        fontSize,
+        characterSpacing,
+        get runs() {
+          return (runs ??= inlineRuns(text));
+        },
+      };
       if (box.alternative !== undefined) made.alternative = box.alternative;
       if (box.hint !== undefined) made.hint = box.hint;
       return made;

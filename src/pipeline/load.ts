@@ -1,4 +1,5 @@
 // Stage 1 — load: bytes on disk → a parsed YAML document that remembers where every value came from.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { DataPath, Finding } from '../model/types';
@@ -32,20 +33,20 @@ function finding(file: string, pos: Position, message: string, labels: string[] 
 
 /** Decode bytes as UTF-8 (BOM allowed); anything else is reported, never guessed. */
 function decode(file: string, bytes: Buffer): { text: string } | { error: Finding } {
-  try {
-    let text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { text };
-  } catch {
-    const offset = firstInvalidUtf8(bytes);
-    const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
-    return {
-      error: finding(
-        file,
-        { line, column: 1 },
-        'ファイルが UTF-8 ではありません（Shift_JIS などで保存されている可能性があります）。エディタで「UTF-8」を選んで保存し直してください。',
-      ),
-    };
+  // Checked first, then decoded: as quick as decoding alone, where a strict TextDecoder is not.
+  if (isUtf8(bytes)) {
+    const text = bytes.toString('utf8');
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   }
+  const offset = firstInvalidUtf8(bytes);
+  const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
+  return {
+    error: finding(
+      file,
+      { line, column: 1 },
+      'ファイルが UTF-8 ではありません（Shift_JIS などで保存されている可能性があります）。エディタで「UTF-8」を選んで保存し直してください。',
+    ),
+  };
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

@@ -393,7 +393,8 @@ export function explainYamlErrors(text: string, errors: YAMLError[], toPos: ToPo
   // A value that starts with a YAML mark, or a line whose indent slipped, is one mistake that leaves the parser lost
   // for the rest of its block. It is reported alone, and the text with that one line set right is parsed again for
   // whatever else is wrong.
-  if (depth < MAX_REPAIRS) {
+  // (A repair is kept only when the parser is happier for it: with no errors, there is nothing to repair.)
+  if (depth < MAX_REPAIRS && errors.length > 0) {
     const repair = firstRepair(all, errors, toPos);
     if (repair) {
       const patched = patchLine(text, repair.line, repair.from, repair.to, repair.replacement);
@@ -657,14 +658,16 @@ function checkScalar(text: string, field: Field, value: Scalar | Alias | null, t
 /** Every scalar field of the sheet, with its path and schema, checked for a silent change of its text. */
 export function explainSilentChanges(text: string, doc: Document, toPos: ToPos): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
-  const walk = (node: unknown, path: DataPath): void => {
+  // Each node's schema found from its parent's, one step (not from the root for every scalar).
+  const walk = (node: unknown, path: DataPath, nodeSchema: SchemaNode | undefined): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair) || !isScalar(pair.key)) continue;
-        const childPath = [...path, String(pair.key.value)];
+        const step = String(pair.key.value);
+        const childPath = [...path, step];
         const value = pair.value as unknown;
-        const schema = schemaAt(childPath);
-        if (isMap(value) || isSeq(value)) walk(value, childPath);
+        const schema = nodeSchema && schemaAt([step], nodeSchema);
+        if (isMap(value) || isSeq(value)) walk(value, childPath, schema);
         else if (schema && schema.type !== 'object' && schema.type !== 'array') {
           const key = pair.key.srcToken && 'source' in pair.key.srcToken ? pair.key.srcToken.source : String(pair.key.value);
           const field = { path: childPath, node: schema, key, keyEnd: pair.key.range?.[1] ?? 0 };
@@ -673,10 +676,10 @@ export function explainSilentChanges(text: string, doc: Document, toPos: ToPos):
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
-        if (isMap(item) || isSeq(item)) walk(item, [...path, i]);
+        if (isMap(item) || isSeq(item)) walk(item, [...path, i], nodeSchema && schemaAt([i], nodeSchema));
       });
     }
   };
-  walk(doc.contents, []);
+  walk(doc.contents, [], schemaAt([]));
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
