@@ -54,6 +54,21 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the start-up snapsh
     expect(booklet.stdout).toContain('10 事業');
   });
 
+  it('loads what it leaves out of the snapshot when used: pdf.js for import, vega for the charts of publish', () => {
+    // pdf.js bundled into the snapshot could not find its helpers: import said 「PDF を読み取れません」.
+    const dataDir = makeDataDir({ '087.yaml': bundledSheet('087') });
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-out-'));
+    const drafts = makeDataDir({});
+    temporaries.push(dataDir, out, drafts);
+    const published = launch(ROOT, 'publish', '--data', dataDir, '--out', out);
+    expect(published.status, published.stderr).toBe(0);
+    expect(readFileSync(join(out, '2021', '評価結果一覧.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    const imported = launch(ROOT, 'import', join(out, '2021', '087.pdf'), '--data', drafts);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('作成:');
+    expect(existsSync(join(drafts, '2021', '087.yaml'))).toBe(true);
+  });
+
   it('prints a changed template, and is not used once the program changed (then made again)', async () => {
     // A copy of the package (its libraries shared), with a snapshot of its own.
     const root = mkdtempSync(join(tmpdir(), 'sheetbook-package-'));

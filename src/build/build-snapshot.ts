@@ -22,8 +22,9 @@ const CLI = join(DIST, 'cli.js');
 const BUNDLE = join(SNAPSHOT_DIR, 'sheetbook.snapshot.bundle.cjs');
 const INPUTS = join(SNAPSHOT_DIR, 'sheetbook.snapshot.inputs.json');
 const BLOB = join(SNAPSHOT_DIR, 'sheetbook.snapshot.blob');
-// Loaded only by `publish`/`import` (charts, reading PDFs): left to be loaded from their files when used.
-const EXTERNAL = ['vega', 'vega-lite', 'pdf-parse'];
+// Loaded only by `publish`/`errata` (charts) and `import` (reading PDFs): left to be loaded from their files when used
+// (pdf.js, bundled, finds none of the helpers it loads beside itself).
+const EXTERNAL = ['vega', 'vega-lite', 'pdfjs-dist'];
 const MARK = '// sheetbook-launcher';
 
 function removeSnapshot(): void {

