@@ -1,7 +1,7 @@
 // Rendered sheets kept between runs, keyed by the content of everything that shapes them: the sheet file,
 // the city data, the templates, the fonts and the program itself. A changed input simply misses.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
@@ -150,13 +150,12 @@ export class RenderCache {
 
   saveWritten(): void {
     if (!this.written) return;
-    mkdirSync(this.dir, { recursive: true });
     const sorted = Object.fromEntries(Object.entries(this.written).sort(([a], [b]) => a.localeCompare(b)));
     writeFileAtomic(this.writtenFile, Buffer.from(JSON.stringify(sorted, null, 1)), { durable: false });
   }
 
+  // (writeFileAtomic makes the folder when it is missing.)
   put(key: string, result: SheetResult): void {
-    mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
   }
 
@@ -174,7 +173,6 @@ export class RenderCache {
       // none yet, or damaged: draw it
     }
     const value = await draw();
-    mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(file, serialize({ key, value }), { durable: false });
     return value;
   }
