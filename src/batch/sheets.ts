@@ -53,36 +53,36 @@ async function inWorkers(
     }
   };
   const working = Array.from({ length: count }, () => {
-      return new Promise<void>((done, fail) => {
-        // Loaded when first needed, not with this module: a process started from the start-up snapshot must set up
-        // node's worker machinery itself (made while the snapshot was, workers cannot start: their cwd is lost).
-        const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerThread };
-        const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir }, resourceLimits: WORKER_LIMITS });
-        let open = 0;
-        let ended = false;
-        const send = () => {
-          if (next >= files.length) {
-            if (open === 0 && !ended) {
-              ended = true;
-              void worker.terminate().then(() => done());
-            }
-            return;
+    return new Promise<void>((done, fail) => {
+      // Loaded when first needed, not with this module: a process started from the start-up snapshot must set up
+      // node's worker machinery itself (made while the snapshot was, workers cannot start: their cwd is lost).
+      const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerThread };
+      const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir }, resourceLimits: WORKER_LIMITS });
+      let open = 0;
+      let ended = false;
+      const send = () => {
+        if (next >= files.length) {
+          if (open === 0 && !ended) {
+            ended = true;
+            void worker.terminate().then(() => done());
           }
-          const ids = Array.from({ length: Math.min(batch, files.length - next) }, () => next++);
-          open++;
-          worker.postMessage({ ids, files: ids.map((id) => files[id]), render });
-        };
-        worker.on('message', (message: { ids: number[]; results: SheetResult[] }) => {
-          open--;
-          send();
-          message.ids.forEach((id, k) => onResult(id, restoreBuffers(message.results[k])));
-        });
-        worker.on('error', fail);
-        // Two sheets in flight per worker, so that it starts the next while this thread takes in the last.
+          return;
+        }
+        const ids = Array.from({ length: Math.min(batch, files.length - next) }, () => next++);
+        open++;
+        worker.postMessage({ ids, files: ids.map((id) => files[id]), render });
+      };
+      worker.on('message', (message: { ids: number[]; results: SheetResult[] }) => {
+        open--;
         send();
-        send();
+        message.ids.forEach((id, k) => onResult(id, restoreBuffers(message.results[k])));
       });
+      worker.on('error', fail);
+      // Two messages in flight per worker, so that it starts the next while this thread takes in the last.
+      send();
+      send();
     });
+  });
   // The workers first: they start loading while this thread opens its workspace.
   await Promise.all([...working, helping()]);
 }
