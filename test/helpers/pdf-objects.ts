@@ -1,6 +1,9 @@
 // A small PDF object reader for the conformance checks: enough of ISO 32000-1 (7.2–7.5) to read what sheetbook
 // writes — indirect objects, object streams, cross-reference streams or tables — and content streams as operators.
-// Independent of src/pdf/writer.ts on purpose: it reads the bytes, not what the writer meant to write.
+// Independent of src/pdf/writer.ts on purpose: it reads the bytes, not what the writer meant to write. And apart
+// from src/interchange/pdf-marked-content.ts (import's reader), whose lexer it resembles: that one forgives damage
+// (it rebuilds a broken cross-reference table, skips junk in a dictionary) to read other tools' files, where a
+// conformance check must see the file exactly as written and fail on what that reader would mend.
 import { inflateSync } from 'node:zlib';
 
 export class Name {
