@@ -81,7 +81,7 @@ function find(name: string): Command<unknown> {
   return found;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], stop: AbortSignal): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     console.log(OVERVIEW);
@@ -115,22 +115,44 @@ async function main(argv: string[]): Promise<number> {
   const options = parse(rest);
   const run = await runner();
   stoppable = run.runsUntilStopped === true;
-  return run.main(options, stop.signal);
+  return run.main(options, stop);
 }
 
-const stop = new AbortController();
+const stopOnSignal = new AbortController();
 let stoppable = false;
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTemporaries();
-  if (stoppable && !stop.signal.aborted) {
-    stop.abort();
+  if (stoppable && !stopOnSignal.signal.aborted) {
+    stopOnSignal.abort();
     process.once(signal, onSignal);
     return;
   }
   process.kill(process.pid, signal);
 }
 
-/** Run the command line `argv` (without node and the script): sets process.exitCode; installs the signal handlers. */
+/**
+ * Run one command line `argv` (without node and the script) to its end: every failure becomes its Japanese message
+ * on stderr, and the result is the exit code. `stop` is aborted to ask a command that runs until stopped to end.
+ * (src/resident/server.ts runs `build` this way, one request after another.)
+ */
+export function runCommand(argv: string[], stop: AbortSignal = new AbortController().signal): Promise<number> {
+  return main(argv, stop).then(
+    (code) => code,
+    (error: unknown) => {
+      const known = error instanceof UserError ? error : fileSystemError(error);
+      if (known) {
+        console.error(known.message);
+        return known.exitCode;
+      }
+      // An unexpected failure is still reported in Japanese; the details are kept for developers only.
+      console.error(`予期しないエラーが起きました: ${(error as Error)?.message ?? error}`);
+      if (process.env.SHEETBOOK_DEBUG) console.error(error);
+      return 70;
+    },
+  );
+}
+
+/** Run the command line `argv` as the program: sets process.exitCode; installs the signal handlers. */
 export function runCli(argv: string[]): Promise<void> {
   // On Ctrl+C or a polite kill, take the temporary files of unfinished writes along, then die of the same signal.
   // A command that runs until stopped (watch) is asked to stop instead and ends on its own, its files written whole;
@@ -141,21 +163,7 @@ export function runCli(argv: string[]): Promise<void> {
   // For `npm run bench`: the peak memory of the whole process (worker threads included).
   if (process.env.SHEETBOOK_REPORT_RSS) process.on('exit', () => console.error(`maxRSS=${process.resourceUsage().maxRSS}`));
 
-  return main(argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const known = error instanceof UserError ? error : fileSystemError(error);
-      if (known) {
-        console.error(known.message);
-        process.exitCode = known.exitCode;
-      } else {
-        // An unexpected failure is still reported in Japanese; the details are kept for developers only.
-        console.error(`予期しないエラーが起きました: ${(error as Error)?.message ?? error}`);
-        if (process.env.SHEETBOOK_DEBUG) console.error(error);
-        process.exitCode = 70;
-      }
-    },
-  );
+  return runCommand(argv, stopOnSignal.signal).then((code) => {
+    process.exitCode = code;
+  });
 }
