@@ -22,6 +22,7 @@ const CLI = join(DIST, 'cli.js');
 const BUNDLE = join(SNAPSHOT_DIR, 'sheetbook.snapshot.bundle.cjs');
 const INPUTS = join(SNAPSHOT_DIR, 'sheetbook.snapshot.inputs.json');
 const BLOB = join(SNAPSHOT_DIR, 'sheetbook.snapshot.blob');
+const RESIDENT_CLIENT = join(DIST, 'resident', 'client.js');
 // Loaded only by `publish`/`errata` (charts) and `import` (reading PDFs): left to be loaded from their files when used
 // (pdf.js, bundled, finds none of the helpers it loads beside itself).
 const EXTERNAL = ['vega', 'vega-lite', 'pdfjs-dist'];
@@ -55,9 +56,11 @@ function launcher(): string {
     `":" /* ${MARK}`,
     `# Made by npm run build (src/build/build-snapshot.ts): start node from the start-up snapshot when the node`,
     `# on PATH made it; otherwise run this file with node, as node dist/cli.js does.`,
-    `b=${shellQuote(BLOB)} n=${shellQuote(node)} i=${inode(node)}`,
+    `# build goes to the resident process (src/resident/), unless SHEETBOOK_RESIDENT=0.`,
+    `b=${shellQuote(BLOB)} n=${shellQuote(node)} i=${inode(node)} r=${shellQuote(RESIDENT_CLIENT)}`,
     'ino() { set -- $(ls -iL "$1" 2>/dev/null); echo "$1"; }',
     'if [ -f "$b" ] && p=$(command -v node) && [ ! "$n" -nt "$b" ] && [ "$(ino "$p")" = "$i" ] && [ "$(ino "$n")" = "$i" ]; then',
+    '  [ "$1" = build ] && [ "${SHEETBOOK_RESIDENT:-1}" != 0 ] && [ -f "$r" ] && exec "$n" "$r" "$b" "$0" "$@"',
     '  exec "$n" --snapshot-blob "$b" "$0" "$@"',
     'fi',
     'exec node "$0" "$@"',
