@@ -1,16 +1,30 @@
 // `sheetbook build` on Linux and macOS: hand the command line to the resident process (src/resident/server.ts) and
 // relay its output and exit code; start the resident first when there is none. The launcher at the top of
-// dist/cli.js runs this file as `node dist/resident/client.js <snapshot blob> <dist/cli.js> build …` when the
-// start-up snapshot is usable and SHEETBOOK_RESIDENT is not 0. Whenever the resident cannot serve — it will not
-// start, its program changed, it went away before answering — the build runs in a process of its own from the
-// snapshot, as it would without a resident. Only node's own modules are loaded here, and only those a build that
+// dist/cli.js runs this file as `node dist/resident/client.js <snapshot blob> <inode of the node that made it>
+// <dist/cli.js> build …` unless SHEETBOOK_RESIDENT is 0; the resident is used when the start-up snapshot is.
+// Whenever the resident cannot serve — it will not start, its program changed, it went away before answering — the
+// build runs in a process of its own (from the snapshot when it can), as it would without a resident. Only node's own modules are loaded here, and only those a build that
 // the resident serves needs: this file is the whole start.
 import type { ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { folderState, receive, residentSocket, send, type Reply } from './channel';
 
-const [blob, cli, ...argv] = process.argv.slice(2);
+const [blob, nodeInode, cli, ...argv] = process.argv.slice(2);
+
+/**
+ * The launcher's own test, made here at no cost of its own (it is `node` on PATH that runs this file): the snapshot is
+ * there and was made by this very node (same inode, not newer than the snapshot). Otherwise node would refuse it.
+ */
+function snapshotUsable(): boolean {
+  try {
+    const node = statSync(process.execPath);
+    return String(node.ino) === nodeInode && node.mtimeMs <= statSync(blob).mtimeMs;
+  } catch {
+    return false;
+  }
+}
 /** How long a resident may take to start before the client gives up on it and runs the build itself. */
 const START_TIMEOUT_MS = 20_000;
 const RETRY_MS = 5;
@@ -18,7 +32,8 @@ const RETRY_MS = 5;
 /** The build in a process of its own, started from the snapshot as the launcher would have. */
 function runHere(): void {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const child = spawnSync(process.execPath, ['--snapshot-blob', blob, cli, ...argv], { stdio: 'inherit', env: { ...process.env, SHEETBOOK_RESIDENT: '0' } });
+  const snapshot = snapshotUsable() ? ['--snapshot-blob', blob] : [];
+  const child = spawnSync(process.execPath, [...snapshot, cli, ...argv], { stdio: 'inherit', env: { ...process.env, SHEETBOOK_RESIDENT: '0' } });
   if (child.signal) process.kill(process.pid, child.signal);
   process.exitCode = child.status ?? 70;
 }
@@ -76,7 +91,7 @@ function ask(socket: Socket): void {
 }
 
 function main(): void {
-  const socketPath = residentSocket(blob);
+  const socketPath = snapshotUsable() ? residentSocket(blob) : undefined;
   if (!socketPath) return runHere();
   let resident: 'none' | 'starting' | 'ended' = 'none';
   let gaveUp = false;
