@@ -355,7 +355,9 @@ function fontProgram(fontBytes: Buffer, ids: number[], key: string): Buffer {
   if (!kept) keptPrograms.set(fontBytes, (kept = []));
   const hit = kept.find((k) => k.key === key);
   if (hit) return hit.program;
-  const program = deflateSync(subsetKeepingGlyphIds(fontBytes, ids));
+  // The fastest level: a sheet's subset keeps every glyph id, so most of it is empty entries that any level packs
+  // alike (about 6 % larger than the default level, in half the time; rebuilding one sheet waits for this).
+  const program = deflateSync(subsetKeepingGlyphIds(fontBytes, ids), { level: 1 });
   kept.unshift({ key, program });
   kept.length = Math.min(kept.length, KEPT_PROGRAMS);
   return program;
