@@ -10,7 +10,7 @@
 // replaced or its socket removed, and when a client goes away mid-build (Ctrl+C): it removes the temporary files of
 // unfinished writes, as the client's own process would have, and dies.
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runCommand } from '../cli-main';
 import { keepFontsForEveryWorkspace } from '../pipeline/sheet';
@@ -98,9 +98,11 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
 
   const end = (code = 0): never => {
     server.close();
-    if (fileStamp(socketPath) === ownSocket) {
-      rmSync(socketPath, { force: true });
-      rmSync(pidFile, { force: true });
+    if (fileStamp(socketPath) === ownSocket) rmSync(socketPath, { force: true });
+    try {
+      if (readFileSync(pidFile, 'utf8') === `${process.pid}\n`) rmSync(pidFile, { force: true });
+    } catch {
+      // gone, or another resident's
     }
     process.exit(code);
   };
