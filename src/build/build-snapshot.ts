@@ -159,6 +159,13 @@ async function main(): Promise<void> {
       rmSync(partial, { force: true });
       throw new Error(`node --build-snapshot failed (${made.status ?? made.signal}):\n${made.stderr}`);
     }
+    // A snapshot that node then refuses to start from (made with other V8 flags, say) would leave `sheetbook` unable
+    // to run at all: it is tried before it is put in place.
+    const tried = spawnSync(process.execPath, ['--snapshot-blob', partial, CLI, '--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    if (tried.status !== 0) {
+      rmSync(partial, { force: true });
+      throw new Error(`node does not start from the snapshot made (${tried.status ?? tried.signal}):\n${tried.stderr}`);
+    }
     renameSync(partial, BLOB);
   } catch (error) {
     removeSnapshot();
