@@ -1,11 +1,12 @@
 // npm run bench:coldstart — one changed sheet, whole process: `sheetbook build 087` with the render cache missing
 // for that sheet (its YAML is edited before every run), against `node -e 0` measured in the same run, alternating.
+// `sheetbook build` goes to the resident process; the same without it (SHEETBOOK_RESIDENT=0) is measured beside it.
 // Prints medians (and the median above `node -e 0`). Not a test: nothing here asserts a time.
 //
 //   COLDSTART_RUNS=15   runs of each variant (default 15)
 //   COLDSTART_ONLY=a,b  only these variants (labels below)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -22,6 +23,7 @@ interface Variant {
   args: (data: string, out: string) => string[];
   /** Edit the sheet before each run (a cache miss), and expect the PDF to be written. */
   build: boolean;
+  env?: Record<string, string>;
 }
 
 // The bin entry as a user's shell starts it (npx and `npm link` run this file by its #! line).
@@ -29,16 +31,35 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const BIN = resolve(ROOT, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.sheetbook);
 const buildArgs = (data: string, out: string) => ['build', SHEET, '--data', data, '--out', out];
 
+// The bench's resident process has a folder of its own, and is asked to end afterwards.
+const RESIDENT_TMP = mkdtempSync(join(tmpdir(), 'sheetbook-coldstart-resident-'));
+
 const VARIANTS: Variant[] = [
   { label: 'node -e 0', command: process.execPath, args: () => ['-e', '0'], build: false },
   { label: 'node dist/cli.js build', command: process.execPath, args: (d, o) => [join(ROOT, 'dist/cli.js'), ...buildArgs(d, o)], build: true },
-  ...(process.platform === 'win32' ? [] : [{ label: 'sheetbook build (bin)', command: BIN, args: buildArgs, build: true }]),
+  ...(process.platform === 'win32'
+    ? []
+    : [
+        // The resident process serves it (its first run, which starts it, is the untimed warm-up run).
+        { label: 'sheetbook build (bin)', command: BIN, args: buildArgs, build: true, env: { TMPDIR: RESIDENT_TMP } },
+        { label: 'sheetbook build, no resident', command: BIN, args: buildArgs, build: true, env: { SHEETBOOK_RESIDENT: '0' } },
+      ]),
 ];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** Ask the bench's resident to end (a client that sends the stop request and waits for the socket to close). */
+function endResident(): void {
+  const dir = join(RESIDENT_TMP, `sheetbook-${process.getuid?.() ?? 'user'}`);
+  for (const name of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sock')) : []) {
+    const stop = `const s = require('node:net').connect(${JSON.stringify(join(dir, name))}, () => s.end('{"stop":true}\\n')); s.on('error', () => {});`;
+    spawnSync(process.execPath, ['-e', stop]);
+  }
+  rmSync(RESIDENT_TMP, { recursive: true, force: true });
+}
 
 function main(): void {
   const only = process.env.COLDSTART_ONLY?.split(',').map((s) => s.trim());
@@ -64,7 +85,7 @@ function main(): void {
         const started = process.hrtime.bigint();
         // With GNU time, the child's CPU time too (user + system): on a busy machine it varies less than the wall clock.
         const [command, args] = TIME ? [TIME, ['-f', 'cpu=%U+%S', v.command, ...v.args(data, out)]] : [v.command, v.args(data, out)];
-        const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+        const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, CI: '1', ...v.env } });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const cpu = /cpu=([0-9.]+)\+([0-9.]+)\s*$/.exec(result.stderr ?? '');
         if (cpu && round >= 0) cpuTimes.get(v.label)!.push((Number(cpu[1]) + Number(cpu[2])) * 1000);
@@ -75,6 +96,7 @@ function main(): void {
       }
     }
   } finally {
+    endResident();
     rmSync(data, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }
@@ -92,10 +114,10 @@ function main(): void {
     };
   });
   console.log(JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version, platform: process.platform }, runs: RUNS, sheet: SHEET, rows, targets: { medianMs: TARGET_MS, aboveNodeMs: TARGET_ABOVE_MS } }, null, 2));
-  console.log(`| ${'variant'.padEnd(26)} | ${'median'.padStart(8)} | ${'above node'.padStart(10)} | ${'min–max'.padStart(12)} | ${'cpu'.padStart(8)} |`);
+  console.log(`| ${'variant'.padEnd(30)} | ${'median'.padStart(8)} | ${'above node'.padStart(10)} | ${'min–max'.padStart(12)} | ${'cpu'.padStart(8)} |`);
   for (const r of rows) {
     const cpu = r.cpuMs === undefined ? '—' : `${r.cpuMs} ms`;
-    console.log(`| ${r.variant.padEnd(26)} | ${`${r.medianMs} ms`.padStart(8)} | ${`${r.aboveNodeMs} ms`.padStart(10)} | ${`${r.minMs}–${r.maxMs}`.padStart(12)} | ${cpu.padStart(8)} |`);
+    console.log(`| ${r.variant.padEnd(30)} | ${`${r.medianMs} ms`.padStart(8)} | ${`${r.aboveNodeMs} ms`.padStart(10)} | ${`${r.minMs}–${r.maxMs}`.padStart(12)} | ${cpu.padStart(8)} |`);
   }
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
   console.log(`targets: median ≤ ${TARGET_MS} ms, ≤ ${TARGET_ABOVE_MS} ms above node -e 0`);
