@@ -1,4 +1,4 @@
-// The resident process (src/resident/): `sheetbook build` through the launcher hands its command line to a process
+// The resident process (src/resident/): `sheetbook build` and `validate` through the launcher hand their command line to a process
 // that stays running. It must be the same build as a process of its own — same bytes, output, exit codes, folder —
 // never print an old template, font or program, tidy up on Ctrl+C, and go away when idle or no longer reachable.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -75,7 +75,7 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the resident proces
   residentTmps.push(tmp);
   const env = residentEnv(tmp);
 
-  it('serves `build` from the second run on, with the same bytes, output and exit codes as a process of its own', () => {
+  it('serves `build` and `validate` from the second run on, with the same bytes, output and exit codes as a process of its own', () => {
     expect(existsSync(join(ROOT, BLOB)), `${BLOB} (npm run build)`).toBe(true);
     const broken = bundledSheet('088');
     broken.costs.settled = 'たくさん';
@@ -97,6 +97,14 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the resident proces
     expect(served.stdout).toContain('088.yaml');
     expect(readFileSync(join(a, '2021', '087.pdf')).equals(readFileSync(join(b, '2021', '087.pdf')))).toBe(true);
     expect(existsSync(join(a, '2021', '088.pdf'))).toBe(false);
+
+    // validate goes to it too: the same report.
+    const checked = launch(ROOT, env, ['validate', dataDir]);
+    expect(checked.stderr).toContain(SERVED);
+    const checkedAlone = alone(['validate', dataDir]);
+    expect(checked.status).toBe(1);
+    expect(checkedAlone.status).toBe(1);
+    expect(steady(checked.stdout)).toBe(steady(checkedAlone.stdout));
 
     // Usage errors and help are the command line's own.
     const wrong = launch(ROOT, env, ['build', '08x']);
