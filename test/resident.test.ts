@@ -173,6 +173,17 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the resident proces
     expect(next.status, next.stderr).toBe(0);
     expect(next.stderr).toContain(SERVED);
     expect(await until(() => sockets(own).length === 0, 10_000)).toBe(true);
+    // Nothing of it is left: no pid file, no folder of its warm-up rounds.
+    const leftovers = () => [...readdirSync(own).filter((f) => f !== `sheetbook-${uid}`), ...readdirSync(join(own, `sheetbook-${uid}`))];
+    expect(await until(() => leftovers().length === 0)).toBe(true);
+
+    // Ended by a signal (a shutdown): the same.
+    expect(launch(ROOT, idle, ['build', '087', '--data', dataDir, '--out', out]).status).toBe(0);
+    const next2 = Number(readFileSync(sockets(own)[0].replace(/\.sock$/, '.pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 300)); // into its warm-up rounds
+    process.kill(next2, 'SIGTERM');
+    expect(await until(() => !alive(next2))).toBe(true);
+    expect(leftovers()).toEqual([]);
   }, 30_000);
 
   it('is not used in a socket folder that others may enter, and says so when killed mid-build', async () => {

@@ -10,17 +10,23 @@
 // replaced or its socket removed, and when a client goes away mid-build (Ctrl+C): it removes the temporary files of
 // unfinished writes, as the client's own process would have, and dies.
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { runCommand } from '../cli-main';
 import { keepFontsForEveryWorkspace } from '../pipeline/sheet';
 import { removePendingTemporaries } from '../pipeline/write';
+import { warmUp } from '../snapshot/warm-up';
 import { folderState, receive, send, type Reply, type Request, type RunRequest } from './channel';
 
 /** Minutes without a request after which the resident ends (SHEETBOOK_RESIDENT_IDLE_SECONDS sets it in seconds). */
 const IDLE_MINUTES = 15;
 /** How often an idle resident looks whether its snapshot and socket are still its own. */
 const LOOK_EVERY_MS = 2_000;
+
+/** Warm-up rounds in a resident's life, and the quiet before each. */
+const WARM_UP_ROUNDS = 20;
+const WARM_UP_AFTER_IDLE_MS = 100;
 
 /** Exit codes of a resident that never served (the client then runs the build itself). */
 const NOT_SERVING = 75;
@@ -96,8 +102,11 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
   const ownBlob = fileStamp(blob);
   keepFontsForEveryWorkspace();
 
+  // The warm-up rounds' folders live here, so that the resident takes them along whenever it ends.
+  let warmUpRoot: string | undefined;
   const end = (code = 0): never => {
     server.close();
+    if (warmUpRoot) rmSync(warmUpRoot, { recursive: true, force: true });
     if (fileStamp(socketPath) === ownSocket) rmSync(socketPath, { force: true });
     try {
       if (readFileSync(pidFile, 'utf8') === `${process.pid}\n`) rmSync(pidFile, { force: true });
@@ -120,19 +129,57 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
 
   // One command line at a time: each one takes over the process's folder, environment and output.
   let queue = Promise.resolve();
+
+  // While it is young, the resident uses its idle moments to run the made-up sheet of the snapshot through `build`
+  // (src/snapshot/warm-up.ts, in a temporary folder), so that V8 has optimised the code before the next correction
+  // arrives rather than during it. A round takes a few tens of ms; a request that comes meanwhile waits for it.
+  let warmUps = 0;
+  let warmUpTimer: NodeJS.Timeout | undefined;
+  const warmUpWhenIdle = () => {
+    if (warmUps >= WARM_UP_ROUNDS || process.env.SHEETBOOK_RESIDENT_WARM_UP === '0') return;
+    clearTimeout(warmUpTimer);
+    warmUpTimer = setTimeout(() => {
+      queue = queue.then(async () => {
+        warmUps++;
+        busy = true;
+        try {
+          warmUpRoot ??= mkdtempSync(join(tmpdir(), 'sheetbook-resident-'));
+          await warmUp(warmUpRoot);
+        } catch {
+          warmUps = WARM_UP_ROUNDS; // nothing to gain from a warm-up that fails
+        } finally {
+          busy = false;
+        }
+        warmUpWhenIdle();
+      });
+    }, WARM_UP_AFTER_IDLE_MS);
+  };
   server.on('connection', (client: Socket) => {
     let taken = false;
     receive<Request>(client, (request) => {
       if (taken) return;
       taken = true;
       if ('stop' in request) {
-        client.end();
-        end();
+        // After what is under way (a warm-up round, or builds asked for before).
+        queue = queue.then(() => {
+          client.end();
+          end();
+        });
+        return;
       }
+      clearTimeout(warmUpTimer);
       queue = queue.then(() => run(client, request as RunRequest));
     });
     client.on('error', () => undefined);
   });
+
+  // Asked to end (a shutdown, kill): as a build's own process would, without its unfinished files.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      removePendingTemporaries();
+      end(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
+    });
+  }
 
   let current: Socket | undefined;
   process.on('uncaughtException', (error) => {
@@ -195,6 +242,7 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
     }
     reply({ exit: code });
     client.end();
+    warmUpWhenIdle();
   }
 }
 

@@ -59,9 +59,12 @@ evaluation:
 direction: {decision: 継続, reason: —}
 `;
 
-/** Run `build` of the made-up sheet in temporary folders; returns what it printed (for the build step's check). */
-export async function warmUp(): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'sheetbook-warm-up-'));
+/**
+ * Run `build` of the made-up sheet in temporary folders (made in `parent`, and removed); returns what it printed (for
+ * the build step's check).
+ */
+export async function warmUp(parent = tmpdir()): Promise<string[]> {
+  const root = mkdtempSync(join(parent, 'sheetbook-warm-up-'));
   const lines: string[] = [];
   try {
     const dataDir = join(root, 'data');
