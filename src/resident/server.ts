@@ -93,6 +93,8 @@ async function listen(server: Server, socketPath: string): Promise<boolean> {
 export async function serve({ socketPath, blob, staleness }: Served): Promise<void> {
   // Nothing of the first client's is kept: each request brings its own folder and environment.
   process.chdir('/');
+  // What `ps` and `top` show (otherwise the node command line that started it).
+  process.title = 'sheetbook-resident';
   const server = createServer();
   if (!privateFolder(dirname(socketPath)) || !(await listen(server, socketPath))) process.exit(NOT_SERVING);
   const ownSocket = fileStamp(socketPath);
