@@ -2,7 +2,7 @@
 // that stays running. It must be the same build as a process of its own — same bytes, output, exit codes, folder —
 // never print an old template, font or program, tidy up on Ctrl+C, and go away when idle or no longer reachable.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,6 +215,48 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the resident proces
     expect(code).toBe(70);
     expect(errors).toContain('常駐プロセスが、処理の途中で終わりました');
   }, 60_000);
+
+  it('is reached from bash alone, with arguments and output intact, and only with the token of its port file', async () => {
+    // A data folder whose path has spaces, quotes and Japanese; a sheet whose error message quotes a backslash.
+    const parent = temporary('sheetbook-bash-');
+    const dataDir = join(parent, `データ "見本" \\ 100%`);
+    const broken = bundledSheet('088');
+    broken.costs.settled = 'C:\\予算\\%s';
+    cpSync(makeDataDir({ '087.yaml': bundledSheet('087'), '088.yaml': broken }), dataDir, { recursive: true });
+    const out = temporary('sheetbook-out-');
+    expect(launch(ROOT, env, ['build', '087', '--data', dataDir, '--out', out]).status).toBe(0);
+    const [portFile] = readdirSync(join(tmp, `sheetbook-${uid}`)).filter((f) => f.endsWith('.port'));
+    const portPath = join(tmp, `sheetbook-${uid}`, portFile);
+    expect(statSync(portPath).mode & 0o777).toBe(0o600);
+
+    // The bash client with no node client to fall back on: it must be served over the port.
+    const launcherText = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
+    const key = /\bk=([0-9a-f]+)/.exec(launcherText)![1];
+    expect(portFile).toBe(`${key}.port`);
+    const viaBash = (args: string[]) =>
+      spawnSync('/bin/bash', [join(ROOT, 'dist', 'resident', 'client.bash'), '/nonexistent/client.js', join(ROOT, BLOB), '0', key, join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env });
+    const checked = viaBash(['validate', join(dataDir, '2021')]);
+    const checkedAlone = alone(['validate', join(dataDir, '2021')]);
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toBe(checkedAlone.stdout);
+    expect(checked.stdout).toContain('C:\\予算\\%s');
+    expect(checked.stdout).toContain(join(dataDir, '2021', '088.yaml'));
+    expect(checked.stderr).toContain(SERVED);
+    const built = viaBash(['build', '087', '--data', dataDir, '--out', out]);
+    expect(built.status, built.stderr).toBe(0);
+
+    // Someone without the token is cut off, and the resident goes on serving.
+    const [port] = readFileSync(portPath, 'utf8').split(' ');
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(['0'.repeat(32), ROOT, '0', '0', '1', '--version', '0', ''].join('\0')));
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toBe('');
+    expect(viaBash(['build', '087', '--data', dataDir, '--out', out]).status).toBe(0);
+  });
 
   it('is not used with SHEETBOOK_RESIDENT=0', () => {
     const own = temporary('sheetbook-resident-');

@@ -1,7 +1,13 @@
-// The resident process's channel (src/resident/): where its socket is, and what the two ends say to each other.
-// `sheetbook build` on Linux and macOS hands its command line to a process that stays running between builds, started
-// from the start-up snapshot and already warm (src/resident/server.ts); the client (src/resident/client.ts) relays its
-// output and exit code. This module is loaded by the client on every build: node's own modules only.
+// The resident process's channels (src/resident/): where a client finds it, and what the two ends say to each other.
+// `sheetbook build` and `validate` on Linux and macOS hand their command line to a process that stays running between
+// runs, started from the start-up snapshot and already warm (src/resident/server.ts); a client relays its output and
+// exit code. Two clients, two channels:
+//   - src/resident/client.bash, the usual one: bash alone (no node to start), over a loopback TCP port that the
+//     resident writes, with a secret token, into a file only the user can read. Request: NUL-separated fields; reply:
+//     one line per piece of output (shellLines).
+//   - src/resident/client.ts, node, when there is no resident yet (it starts one) or no bash: over the resident's
+//     Unix socket, one JSON object per line each way.
+// This module is loaded by the node client on every run: node's own modules only.
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +86,61 @@ function fnv1a(text: string): string {
   let hash = 0xcbf29ce484222325n;
   for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
   return hash.toString(16).padStart(16, '0');
+}
+
+/**
+ * The name of the port file of the residents of the snapshot at `blob` run by `node`, for the bash client: the launcher
+ * has it written in (src/build/build-snapshot.ts), as bash cannot hash. The file says which resident was started
+ * last; a resident of an older program declines (it checks the program's files before every request).
+ */
+export function portFileKey(blob: string, node: string): string {
+  return fnv1a(`${blob}\n${node}`);
+}
+
+/**
+ * The bash client's request: NUL-separated fields — token, folder, stdout and stderr terminal flags (1/0), the
+ * argument count and the arguments, the environment count and NAME=value entries. Undefined until all have arrived.
+ */
+export function readShellRequest(bytes: Buffer): { token: string; request: RunRequest } | undefined {
+  let start = 0;
+  const next = (): string | undefined => {
+    const end = bytes.indexOf(0, start);
+    if (end < 0) return undefined;
+    const field = bytes.toString('utf8', start, end);
+    start = end + 1;
+    return field;
+  };
+  const [token, cwd, stdoutTTY, stderrTTY, argc] = [next(), next(), next(), next(), next()];
+  if (argc === undefined) return undefined;
+  const argv: string[] = [];
+  for (let i = 0; i < Number(argc); i++) {
+    const arg = next();
+    if (arg === undefined) return undefined;
+    argv.push(arg);
+  }
+  const envc = next();
+  if (envc === undefined) return undefined;
+  const env: Record<string, string> = {};
+  for (let i = 0; i < Number(envc); i++) {
+    const entry = next();
+    if (entry === undefined) return undefined;
+    const at = entry.indexOf('=');
+    if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return { token: token!, request: { argv, cwd: cwd!, env, stdoutIsTTY: stdoutTTY === '1', stderrIsTTY: stderrTTY === '1' } };
+}
+
+/**
+ * A reply as the bash client reads it, a line at a time: `o`/`e` and a line of stdout/stderr, `p`/`f` and text without
+ * its end of line (the rest follows), `x` and the exit code, `d` and why the resident declined.
+ */
+export function shellLines(reply: Reply): string {
+  if ('exit' in reply) return `x${reply.exit}\n`;
+  if ('declined' in reply) return `d${reply.declined.replace(/\n/g, ' ')}\n`;
+  const [whole, partial, text] = 'out' in reply ? ['o', 'p', reply.out] : ['e', 'f', reply.err];
+  const lines = text.split('\n');
+  const last = lines.pop()!;
+  return lines.map((line) => `${whole}${line}\n`).join('') + (last ? `${partial}${last}\n` : '');
 }
 
 export function send(socket: Socket, message: Request | Reply): void {

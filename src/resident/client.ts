@@ -1,10 +1,11 @@
-// `sheetbook build` on Linux and macOS: hand the command line to the resident process (src/resident/server.ts) and
-// relay its output and exit code; start the resident first when there is none. The launcher at the top of
-// dist/cli.js runs this file as `node dist/resident/client.js <snapshot blob> <inode of the node that made it>
-// <dist/cli.js> build …` unless SHEETBOOK_RESIDENT is 0; the resident is used when the start-up snapshot is.
+// `sheetbook build` and `validate` on Linux and macOS, when the bash client (src/resident/client.bash) finds no
+// resident, or there is no bash: hand the command line to the resident process (src/resident/server.ts) over its Unix
+// socket and relay its output and exit code, starting the resident first when there is none. Run as
+// `node dist/resident/client.js <snapshot blob> <inode of the node that made it> <dist/cli.js> build …` (by the
+// launcher at the top of dist/cli.js, or by the bash client); the resident is used when the start-up snapshot is.
 // Whenever the resident cannot serve — it will not start, its program changed, it went away before answering — the
-// build runs in a process of its own (from the snapshot when it can), as it would without a resident. Only node's own modules are loaded here, and only those a build that
-// the resident serves needs: this file is the whole start.
+// command runs in a process of its own (from the snapshot when it can), as it would without a resident. Only node's
+// own modules are loaded here, and only those a run that the resident serves needs.
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';

@@ -9,15 +9,16 @@
 // (the client runs it itself) and the resident ends. It also ends after some idle minutes, when its snapshot is
 // replaced or its socket removed, and when a client goes away mid-build (Ctrl+C): it removes the temporary files of
 // unfinished writes, as the client's own process would have, and dies.
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../cli-main';
 import { keepFontsForEveryWorkspace } from '../pipeline/sheet';
 import { removePendingTemporaries } from '../pipeline/write';
 import { warmUp } from '../snapshot/warm-up';
-import { folderState, receive, send, type Reply, type Request, type RunRequest } from './channel';
+import { folderState, portFileKey, readShellRequest, receive, send, shellLines, type Reply, type Request, type RunRequest } from './channel';
 
 /** Minutes without a request after which the resident ends (SHEETBOOK_RESIDENT_IDLE_SECONDS sets it in seconds). */
 const IDLE_MINUTES = 15;
@@ -30,6 +31,21 @@ const WARM_UP_AFTER_IDLE_MS = 100;
 
 /** Exit codes of a resident that never served (the client then runs the build itself). */
 const NOT_SERVING = 75;
+
+/** A bash client's request is a command line and a few variables: anything larger is not one. */
+const MAX_SHELL_REQUEST = 1 << 20;
+
+/** A client connection and how to answer on it (JSON on the Unix socket, lines on the bash client's port). */
+interface Peer {
+  socket: Socket;
+  reply(message: Reply): void;
+}
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 interface Served {
   socketPath: string;
@@ -102,12 +118,20 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
   const pidFile = socketPath.replace(/\.sock$/, '.pid');
   writeFileSync(pidFile, `${process.pid}\n`);
   const ownBlob = fileStamp(blob);
+  // The bash client's port file (below).
+  const portFile = join(dirname(socketPath), `${portFileKey(blob, process.execPath)}.port`);
+  let portLine: string | undefined;
   keepFontsForEveryWorkspace();
 
   // The warm-up rounds' folders live here, so that the resident takes them along whenever it ends.
   let warmUpRoot: string | undefined;
   const end = (code = 0): never => {
     server.close();
+    try {
+      if (portLine && readFileSync(portFile, 'utf8') === portLine) rmSync(portFile, { force: true });
+    } catch {
+      // gone, or another resident's
+    }
     if (warmUpRoot) rmSync(warmUpRoot, { recursive: true, force: true });
     if (fileStamp(socketPath) === ownSocket) rmSync(socketPath, { force: true });
     try {
@@ -170,10 +194,39 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
         return;
       }
       clearTimeout(warmUpTimer);
-      queue = queue.then(() => run(client, request as RunRequest));
+      queue = queue.then(() => run({ socket: client, reply: (message) => send(client, message) }, request as RunRequest));
     });
     client.on('error', () => undefined);
   });
+
+  // The bash client's channel: a loopback port, answered only with the token of the port file (which only this user
+  // can read). Anyone else who connects is cut off.
+  const token = randomBytes(16).toString('hex');
+  const shell = createServer((client: Socket) => {
+    client.on('error', () => undefined);
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length > MAX_SHELL_REQUEST) return client.destroy();
+      const parsed = readShellRequest(received);
+      if (!parsed) return;
+      client.off('data', onData);
+      if (!sameToken(parsed.token, token)) return client.destroy();
+      clearTimeout(warmUpTimer);
+      queue = queue.then(() => run({ socket: client, reply: (message) => client.write(shellLines(message)) }, parsed.request));
+    };
+    client.on('data', onData);
+  });
+  portLine = await new Promise<string | undefined>((resolve) => {
+    shell.once('error', () => resolve(undefined));
+    shell.listen(0, '127.0.0.1', () => resolve(`${(shell.address() as AddressInfo).port} ${token}\n`));
+  });
+  if (portLine) {
+    // Written whole (beside it, then renamed) and readable by this user only.
+    const partial = `${portFile}.${process.pid}`;
+    writeFileSync(partial, portLine, { mode: 0o600 });
+    renameSync(partial, portFile);
+  }
 
   // Asked to end (a shutdown, kill): as a build's own process would, without its unfinished files.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -183,21 +236,22 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
     });
   }
 
-  let current: Socket | undefined;
+  let current: Peer | undefined;
   process.on('uncaughtException', (error) => {
-    if (current && !current.destroyed) {
-      send(current, { err: `予期しないエラーが起きました: ${error?.message ?? error}\n` });
-      send(current, { exit: 70 });
-      current.end();
+    if (current && !current.socket.destroyed) {
+      current.reply({ err: `予期しないエラーが起きました: ${error?.message ?? error}\n` });
+      current.reply({ exit: 70 });
+      current.socket.end();
     }
     removePendingTemporaries();
     setImmediate(() => end(70));
   });
 
-  async function run(client: Socket, request: RunRequest): Promise<void> {
+  async function run(peer: Peer, request: RunRequest): Promise<void> {
+    const client = peer.socket;
     if (client.destroyed) return;
     const reply = (message: Reply) => {
-      if (!client.destroyed) send(client, message);
+      if (!client.destroyed) peer.reply(message);
     };
     const changed = staleness();
     if (changed) {
@@ -213,7 +267,7 @@ export async function serve({ socketPath, blob, staleness }: Served): Promise<vo
       return;
     }
     busy = true;
-    current = client;
+    current = peer;
     // The client going away mid-build is its Ctrl+C: do what its own process would have done, and die.
     const abandoned = () => {
       removePendingTemporaries();
