@@ -16,9 +16,9 @@ port_file="$tmp/sheetbook-$UID/$key.port"
 # (The braces keep `2>/dev/null` to the connecting: on `exec` itself it would silence the rest for good.)
 if [ -O "$tmp/sheetbook-$UID" ] && [ -O "$port_file" ] && read -r port token < "$port_file" 2>/dev/null &&
   { exec 3<> "/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-  # The variables the program reads: its own, CI, and those that shape text.
+  # The variables the program reads (its own, CI), those that shape text, and the usual places.
   env=()
-  for name in "${!SHEETBOOK_@}" CI NO_COLOR TZ LANG LC_ALL; do
+  for name in "${!SHEETBOOK_@}" CI NO_COLOR TZ LANG LC_ALL HOME PATH TMPDIR TMP TEMP; do
     [ -n "${!name+set}" ] && env+=("$name=${!name}")
   done
   stdout_tty=0 stderr_tty=0
