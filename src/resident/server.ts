@@ -1,14 +1,16 @@
-// The resident process: `sheetbook build` kept running between builds, so that a corrected sheet is rebuilt by code
-// V8 has already optimised rather than by a new process that starts cold (about 30 ms of work instead of 250).
+// The resident process: `sheetbook build` and `validate` kept running between runs, so that a corrected sheet is
+// rebuilt by code V8 has already optimised rather than by a new process that starts cold (40-50 ms of work instead of
+// about 250).
 //
 // It is the start-up snapshot kept running (started by src/resident/client.ts with SHEETBOOK_RESIDENT_SOCKET set;
-// src/snapshot/entry.ts calls serve()). It runs one command line at a time, exactly as a process of its own would:
-// in the client's folder, with its environment, its output relayed. What a build reads is read for each request as
-// always (sheets, city data, templates; the fonts are parsed again when their files change). The program itself is
-// checked before each request: when any of its files changed since the snapshot was made, the request is declined
-// (the client runs it itself) and the resident ends. It also ends after some idle minutes, when its snapshot is
-// replaced or its socket removed, and when a client goes away mid-build (Ctrl+C): it removes the temporary files of
-// unfinished writes, as the client's own process would have, and dies.
+// src/snapshot/entry.ts calls serve()), answering on two channels (src/resident/channel.ts): a Unix socket for the
+// node client and a loopback port, with a token, for the bash client. It runs one command line at a time, exactly as
+// a process of its own would: in the client's folder, with its environment, its output relayed. What a run reads is
+// read for each request as always (sheets, city data, templates; the fonts are parsed again when their files change).
+// The program itself is checked before each request: when any of its files changed since the snapshot was made, the
+// request is declined (the client runs it itself) and the resident ends. It also ends after some idle minutes, when
+// its snapshot is replaced or its socket removed, on a signal, and when a client goes away mid-run (Ctrl+C): it
+// removes the temporary files of unfinished writes, as the client's own process would have, and dies.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
