@@ -2,13 +2,14 @@
 // that stays running. It must be the same build as a process of its own — same bytes, output, exit codes, folder —
 // never print an old template, font or program, tidy up on Ctrl+C, and go away when idle or no longer reachable.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { embeddedFonts, parsePdf } from './helpers/pdf';
+import { copyPackage, endResidents, residentSockets } from './helpers/resident';
 
 const ROOT = join(__dirname, '..');
 const POSIX = process.platform !== 'win32';
@@ -26,10 +27,7 @@ const temporary = (prefix: string) => {
 function residentEnv(tmp: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, TMPDIR: tmp, SHEETBOOK_RESIDENT: '1', SHEETBOOK_DEBUG: '1', SHEETBOOK_RESIDENT_IDLE_SECONDS: '60', ...extra };
 }
-const sockets = (tmp: string) => {
-  const dir = join(tmp, `sheetbook-${uid}`);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sock')).map((f) => join(dir, f)) : [];
-};
+const sockets = residentSockets;
 const SERVED = 'served by the resident process';
 
 function launch(root: string, env: NodeJS.ProcessEnv, args: string[], cwd = ROOT): SpawnSyncReturns<string> {
@@ -41,20 +39,6 @@ function alone(args: string[], cwd = ROOT): SpawnSyncReturns<string> {
 }
 /** Output without the seconds a run took. */
 const steady = (text: string) => text.replace(/（[0-9.]+ 秒）/g, '（… 秒）');
-
-/** Ask every resident of `tmp` to end. */
-async function endResidents(tmp: string): Promise<void> {
-  await Promise.all(
-    sockets(tmp).map(
-      (path) =>
-        new Promise<void>((resolve) => {
-          const socket = connect(path, () => socket.end('{"stop":true}\n'));
-          socket.on('close', () => resolve());
-          socket.on('error', () => resolve());
-        }),
-    ),
-  );
-}
 
 async function until(condition: () => boolean, ms = 10_000): Promise<boolean> {
   for (let waited = 0; waited < ms; waited += 50) {
@@ -271,11 +255,7 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the resident proces
   it('prints a changed template and font, and is not used once the program changed', async () => {
     // A copy of the package (its libraries shared), with a snapshot and fonts of its own.
     const root = temporary('sheetbook-package-');
-    for (const dir of ['dist', 'templates', 'fonts']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/sheetbook\.snapshot\./.test(src) });
-    copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
-    mkdirSync(join(root, 'src', 'model'), { recursive: true });
-    cpSync(join(ROOT, 'src', 'model'), join(root, 'src', 'model'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    copyPackage(root);
     const families = JSON.parse(readFileSync(join(ROOT, 'fonts', 'fonts.json'), 'utf8'));
     const [regular, bold] = [require.resolve(families.BIZUDPGothic.normal), require.resolve(families.BIZUDPGothic.bold)];
     copyFileSync(regular, join(root, 'fonts', 'regular.ttf'));

@@ -2,12 +2,13 @@
 // writes the same bytes as `node dist/cli.js`, and it never prints an old program, template or font — on a copy of
 // the package whose templates and program are changed after its snapshot was made.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDataDir, bundledSheet } from './helpers/data';
 import { parsePdf } from './helpers/pdf';
+import { copyPackage } from './helpers/resident';
 import { fontFilesKey } from '../src/pdf/fonts';
 
 const ROOT = join(__dirname, '..');
@@ -73,11 +74,7 @@ describe.runIf(POSIX && !process.env.SHEETBOOK_NO_SNAPSHOT)('the start-up snapsh
     // A copy of the package (its libraries shared), with a snapshot of its own.
     const root = mkdtempSync(join(tmpdir(), 'sheetbook-package-'));
     temporaries.push(root);
-    for (const dir of ['dist', 'templates', 'fonts']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/sheetbook\.snapshot\./.test(src) });
-    copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
-    mkdirSync(join(root, 'src', 'model'), { recursive: true });
-    cpSync(join(ROOT, 'src', 'model'), join(root, 'src', 'model'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    copyPackage(root);
     const made = spawnSync(process.execPath, [join(root, 'dist', 'build', 'build-snapshot.js')], { encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
     expect(existsSync(join(root, BLOB)), made.stderr).toBe(true);

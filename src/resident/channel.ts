@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
+import { stamp } from '../snapshot/freshness';
 
 /** One command line to run, with what the client's process would have run it with. */
 export interface RunRequest {
@@ -69,14 +70,9 @@ const MAX_SOCKET_PATH = 100;
  * when there is no snapshot, or the path would be too long for a socket.
  */
 export function residentSocket(blob: string): string | undefined {
-  let stamp: string;
-  try {
-    const s = statSync(blob, { bigint: true });
-    stamp = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-  } catch {
-    return undefined;
-  }
-  const key = fnv1a(`${blob}\n${stamp}\n${process.version}\n${process.execPath}`);
+  const identity = stamp(blob);
+  if (identity === 'missing') return undefined;
+  const key = fnv1a(`${blob}\n${identity}\n${process.version}\n${process.execPath}`);
   const path = join(residentDir(), `${key}.sock`);
   return Buffer.byteLength(path) <= MAX_SOCKET_PATH ? path : undefined;
 }

@@ -13,12 +13,13 @@
 // removes the temporary files of unfinished writes, as the client's own process would have, and dies.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../cli-main';
 import { keepFontsForEveryWorkspace } from '../pipeline/sheet';
 import { removePendingTemporaries } from '../pipeline/write';
+import { stamp as fileStamp } from '../snapshot/freshness';
 import { warmUp } from '../snapshot/warm-up';
 import { folderState, portFileKey, readShellRequest, receive, send, shellLines, type Reply, type Request, type RunRequest } from './channel';
 
@@ -54,15 +55,6 @@ interface Served {
   blob: string;
   /** Undefined while the program on disk is the one in memory; otherwise what changed. */
   staleness: () => string | undefined;
-}
-
-function fileStamp(path: string): string | undefined {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The socket folder exists, belongs to this user, and no one else may enter it. */

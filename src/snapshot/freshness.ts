@@ -18,7 +18,8 @@ export interface Fingerprint {
   distFiles: string;
 }
 
-function stamp(file: string): string {
+/** A file's identity and state: device, inode, size, times to the nanosecond; 'missing' when there is none. */
+export function stamp(file: string): string {
   try {
     const s = statSync(file, { bigint: true });
     return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;

@@ -1,8 +1,7 @@
 // npm run bench — speed and memory at the scale of a whole city: 1,000 synthetic sheets in a temporary folder.
 // Reports medians as JSON and as a table. Not a test: nothing here asserts a time.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -10,6 +9,7 @@ import { stringify } from 'yaml';
 const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
+import { endResidents, residentDir } from '../helpers/resident';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -87,8 +87,6 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
-const residentDir = (tmp: string) => join(tmp, `sheetbook-${process.getuid?.() ?? 'user'}`);
-
 /** The peak RSS of the resident whose socket is under `tmp`, in MB; undefined where /proc cannot tell. */
 function residentPeakMb(tmp: string): number | undefined {
   try {
@@ -98,22 +96,6 @@ function residentPeakMb(tmp: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Ask the residents whose sockets are under `tmp` to end. */
-async function endResidents(tmp: string): Promise<void> {
-  const dir = residentDir(tmp);
-  const sockets = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sock')) : [];
-  await Promise.all(
-    sockets.map(
-      (name) =>
-        new Promise<void>((done) => {
-          const socket = connect(join(dir, name), () => socket.end('{"stop":true}\n'));
-          socket.on('close', () => done());
-          socket.on('error', () => done());
-        }),
-    ),
-  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -6,9 +6,10 @@
 //   COLDSTART_RUNS=15   runs of each variant (default 15)
 //   COLDSTART_ONLY=a,b  only these variants (labels below)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { endResidents } from '../helpers/resident';
 
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 15);
 const ROOT = resolve('.');
@@ -51,17 +52,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Ask the bench's resident to end (a client that sends the stop request and waits for the socket to close). */
-function endResident(): void {
-  const dir = join(RESIDENT_TMP, `sheetbook-${process.getuid?.() ?? 'user'}`);
-  for (const name of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sock')) : []) {
-    const stop = `const s = require('node:net').connect(${JSON.stringify(join(dir, name))}, () => s.end('{"stop":true}\\n')); s.on('error', () => {});`;
-    spawnSync(process.execPath, ['-e', stop]);
-  }
-  rmSync(RESIDENT_TMP, { recursive: true, force: true });
-}
-
-function main(): void {
+async function main(): Promise<void> {
   const only = process.env.COLDSTART_ONLY?.split(',').map((s) => s.trim());
   const variants = VARIANTS.filter((v) => !only || v.label === 'node -e 0' || only.includes(v.label));
   const data = mkdtempSync(join(tmpdir(), 'sheetbook-coldstart-data-'));
@@ -96,7 +87,8 @@ function main(): void {
       }
     }
   } finally {
-    endResident();
+    await endResidents(RESIDENT_TMP);
+    rmSync(RESIDENT_TMP, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }
@@ -123,4 +115,4 @@ function main(): void {
   console.log(`targets: median ≤ ${TARGET_MS} ms, ≤ ${TARGET_ABOVE_MS} ms above node -e 0`);
 }
 
-main();
+void main();
