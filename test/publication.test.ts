@@ -2,13 +2,16 @@
 // today with that record and writes a 正誤表, replacement pages that carry the booklet's own page numbers, and the
 // corrected booklet.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { parse as parseErrata } from '../src/commands/errata.parser';
 import { runErrata } from '../src/commands/errata.runner';
+import { UserError } from '../src/model/errors';
 import { runPublish } from '../src/commands/publish.runner';
 import { changedSentences } from '../src/publication/errata';
 import { bundledSheet, makeDataDir } from './helpers/data';
@@ -195,7 +198,18 @@ describe('sheetbook errata', () => {
     expect(result!.moved).toEqual(['092 つくばデジタル・ガバメント推進体制の活用（追加または番号の変更）']);
     expect(lines.join('\n')).toContain('ページが動く変更があるため、差し替えページでは対応できません（正誤表だけを作りました）: 092');
     expect(readdirSync(join(out, '2021')).filter((f) => !f.startsWith('.')).sort()).toEqual(['正誤表-2022-11-01.csv', '正誤表-2022-11-01.pdf']);
-    expect(readdirSync(join(dataDir, '2021', 'published'))).toEqual(['2022-10-01.json']);
+    // The 正誤表 was issued: its record keeps the printed booklet as it was and the values it corrected, so the next
+    // correction does not issue its rows again.
+    expect(readdirSync(join(dataDir, '2021', 'published'))).toEqual(['2022-10-01.json', '2022-11-01.json']);
+    const issued = JSON.parse(readFileSync(join(dataDir, '2021', 'published', '2022-10-01.json'), 'utf8'));
+    const corrected = JSON.parse(readFileSync(join(dataDir, '2021', 'published', '2022-11-01.json'), 'utf8'));
+    expect(corrected.booklet).toEqual(issued.booklet);
+    expect(Object.keys(corrected.sheets)).toEqual(NUMBERS);
+    const next: string[] = [];
+    expect(await runErrata({ dataDir, outDir: out, date: '2022-11-05' }, (l) => next.push(l))).toMatchObject({ rows: 0, files: [] });
+    expect(next.join('\n')).toContain('令和4年11月1日訂正の内容から、印刷される値は何も変わっていません。');
+    expect(next.join('\n')).toContain('ページが動く変更があるため、差し替えページでは対応できません: 092');
+    expect(readdirSync(join(out, '2021')).filter((f) => !f.startsWith('.')).sort()).toEqual(['正誤表-2022-11-01.csv', '正誤表-2022-11-01.pdf']);
   });
 
   it('--since a date with no record lists the dates that have one', async () => {
@@ -204,6 +218,118 @@ describe('sheetbook errata', () => {
     await expect(runErrata({ dataDir, outDir: outDir(), date: '2022-11-01', since: '2022-09-30' }, quiet)).rejects.toThrow(
       '2022-09-30 の発行の記録はありません。記録がある日: 2022-10-01（令和4年10月1日）',
     );
+  });
+});
+
+/** Every file under `dir` by its sha256 (the render cache left out), to show that nothing was written. */
+function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath ?? (entry as any).path, entry.name);
+    if (entry.isFile() && !path.includes(`${join(dir, '.cache')}`)) out[path.slice(dir.length)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return out;
+}
+
+/** What a refused command throws: its message and exit code. */
+async function refusal(promise: Promise<unknown>): Promise<{ message: string; exitCode: number }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  return { message: (error as UserError).message, exitCode: (error as UserError).exitCode };
+}
+
+describe('the date of a correction (issue 19.6): checked before anything is written', () => {
+  const editAgain = (dataDir: string) => edit(dataDir, '089', (s) => (s.results.achievements = s.results.achievements.replace('200台', '220台')));
+  async function corrected() {
+    const dataDir = fiveSheets();
+    const out = outDir();
+    await runPublish({ dataDir, outDir: out }, quiet);
+    edit(dataDir, '087', (s) => {
+      s.costs.settled[2021] = 19183;
+      s.costs.generalFund[2021] = 6770;
+    });
+    expect((await runErrata({ dataDir, outDir: out, date: '2022-11-01' }, quiet))!.rows).toBeGreaterThan(0);
+    return { dataDir, out };
+  }
+
+  it('a date that already has a record is refused (exit 2), and the first 正誤表, the booklet and the record stay as they were', async () => {
+    const { dataDir, out } = await corrected();
+    editAgain(dataDir);
+    const before = { out: hashTree(out), data: hashTree(join(dataDir, '2021', 'published')) };
+    const refused = await refusal(runErrata({ dataDir, outDir: out, date: '2022-11-01' }, quiet));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain('--date 2022-11-01（令和4年11月1日）には既に訂正の記録があります');
+    expect(refused.message).toContain('2022-11-02 以降');
+    expect(refused.message).not.toContain('sheetbook errata」で行います');
+    expect(hashTree(out)).toEqual(before.out);
+    expect(hashTree(join(dataDir, '2021', 'published'))).toEqual(before.data);
+  });
+
+  it('a date before the last correction is refused (exit 2), naming the day after it', async () => {
+    const { dataDir, out } = await corrected();
+    editAgain(dataDir);
+    const before = hashTree(out);
+    const refused = await refusal(runErrata({ dataDir, outDir: out, date: '2022-10-15' }, quiet));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain('最後の記録（訂正）の日付 2022-11-01（令和4年11月1日）より前です');
+    expect(refused.message).toContain('--date 2022-11-02');
+    expect(hashTree(out)).toEqual(before);
+    expect(readdirSync(join(dataDir, '2021', 'published'))).toEqual(['2022-10-01.json', '2022-11-01.json']);
+  });
+
+  it.each([
+    ['2022-09-01', '発行日の前: 最後の記録（発行）の日付 2022-10-01（令和4年10月1日）より前です'],
+    ['2022-10-01', '発行日: --date 2022-10-01（令和4年10月1日）には既に発行の記録があります'],
+  ])('%s, before or on the issue date, is refused (exit 2) and writes nothing', async (date, said) => {
+    const dataDir = fiveSheets();
+    await runPublish({ dataDir, outDir: outDir() }, quiet);
+    edit(dataDir, '087', (s) => (s.overview.purpose = `${s.overview.purpose}（訂正）`));
+    const out = outDir();
+    const refused = await refusal(runErrata({ dataDir, outDir: out, date }, quiet));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(said.split(': ')[1]);
+    expect(refused.message).toContain('2022-10-02 以降');
+    expect(hashTree(out)).toEqual({});
+    expect(readdirSync(join(dataDir, '2021', 'published'))).toEqual(['2022-10-01.json']);
+  });
+
+  it('an impossible date is refused by the command line (exit 2, in Japanese), not an unexpected error', () => {
+    for (const date of ['2022-13-01', '2022-02-30', '2022-1-5']) {
+      const run = spawnSync(process.execPath, [join(__dirname, '../dist/cli.js'), 'errata', '--date', date, '--data', fiveSheets()], { encoding: 'utf8' });
+      expect(run.status, date).toBe(2);
+      expect(run.stderr).toContain(`--date には実在する日付を YYYY-MM-DD の形で指定してください（「${date}」）`);
+      expect(run.stderr).not.toContain('予期しない');
+      expect(() => parseErrata(['--date', date])).toThrow(UserError);
+    }
+    expect(parseErrata(['--date', '2024-02-29']).date).toBe('2024-02-29');
+  });
+
+  it('the same correction is never issued twice: a later date finds nothing new, and --since an older record is refused', async () => {
+    const { dataDir, out } = await corrected();
+    const before = hashTree(out);
+    const lines: string[] = [];
+    expect(await runErrata({ dataDir, outDir: out, date: '2022-11-05' }, (l) => lines.push(l))).toEqual({ rows: 0, files: [], moved: [] });
+    expect(lines.at(-1)).toBe('令和4年11月1日訂正の内容から、印刷される値は何も変わっていません。正誤表は作りませんでした。');
+    const refused = await refusal(runErrata({ dataDir, outDir: out, date: '2022-11-05', since: '2022-10-01' }, quiet));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain('2022-11-01（令和4年11月1日）の記録があります');
+    expect(hashTree(out)).toEqual(before);
+    expect(readdirSync(join(dataDir, '2021', 'published'))).toEqual(['2022-10-01.json', '2022-11-01.json']);
+  });
+
+  it('publish after a correction is refused before it writes anything: the revised booklet stays', async () => {
+    const { dataDir, out } = await corrected();
+    const before = { out: hashTree(out), data: hashTree(join(dataDir, '2021', 'published')) };
+    const refused = await refusal(runPublish({ dataDir, outDir: out }, quiet));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain('2022-11-01（令和4年11月1日）の記録があります');
+    expect(refused.message).toContain('sheetbook errata --date 2022-11-02');
+    expect(hashTree(out)).toEqual(before.out);
+    expect(hashTree(join(dataDir, '2021', 'published'))).toEqual(before.data);
   });
 });
 

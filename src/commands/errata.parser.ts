@@ -13,18 +13,25 @@ export const help = commandHelp(
       例: sheetbook errata --date 2022-11-01`,
   [
     HELP_LINES.year,
-    '  --date 訂正日    正誤表と差し替えページに印刷する日付（YYYY-MM-DD）',
-    '  --since 発行日   比べる記録の日付（省くと最新の記録）',
+    '  --date 訂正日    正誤表と差し替えページに印刷する日付（YYYY-MM-DD）。最後の記録（発行・訂正）の翌日以降',
+    '  --since 発行日   比べる記録の日付（最新の記録だけを指定できます。別の訂正が先に出ていれば止まります）',
     HELP_LINES.data,
     '  --out フォルダ   書き出すフォルダ（既定: output）',
   ],
 );
 
+/** A real calendar date written YYYY-MM-DD (2022-13-01 and 2022-02-30 are not). */
+export function isRealDate(value: string): boolean {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 function parseDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(value);
-  const real = m && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!real) usageError('errata', `${flag} には実在する日付を YYYY-MM-DD の形で指定してください（「${value}」）。`);
+  if (!isRealDate(value)) usageError('errata', `${flag} には実在する日付を YYYY-MM-DD の形で指定してください（「${value}」）。`);
   return value;
 }
 

@@ -2,19 +2,19 @@
 // booklet's own page numbers, the corrected booklet marked as revised, and a record of the correction.
 import { join } from 'node:path';
 import { assembleBooklet, type BookletPart } from '../batch/booklet';
-import { writeSheetPdfs } from '../batch/sheet-pdfs';
-import { issuedOn } from '../model/city';
+import { stageSheetPdfs } from '../batch/sheet-pdfs';
+import { issuedOn, yearSettings } from '../model/city';
 import { eraYearLabel, eraYearText, japaneseDate } from '../model/era';
 import { displayPath } from '../model/report';
 import { writePdf } from '../pdf/writer';
 import { renderPages } from '../pipeline/render';
-import { writeFileAtomic } from '../pipeline/write';
+import { FileTransaction, removeStaleTemporaries } from '../pipeline/write';
 import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
-import { findRecord, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
+import { checkCorrectionDate, recordToCorrect, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
 import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
-import { documentPdf, type Workspace } from '../pipeline/sheet';
+import { documentPdf, openWorkspace, type Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
 
 export interface ErrataOptions {
@@ -35,15 +35,20 @@ export interface ErrataResult {
 }
 
 export async function runErrata(options: ErrataOptions, log: (line: string) => void = console.log): Promise<ErrataResult | undefined> {
-  const record = findRecord(options.dataDir, options.year ?? selectYear(options.dataDir), options.since);
+  // Everything that can refuse the correction is checked before anything is written: the record, the date.
+  const fiscalYear = options.year ?? selectYear(options.dataDir);
+  const record = recordToCorrect(options.dataDir, fiscalYear, options.date, options.since);
+  const workspace = openWorkspace(options.dataDir);
+  const issueDate = yearSettings(workspace.city, fiscalYear).issueDate;
+  if (issueDate) checkCorrectionDate(options.date, { date: issueDate, what: `発行日（${join(options.dataDir, 'city.yaml')}）` });
   const rendered = await renderYear(
-    { ...options, year: record.fiscalYear },
+    { ...options, year: record.fiscalYear, workspace },
     log,
     (tally) => createProgress('訂正', log, tally),
     '正誤表は作りませんでした。直してから、もう一度実行してください',
   );
   if (!rendered) return undefined;
-  const { year, workspace, sheets } = rendered;
+  const { year, sheets } = rendered;
   const printed = printedValuesOf(rendered);
   const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
   const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
@@ -55,26 +60,45 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   const overviewNow = { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) };
   const comparison = compare(record, current, pageMap, overviewNow);
   const since = `${japaneseDate(record.date)}${record.kind}`;
-  if (comparison.rows.length === 0 && comparison.moved.length === 0) {
+  const movedLines = [
+    `ページが動く変更があるため、差し替えページでは対応できません${comparison.rows.length > 0 ? '（正誤表だけを作りました）' : ''}: ${comparison.moved.join('、')}`,
+    'シートの追加・削除・番号の変更は、冊子を発行し直して（data/city.yaml の発行日を改めて sheetbook publish）知らせてください。',
+  ];
+  if (comparison.rows.length === 0) {
     log(`${since}の内容から、印刷される値は何も変わっていません。正誤表は作りませんでした。`);
-    return { rows: 0, files: [], moved: [] };
+    if (comparison.moved.length > 0) movedLines.forEach((line) => log(line));
+    return { rows: 0, files: [], moved: comparison.moved };
   }
 
+  // All the files of the correction, with its record, are written together or not at all.
   const dir = join(options.outDir, String(year));
+  removeStaleTemporaries(dir);
+  const transaction = new FileTransaction();
   const files: string[] = [];
-  const write = (name: string, bytes: Buffer) => {
+  const stage = (name: string, bytes: Buffer) => {
     const file = join(dir, name);
-    writeFileAtomic(file, bytes);
+    transaction.stage(file, bytes, () => log(`作成: ${displayPath(file)}`));
     files.push(file);
-    log(`作成: ${displayPath(file)}`);
   };
-  write(`正誤表-${options.date}.csv`, errataCsv(comparison.rows));
-  write(`正誤表-${options.date}.pdf`, errataPdf(workspace, year, options.date, comparison.rows));
-  log(`正誤表: ${comparison.rows.length} 箇所（${since}と比べて、シート ${comparison.changedSheets.join('、') || 'なし'}）`);
+  const rowsLine = `正誤表: ${comparison.rows.length} 箇所（${since}と比べて、シート ${comparison.changedSheets.join('、') || 'なし'}）`;
+  stage(`正誤表-${options.date}.csv`, errataCsv(comparison.rows));
+  stage(`正誤表-${options.date}.pdf`, errataPdf(workspace, year, options.date, comparison.rows));
 
   if (comparison.moved.length > 0) {
-    log(`ページが動く変更があるため、差し替えページでは対応できません（正誤表だけを作りました）: ${comparison.moved.join('、')}`);
-    log('シートの追加・削除・番号の変更は、冊子を発行し直して（data/city.yaml の発行日を改めて sheetbook publish）知らせてください。');
+    // Only the 正誤表 is issued: the printed booklet stays as it was, and the record says so (its pages, the values
+    // now corrected), so that the next correction does not issue these rows again.
+    const correction: PublicationRecord = {
+      ...record,
+      kind: '訂正',
+      date: options.date,
+      sheets: Object.fromEntries(Object.entries(record.sheets).map(([n, s]) => [n, current[n] ? { ...s, values: current[n].values } : s])),
+      overview: record.overview && record.overview.firstPage === overviewNow.firstPage ? { firstPage: record.overview.firstPage, values: overviewNow.values } : record.overview,
+    };
+    const recordFile = stageRecord(transaction, options.dataDir, correction);
+    transaction.commit();
+    log(rowsLine);
+    movedLines.forEach((line) => log(line));
+    log(`訂正の記録: ${displayPath(recordFile)}（正誤表だけの訂正）`);
     return { rows: comparison.rows.length, files, moved: comparison.moved };
   }
 
@@ -85,11 +109,10 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
       (typeof part.name === 'number' && changed.has(part.name)) ||
       ((part.name === 'contents' || part.name === 'overview') && part.numbers.some((n) => booklet.pageDigests[n - 1] !== record.booklet.pageDigests[n - 1])),
   );
-  write(`差し替え-${options.date}.pdf`, replacementPdf(workspace, year, options.date, replaced));
-  write('booklet.pdf', booklet.bytes);
-  if (replaced.some((p) => p.name === 'overview')) write(`${OVERVIEW_TITLE}.pdf`, overviewPdf(workspace, year, overview));
-  writeSheetPdfs(workspace, rendered.cache, sheets, options.outDir, year, log);
-  log(`差し替えページ: ${replaced.flatMap((p) => p.numbers).join('、')} ページ。改訂した冊子も作りました（${japaneseDate(options.date)} 改訂）。`);
+  stage(`差し替え-${options.date}.pdf`, replacementPdf(workspace, year, options.date, replaced));
+  stage('booklet.pdf', booklet.bytes);
+  if (replaced.some((p) => p.name === 'overview')) stage(`${OVERVIEW_TITLE}.pdf`, overviewPdf(workspace, year, overview));
+  const sheetPdfs = stageSheetPdfs(workspace, rendered.cache, sheets, options.outDir, year, transaction, log);
 
   const correction: PublicationRecord = {
     fiscalYear: year,
@@ -99,8 +122,12 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
     sheets: Object.fromEntries(Object.entries(current).map(([n, s]) => [n, { ...s, firstPage: s.firstPage! }])),
     overview: overviewNow,
   };
-  writeRecord(options.dataDir, correction);
-  log(`訂正の記録: ${displayPath(join(options.dataDir, String(year), 'published', `${options.date}.json`))}`);
+  const recordFile = stageRecord(transaction, options.dataDir, correction);
+  transaction.commit();
+  sheetPdfs.committed();
+  log(rowsLine);
+  log(`差し替えページ: ${replaced.flatMap((p) => p.numbers).join('、')} ページ。改訂した冊子も作りました（${japaneseDate(options.date)} 改訂）。`);
+  log(`訂正の記録: ${displayPath(recordFile)}`);
   return { rows: comparison.rows.length, files, moved: [] };
 }
 

@@ -1,14 +1,14 @@
 // `sheetbook publish`: the year's sheets, booklet and overview, and a record of what was published, kept with the data.
 import { join } from 'node:path';
 import { assembleBooklet } from '../batch/booklet';
-import { writeSheetPdfs } from '../batch/sheet-pdfs';
+import { stageSheetPdfs } from '../batch/sheet-pdfs';
 import { yearSettings } from '../model/city';
 import { eraYearText, japaneseDate } from '../model/era';
 import { UserError } from '../model/errors';
 import { displayPath } from '../model/report';
-import { writeFileAtomic } from '../pipeline/write';
-import { recordsDir, sha256, sheetKey, writeRecord, type PublicationRecord } from '../publication/record';
-import { overviewValues, renderOverview, summarize, writeOverview } from '../publication/overview';
+import { FileTransaction, removeStaleTemporaries } from '../pipeline/write';
+import { checkPublication, recordFile, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
+import { overviewPath, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
 import { createProgress } from './progress';
 
@@ -26,16 +26,12 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   if (!issueDate) {
     throw new UserError(`${eraYearText(year)}の発行日が ${join(options.dataDir, 'city.yaml')} にありません。years: の下に「${year}: {issueDate: YYYY-MM-DD}」を書いてください。`);
   }
-  writeSheetPdfs(workspace, cache, sheets, options.outDir, year, log);
   // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
   const printed = printedValuesOf(rendered);
   const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
   const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
-  log(`作成: ${displayPath(writeOverview(workspace, year, overview, options.outDir))}`);
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview });
   const bookletFile = join(options.outDir, String(year), 'booklet.pdf');
-  writeFileAtomic(bookletFile, booklet.bytes);
-  log(`作成: ${displayPath(bookletFile)}（${sheets.length} 事業、${booklet.pageCount} ページ）`);
 
   const record: PublicationRecord = {
     fiscalYear: year,
@@ -50,10 +46,22 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
     ),
     overview: { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) },
   };
-  const written = writeRecord(options.dataDir, record);
-  const where = displayPath(join(recordsDir(options.dataDir, year), `${issueDate}.json`));
-  log(written ? `発行の記録: ${where}（${japaneseDate(issueDate)}発行）` : `発行の記録 ${where} は既にあり、内容も同じです（何も変えていません）。`);
-  return { record, written };
+  // Refused before anything is written: a different record of this date, or a correction made since.
+  const recorded = checkPublication(options.dataDir, record);
+
+  // The sheets, the 評価結果一覧, the booklet and the record are written together or not at all.
+  removeStaleTemporaries(join(options.outDir, String(year)));
+  const transaction = new FileTransaction();
+  const sheetPdfs = stageSheetPdfs(workspace, cache, sheets, options.outDir, year, transaction, log);
+  const overviewFile = overviewPath(options.outDir, year);
+  transaction.stage(overviewFile, overviewPdf(workspace, year, overview), () => log(`作成: ${displayPath(overviewFile)}`));
+  transaction.stage(bookletFile, booklet.bytes, () => log(`作成: ${displayPath(bookletFile)}（${sheets.length} 事業、${booklet.pageCount} ページ）`));
+  const where = displayPath(recordFile(options.dataDir, year, issueDate));
+  if (!recorded) stageRecord(transaction, options.dataDir, record);
+  transaction.commit();
+  sheetPdfs.committed();
+  log(recorded ? `発行の記録 ${where} は既にあり、内容も同じです（何も変えていません）。` : `発行の記録: ${where}（${japaneseDate(issueDate)}発行）`);
+  return { record, written: !recorded };
 }
 
 /** `sheetbook publish`: exit 1 when a sheet has an error (nothing is published). */

@@ -19,13 +19,13 @@ export interface RenderedYear {
 
 /** The year's sheets, all rendered; undefined (the findings printed) when any has an error. */
 export async function renderYear(
-  request: { dataDir: string; year?: number; outDir: string },
+  request: { dataDir: string; year?: number; outDir: string; workspace?: Workspace },
   log: (line: string) => void,
   progress: (tally: { built: number; reused: number; failed: number }) => Progress,
   what: string,
 ): Promise<RenderedYear | undefined> {
   const { year, files, duplicates } = selectSheetFiles(request);
-  const workspace = openWorkspace(request.dataDir);
+  const workspace = request.workspace ?? openWorkspace(request.dataDir);
   const tally = { built: 0, reused: 0, failed: duplicates.length };
   for (const finding of duplicates) log(formatFinding(finding));
   const cache = cacheFor(workspace, request.outDir, year);
