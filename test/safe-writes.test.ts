@@ -177,6 +177,30 @@ describe('one file that cannot be written whole (injected faults)', () => {
     if (run.status !== 0) expect(sha(join(out, '2021/booklet.pdf'))).toBe(before);
     qpdfCheck(join(out, '2021/booklet.pdf'));
   });
+  it('new: a disk full while the sheet is written leaves no sheet (a half-written YAML would be read as data)', () => {
+    const { dataDir } = copyOf(built);
+    const run = sheetbook(['new', '092', '--year', '2021', '--data', dataDir], { file: '092.yaml', fault: 'enospc' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(join(dataDir, '2021/092.yaml'));
+    expect(run.stderr).toContain('ディスクの空きが足りません');
+    expect(existsSync(join(dataDir, '2021/092.yaml'))).toBe(false);
+    expect(temporaries(dataDir)).toEqual([]);
+    expect(sheetbook(['new', '092', '--year', '2021', '--data', dataDir]).status).toBe(0);
+    expect(readFileSync(join(dataDir, '2021/092.yaml'), 'utf8')).toContain('number: 92');
+  });
+
+  it('a compiled-template cache file left empty (a crash before the disk had it) is compiled again, not taken for templates', () => {
+    const compiled = join(__dirname, '../node_modules/.cache/sheetbook/templates');
+    const { dataDir, out } = copyOf(built);
+    const files = readdirSync(compiled).filter((n) => n.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) writeFileSync(join(compiled, name), '');
+    editCost(dataDir);
+    const run = sheetbook(['build', '087', '--data', dataDir, '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    qpdfCheck(join(out, '2021/087.pdf'));
+  });
 });
 
 describe('commands that write several files write all of them or none (injected faults)', () => {

@@ -1,5 +1,6 @@
 // `sheetbook import FILE…`: past official sheets (extracted text, or PDF) → one YAML draft per sheet.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeNewFile } from '../pipeline/write';
 import { basename, join } from 'node:path';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
@@ -106,7 +107,7 @@ export async function runImport(options: ImportOptions, log: (line: string) => v
       const origin = `${basename(file)}（${imported.where}）から sheetbook import で読み取った下書きです。原本と照らし合わせてください。`;
       // Each doubt stays in the draft as data, so that validate keeps failing until someone has checked it.
       const draft = notes.length > 0 ? { ...sheet, doubts: notes.map((n) => `${n.message}（${n.where}）`) } : sheet;
-      writeFileSync(target, sheetYaml(draft, target, { origin }), { flag: 'wx' });
+      writeNewFile(target, Buffer.from(sheetYaml(draft, target, { origin })));
       result.written.push(target);
       log(`作成: ${displayPath(target)}${notes.length > 0 ? `（要確認 ${notes.length} 件）` : ''}`);
     }

@@ -1,5 +1,6 @@
 // `sheetbook new NUMBER`: a blank sheet with every field present, for a new project.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeNewFile } from '../pipeline/write';
 import { join } from 'node:path';
 import { yearSettings } from '../model/city';
 import { readCityData } from '../pipeline/city-data';
@@ -30,7 +31,7 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
   }
   mkdirSync(dir, { recursive: true });
   const sheet = blankSheet(year, options.number, { department: options.department ?? '', division: options.division ?? '' });
-  writeFileSync(file, sheetYaml(sheet, file, { guide: true, origin: 'sheetbook new で作った空のシートです。空欄を記入してください（sheetbook validate で未記入の項目が分かります）。' }), { flag: 'wx' });
+  writeNewFile(file, Buffer.from(sheetYaml(sheet, file, { guide: true, origin: 'sheetbook new で作った空のシートです。空欄を記入してください（sheetbook validate で未記入の項目が分かります）。' })));
   log(`作成: ${displayPath(file)}（空欄の項目を記入してください。「sheetbook validate ${displayPath(file)}」で確認できます）`);
   return file;
 }

@@ -1,6 +1,7 @@
 // `sheetbook rollover FROM TO`: next year's sheets from this year's. Figures stay with their fiscal year,
 // the text that must be rewritten every year is marked for review, nothing is overwritten.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeNewFile } from '../pipeline/write';
 import { basename, join } from 'node:path';
 import { personnelCostFor, yearSettings, type CityData } from '../model/city';
 import { loadCityData } from '../pipeline/city-data';
@@ -114,7 +115,7 @@ export function runRollover(options: RolloverOptions, log: (line: string) => voi
     }
     const rolled = rollSheet(result.sheet, to, city);
     const origin = `${eraYearText(from)}の ${basename(file)} から sheetbook rollover で作りました。`;
-    writeFileSync(target, sheetYaml(rolled, target, { origin }), { flag: 'wx' });
+    writeNewFile(target, Buffer.from(sheetYaml(rolled, target, { origin })));
     written.push(target);
     log(`作成: ${displayPath(target)}（書き直しが必要な項目 ${rolled.review!.length} 件）`);
   }

@@ -45,7 +45,9 @@ function compileOrLoad(key: string, sources: Record<string, string>, options: ob
     try {
       // While the start-up snapshot is being made, no module may be loaded from a file: the text is run instead.
       if (startupSnapshot.isBuildingSnapshot()) return new Function('module', `${readFileSync(file, 'utf8')}; return module.exports;`)({});
-      return require(file);
+      const loaded = require(file) as Record<string, object>;
+      // A cache file is written without a flush: after a crash it may be empty, which require reads as `{}`.
+      if (Object.keys(sources).every((name) => typeof loaded[name] === 'object')) return loaded;
     } catch {
       // fall through and compile again
     }
