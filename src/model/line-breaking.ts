@@ -19,14 +19,20 @@ const LATIN_RUN = /[!-~]+/g;
 // it may break after a separator, and where it has none, pdfmake cuts it where the line is full.
 const LATIN_WORD_MAX = 24;
 const SEPARATOR = /[/.\-_?&=]/;
+// What a line of Latin text may end with, without a space, inside a run: a separator above, or a sign after which
+// UAX #14 itself allows a break (`!`, `|`, `}`). A space after any of these is kept with its neighbours, so that a
+// line ending in one of them was broken inside a run.
+const ENDS_INSIDE_RUN = /[/.\-_?&=!|}]/;
 const SPACES = /[ \u3000]+/g;
 const isLatin = (ch: string | undefined) => ch !== undefined && /^[!-~]$/.test(ch);
 
 /**
  * Text split into runs pdfmake may break between, and runs it must keep on one line.
  * Besides figures and Latin words, every space is kept with its neighbours, except a single space between two
- * Latin words: so a line never ends at a space that matters, and text read back out of the PDF (sheetbook import)
- * joins its lines exactly — with a space between Latin words, without one anywhere else.
+ * Latin words where the word before it is short (up to 24 characters) and ends in a letter or digit: so a line
+ * never ends at a space that matters, and text read back out of the PDF (sheetbook import) joins its lines
+ * exactly (joinWrappedLines) — with a space between Latin words, without one anywhere else, and without one
+ * inside a long run.
  */
 export function inlineRuns(text: string): InlineRun[] {
   const chars = [...text];
@@ -56,7 +62,7 @@ export function inlineRuns(text: string): InlineRun[] {
   for (const m of text.matchAll(SPACES)) {
     const start = indexOf[m.index!];
     const end = indexOf[m.index! + m[0].length];
-    const breakable = m[0] === ' ' && isLatin(chars[start - 1]) && isLatin(chars[end]);
+    const breakable = m[0] === ' ' && isLatin(chars[start - 1]) && isLatin(chars[end]) && !ENDS_INSIDE_RUN.test(chars[start - 1]) && latinRunBefore(chars, start) <= LATIN_WORD_MAX;
     if (!breakable) glue(start, end);
   }
   const runs: InlineRun[] = [];
@@ -83,7 +89,20 @@ export function inlineRuns(text: string): InlineRun[] {
   return runs;
 }
 
-/** How text read back from a PDF joins across a line break (the inverse of the rules above). */
+/** How many Latin characters stand right before `end` (code point index). */
+function latinRunBefore(chars: readonly string[], end: number): number {
+  let n = 0;
+  while (end - n > 0 && isLatin(chars[end - n - 1])) n++;
+  return n;
+}
+
+/**
+ * How text read back from a PDF joins across a line break (the inverse of the rules above): between two Latin
+ * characters, a space — unless the line ends inside a run, as it does after a separator (`/`, `.`, `-`…) or after
+ * more than 24 Latin characters in a row (a run cut where the line was full, in any box that holds more than 24).
+ */
 export function joinWrappedLines(before: string, after: string): string {
-  return isLatin(before.at(-1)) && isLatin(after[0]) ? `${before} ${after}` : before + after;
+  if (!isLatin(before.at(-1)) || !isLatin(after[0])) return before + after;
+  const insideRun = ENDS_INSIDE_RUN.test(before.at(-1)!) || latinRunBefore([...before.slice(-LATIN_WORD_MAX - 1)], Math.min(before.length, LATIN_WORD_MAX + 1)) > LATIN_WORD_MAX;
+  return insideRun ? before + after : `${before} ${after}`;
 }

@@ -44,7 +44,18 @@ export function allowFormBreaks(builder: any): void {
       seen.add(inlines);
       for (const inline of inlines) if (inline.breakAfter) inline.noNewLine = false;
     }
-    return buildNextLine(node);
+    // pdfmake adds up a line's widths in one order to see that a run fits and in another to see whether it must
+    // be cut: text in a column exactly its own width (an `auto` column, as the contents' names) lost its last
+    // character to a rounding error of 1e-14 pt. A millionth of a point of slack is invisible.
+    const context = builder.writer?.context();
+    if (!context) return buildNextLine(node);
+    const available = context.availableWidth;
+    context.availableWidth = available + 1e-6;
+    try {
+      return buildNextLine(node);
+    } finally {
+      context.availableWidth = available;
+    }
   };
 }
 
