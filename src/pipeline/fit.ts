@@ -52,13 +52,38 @@ function sizesFrom(standard: number, floor: number, step: number): number[] {
   return sizes;
 }
 
-/** Cheap upper bound of the lines a text needs: full lines lose at most two characters to line-breaking rules. */
-function linesAtMost(text: string, width: number, size: number, measurer: Measurer): number {
+/**
+ * The widest stretch of a text that a line cannot end inside, at 1 pt: a run kept on one line (a figure with its
+ * unit, a Latin word, a space with its neighbours) or a Latin run of any length (a URL breaks only after its
+ * separators). Zero for text that may break between any two characters.
+ */
+function widestUnbreakable(text: string, measurer: Measurer): number {
+  let widest = 0;
+  for (const run of inlineRuns(text)) {
+    if (typeof run === 'string' || !run.noWrap) continue;
+    let w = 0;
+    for (const ch of run.text) w += measurer.advance(ch);
+    widest = Math.max(widest, w);
+  }
+  for (const m of text.matchAll(/[!-~]+/g)) {
+    let w = 0;
+    for (const ch of m[0]) w += measurer.advance(ch);
+    widest = Math.max(widest, w);
+  }
+  return widest;
+}
+
+/**
+ * Cheap upper bound of the lines a text needs: a full line loses less than its widest unbreakable stretch and two
+ * characters to line-breaking rules (`unbreakable`, at 1 pt, from widestUnbreakable). Infinity when such a
+ * stretch could be as wide as the line.
+ */
+function linesAtMost(text: string, width: number, size: number, measurer: Measurer, unbreakable: number): number {
   let lines = 0;
   for (const paragraph of text.split('\n')) {
     let w = 0;
     for (const ch of paragraph) w += measurer.advance(ch) * size;
-    const usable = width - 2 * size;
+    const usable = width - 2 * size - unbreakable * size;
     lines += usable <= 0 ? Infinity : Math.max(1, Math.ceil(w / usable));
   }
   return lines;
@@ -92,12 +117,24 @@ export class Fitter {
 
   private fits(text: string, spec: BoxSpec, width: number, size: number, spacing = 0): boolean {
     if (spec.lines === 1) {
-      if (spacing === 0 && !text.includes('\n') && linesAtMost(text, width, size, this.measurer) === 1) return true;
-      return this.measurer.measure(text, width, this.style(spec, size, spacing)).lines <= 1;
+      // All of it within the width less two characters: one line, whatever the rules of breaking.
+      if (spacing === 0 && !text.includes('\n') && linesAtMost(text, width, size, this.measurer, 0) === 1) return true;
+      const measured = this.measurer.measure(text, width, this.style(spec, size, spacing));
+      return measured.lines <= 1 && measured.width <= width + 1e-6;
     }
     const lineHeight = size * this.layout.lineHeight;
-    if (linesAtMost(text, width, size, this.measurer) * lineHeight <= spec.height! + 1e-6) return true;
-    return this.measurer.measure(text, width, this.style(spec, size, spacing)).height <= spec.height! + 1e-6;
+    if (linesAtMost(text, width, size, this.measurer, this.unbreakable(text)) * lineHeight <= spec.height! + 1e-6) return true;
+    const measured = this.measurer.measure(text, width, this.style(spec, size, spacing));
+    // A run that cannot break and is wider than the box would run past its edge: that does not fit either.
+    return measured.height <= spec.height! + 1e-6 && measured.width <= width + 1e-6;
+  }
+
+  private lastUnbreakable: { text: string; width: number } | undefined;
+
+  /** widestUnbreakable of a text, kept for the text being fitted (fits is asked about it at several sizes). */
+  private unbreakable(text: string): number {
+    if (this.lastUnbreakable?.text !== text) this.lastUnbreakable = { text, width: widestUnbreakable(text, this.measurer) };
+    return this.lastUnbreakable.width;
   }
 
   /** One box at the largest size that fits it (a note when it shrank or cannot fit). */

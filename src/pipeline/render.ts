@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { FontSet, GlyphUsage } from '../pdf/fontset';
 import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, tagDefinition, type StructNode } from '../pdf/structure';
 import type { DocDefinition, LayoutSpec } from './layout';
+import { allowFormBreaks } from './measure';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
@@ -200,6 +201,7 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
     const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
     builder.registerTableLayouts(builtInTableLayouts);
     builder.registerTableLayouts(tableLayouts(layout));
+    allowFormBreaks(builder);
     // Each line remembers the element of the node it was set from (the innermost node that has one).
     let current: number | undefined;
     const processNode = builder.processNode.bind(builder);
