@@ -119,6 +119,20 @@ describe('validate: generated broken inputs', () => {
     ]);
   });
 
+  const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+  it.each([
+    ['UTF-16 LE with a BOM (Windows Notepad: 「Unicode」)', Buffer.from(`\ufeff${SHEET_087}`, 'utf16le'), 'リトルエンディアン、BOM 付き'],
+    ['UTF-16 BE with a BOM (「Unicode big endian」)', utf16be(`\ufeff${SHEET_087}`), 'ビッグエンディアン、BOM 付き'],
+    ['UTF-16 LE without a BOM', Buffer.from(SHEET_087, 'utf16le'), 'リトルエンディアン'],
+    ['UTF-16 BE without a BOM', utf16be(SHEET_087), 'ビッグエンディアン'],
+    // Only ASCII characters: every byte pair is valid UTF-8 too (a NUL after each letter).
+    ['UTF-16 LE of ASCII characters only, no BOM', Buffer.from('fiscalYear: 2021\nnumber: 87\nname: "Digital"\n', 'utf16le'), 'リトルエンディアン'],
+  ])('a file saved as %s is named as UTF-16, not guessed to be Shift_JIS', (_what, bytes, kind) => {
+    expect(validateGenerated(bytes)).toEqual([
+      `1:1 エラー ファイルが UTF-16（${kind}）で保存されています。sheetbook が読めるのは UTF-8 のファイルだけです。エディタで文字コードに「UTF-8」を選んで保存し直してください（メモ帳では「名前を付けて保存」の「エンコード」で「UTF-8」を選びます）。`,
+    ]);
+  });
+
   it('a file over 1 MB', () => {
     const big = sheetWith(['legalBasis: ""', `legalBasis: "${'あ'.repeat(400_000)}"`]);
     const dir = mkdtempSync(join(tmpdir(), 'sheetbook-corpus-'));

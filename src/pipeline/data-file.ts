@@ -26,7 +26,7 @@ export const DATA_FILE_SCHEMAS = {
 export type DataFileKind = keyof typeof DATA_FILE_SCHEMAS;
 
 // Bump when what "checked" means changes without a schema changing (src/model/formats.ts, say).
-const CHECKS_VERSION = '1';
+const CHECKS_VERSION = '2';
 const fingerprints = new Map<DataFileKind, string>();
 const fingerprint = (kind: DataFileKind) =>
   fingerprints.get(kind) ?? fingerprints.set(kind, `${kind}\0${CHECKS_VERSION}\0${JSON.stringify(DATA_FILE_SCHEMAS[kind])}`).get(kind)!;
@@ -66,7 +66,7 @@ export function checkDataFile<T>(file: string, kind: DataFileKind, options: Chec
   const cached = readCachedValue(key);
   if (cached) return { file, value: cached.value as T, findings: [] };
 
-  const source = loadYamlFile(file, bytes, { empty: {} });
+  const source = loadYamlFile(file, bytes, { empty: {}, schema: DATA_FILE_SCHEMAS[kind] });
   if (source.findings.length > 0 || source.data === undefined) {
     return { file, value: options.salvage ? options.missing : undefined, findings: source.findings };
   }

@@ -2,6 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { labelsFor, SHEET_SCHEMA, type SchemaNode } from '../model/schema';
 import type { DataPath, Finding } from '../model/types';
 import { explainSilentChanges, explainYamlErrors } from './yaml-errors';
 
@@ -31,8 +32,40 @@ function finding(file: string, pos: Position, message: string, labels: string[] 
   return { file, line: pos.line, column: pos.column, severity: 'error', labels, message, path };
 }
 
+/**
+ * UTF-16 (as Windows Notepad's 「Unicode」 saves): a byte-order mark, or, without one, text whose every other byte
+ * is 0 (the high bytes of ASCII characters: keys, digits, spaces, line ends).
+ */
+function utf16(bytes: Buffer): 'LE' | 'BE' | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'LE';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'BE';
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.3 && evenZeros < pairs * 0.05) return 'LE';
+  if (evenZeros > pairs * 0.3 && oddZeros < pairs * 0.05) return 'BE';
+  return undefined;
+}
+
 /** Decode bytes as UTF-8 (BOM allowed); anything else is reported, never guessed. */
 function decode(file: string, bytes: Buffer): { text: string } | { error: Finding } {
+  // Before the UTF-8 check: UTF-16 text of ASCII characters alone is valid UTF-8 (with a NUL after each letter).
+  const sixteen = utf16(bytes);
+  if (sixteen) {
+    return {
+      error: finding(
+        file,
+        { line: 1, column: 1 },
+        `ファイルが UTF-16（${sixteen === 'LE' ? 'リトルエンディアン' : 'ビッグエンディアン'}${bytes[0] === 0xff || bytes[0] === 0xfe ? '、BOM 付き' : ''}）で保存されています。sheetbook が読めるのは UTF-8 のファイルだけです。エディタで文字コードに「UTF-8」を選んで保存し直してください（メモ帳では「名前を付けて保存」の「エンコード」で「UTF-8」を選びます）。`,
+      ),
+    };
+  }
   // Checked first, then decoded: as quick as decoding alone, where a strict TextDecoder is not.
   if (isUtf8(bytes)) {
     const text = bytes.toString('utf8');
@@ -78,6 +111,11 @@ export function loadSheetFile(file: string): SheetSource {
 export interface YamlFileOptions {
   /** The data of a file with nothing in it (only comments, say). Without it an empty file is an error, as for a sheet. */
   empty?: unknown;
+  /**
+   * The file's schema: where its texts are (a comment after a sentence cuts it) and what its places are called in
+   * findings. Without it, only what holds for any YAML file is checked.
+   */
+  schema?: SchemaNode;
 }
 
 /** Any other YAML file the program reads (the city's data files, templates/layout.yaml), read like a sheet. */
@@ -91,7 +129,7 @@ function failed(file: string, message: string, pos: Position = { line: 1, column
 }
 
 export function parseSheetText(file: string, bytes: Buffer): SheetSource {
-  return parseYamlText(file, bytes);
+  return parseYamlText(file, bytes, { schema: SHEET_SCHEMA });
 }
 
 function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {}): SheetSource {
@@ -106,9 +144,10 @@ function parseYamlText(file: string, bytes: Buffer, options: YamlFileOptions = {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  let problems = explainYamlErrors(text, doc.errors, toPos);
-  if (problems.length === 0) problems = explainSilentChanges(text, doc, toPos);
-  const findings: Finding[] = problems.map((p) => finding(file, p, p.message, p.labels, p.path));
+  const { schema } = options;
+  let problems = explainYamlErrors(text, doc.errors, toPos, { schema });
+  if (problems.length === 0 && schema) problems = explainSilentChanges(text, doc, toPos, schema);
+  const findings: Finding[] = problems.map((p) => finding(file, p, p.message, p.labels ?? (p.path && schema ? labelsFor(p.path, schema) : []), p.path));
   const locate = (path: DataPath, at: 'key' | 'value' = 'value'): Position => {
     const found = nodeAt(doc, path, at);
     return toPos(found?.range?.[0] ?? 0);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { fiscalYearOf } from '../model/era';
+import { figureAdvice, unitOf } from '../model/figure-advice';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
 import { labelsFor, schemaAt, SHEET_SCHEMA, type SchemaNode } from '../model/schema';
@@ -53,28 +54,20 @@ function pointerToPath(pointer: string): DataPath {
     .map((s) => (/^[0-9]+$/.test(s) && s.length < 4 ? Number(s) : s));
 }
 
-const UNITS = /(千円|円|人|時間|件|点|回|台|%|％|pt)$/;
-
-/** What a figure typed as text was probably meant to be, and what to change: `"24,857円"` → 24857. */
-function figureHint(value: unknown): string {
+/** What a figure typed as text was probably meant to be, and what to change: `"24,857"` → 24857; `令和3` → 2021. */
+function figureHint(value: unknown, node: SchemaNode | undefined): string {
   if (typeof value !== 'string') return '';
   const era = /^令和(元|[0-9０-９]+)(年度?)?$/.exec(value.trim());
   if (era) {
     const year = era[1] === '元' ? 1 : Number(era[1].replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
     return `。年度は西暦で書いてください（${value} → ${fiscalYearOf('令和', year)}）`;
   }
-  const halfWidth = value.trim().replace(/[０-９．，－]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-  const bare = halfWidth.replace(UNITS, '').replace(/,/g, '');
-  if (bare === '' || !Number.isFinite(Number(bare))) return '';
-  const comma = /,/.test(halfWidth);
-  const unit = UNITS.test(halfWidth);
-  const changes = [
-    halfWidth !== value.trim() && '半角数字で',
-    comma && unit ? 'カンマや単位を付けずに' : comma ? 'カンマを付けずに' : unit ? '単位を付けずに' : '',
-  ].filter(Boolean);
-  const figure = String(Number(bare));
-  return `。${changes.length > 0 ? changes.join('、') : '引用符を付けずに'} ${figure} と書いてください`;
+  const advice = figureAdvice(value, unitOf(node?.title));
+  return advice ? `。${advice}` : '';
 }
+
+/** `target:市職員`: a key and its value with no space after the colon, read as one word. */
+const GLUED_KEY = /^([A-Za-z_][A-Za-z0-9_]*):([^\s/][^\n]*)$/;
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
@@ -107,9 +100,11 @@ function toFinding(source: SheetSource, error: ErrorObject, schema: SchemaNode):
       const expected = String(params.type).split(',').filter((t) => t !== 'null')[0];
       if (expected === 'integer' && typeof value === 'number') message = `整数を入力してください（${value} は整数ではありません）`;
       else if (expected === 'number' || expected === 'integer')
-        message = `数値を入力してください（${show(value)} は数値ではありません）${figureHint(value)}`;
+        message = `数値を入力してください（${show(value)} は数値ではありません）${figureHint(value, node)}`;
       else if (expected === 'string' && value === null)
         message = node?.minLength ? '値が空です。空欄にはできません' : '値が空です。空欄にするには "" と書いてください';
+      else if (expected === 'string' && Array.isArray(value))
+        message = '文章を入力してください（値が「[」で始まっているため一覧として読まれています。文章として書くには、値全体を "…" で囲むか、全角の「［」や「【」にしてください）';
       else if (expected === 'string' && typeof value === 'object')
         message = '文章を入力してください（「項目: 値」のまとまりになっています。文章の中の「: 」は全角の「：」にするか、文章全体を "…" で囲んでください）';
       else if (expected === 'string') message = `文章を入力してください（${show(value)} が書かれています。数字だけの文章は "…" で囲みます）`;
@@ -118,7 +113,10 @@ function toFinding(source: SheetSource, error: ErrorObject, schema: SchemaNode):
         message = `一覧で入力してください（「${value}」は [${value.trim().split(/[\s,、]+/).join(', ')}] と書きます）`;
       else if (expected === 'array') message = '一覧で入力してください（[1, 2] のように書くか、各行を「- 」で始めます）';
       else if (expected === 'boolean') message = 'true か false を入力してください';
-      else message = `「項目: 値」の形で入力してください（${show(value)} が書かれています）`;
+      else if (expected === 'object' && typeof value === 'string' && GLUED_KEY.test(value)) {
+        const [, key, rest] = GLUED_KEY.exec(value)!;
+        message = `「:」の後に半角スペースが必要です（「${key}:${rest}」は「${key}: ${rest}」と書きます）`;
+      } else message = `「項目: 値」の形で入力してください（${show(value)} が書かれています）`;
       break;
     }
     case 'required': {
