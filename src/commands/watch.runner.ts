@@ -365,15 +365,21 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     for (const finding of selection.duplicates) say(formatFinding(finding));
     const tally: Tally = { built: 0, reused: 0, failed: selection.excluded.length };
     const progress = createProgress('シート', say, tally, process.stderr, { moving: false });
-    const results = await processSheets(selection.files, this.workspace!, cache, progress);
+    // The cache as processSheets uses it, with the keys just observed, and its new entries kept until the PDFs are
+    // written (a user waits for the PDF, not for the cache).
+    const entries: [string, SheetResult][] = [];
+    const view: RenderCache = Object.create(cache, {
+      keyFor: { value: (file: string) => observed.get(resolve(file)) || cache.keyFor(file) },
+      put: { value: (key: string, result: SheetResult) => void entries.push([key, result]) },
+    });
+    const results = await processSheets(selection.files, this.workspace!, view, progress);
     const failed = [...selection.excluded, ...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file)];
     const findings = [...selection.duplicates, ...results.flatMap((r) => r.findings)];
-    // Checked as they were observed (the check reads the files itself).
-    const checkedAsObserved = results.every((r) => r.key === observed.get(resolve(r.file)));
-    if (!checkedAsObserved || !(await this.confirmed(saved, files, observed))) return undefined;
+    if (!(await this.confirmed(saved, files, observed))) return undefined;
 
     for (const line of lines) this.log(line);
     const written = writeSheetPdfs(this.workspace!, cache, results, this.options.outDir, this.year, this.log);
+    for (const [key, result] of entries) cache.put(key, result);
     // The count as validate gives it.
     const errors = findings.filter((f) => f.severity === 'error').length;
     this.log(`${selection.all.length} ファイルを検査しました: エラー ${errors} 件、警告 ${findings.length - errors} 件`);
