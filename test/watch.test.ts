@@ -201,6 +201,20 @@ describe('sheetbook watch', () => {
     expect(text).toContain('テンプレートの変更と同時の保存');
   });
 
+  it('says when a sheet is removed, and leaves its PDF', async () => {
+    const s = session();
+    await s.saved(() => writeFileSync(s.sheet('088'), named('消す前の保存', '088')));
+    const before = readFileSync(s.pdf('088'));
+    const removed = await s.saved(() => unlinkSync(s.sheet('088')));
+    expect(removed.changed).toEqual([s.sheet('088')]);
+    expect(removed.written).toEqual([]);
+    expect(s.lines.some((l) => l.includes('088.yaml がなくなりました') && l.includes('088.pdf はそのままです'))).toBe(true);
+    expect(readFileSync(s.pdf('088')).equals(before)).toBe(true);
+    // The other sheets go on as before.
+    const next = await s.saved(() => writeFileSync(s.sheet('087'), named('消した後の保存')));
+    expect(next.written).toEqual([s.pdf('087')]);
+  });
+
   it('rebuilds every sheet of the year when a template changes', async () => {
     const s = session();
     const partial = join(s.templatesDir, 'partials', 'results.hbs');

@@ -334,8 +334,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const rebuild: Rebuild = { scope: 'sheets', changed: saved, files: [], written: [], failed: [], findings: [] };
     // A number is checked with all its files, so that `087.yaml` and `87.yaml` are reported together.
     const numbers = [...new Set(saved.map((f) => numberFromFileName(f)!))];
-    const present = numbers.filter((n) => filesForNumber(this.options.dataDir, this.year, n).length > 0);
-    const selection = present.length > 0 ? selectSheetFiles({ dataDir: this.options.dataDir, year: this.year, numbers: present }) : undefined;
+    const { present, selection } = this.select(numbers);
     // Everything this round's outcome depends on: the files saved (present or not) and every file of their numbers.
     const files = [...new Set([...saved, ...(selection?.all ?? [])].map((f) => resolve(f)))];
     const cache = this.cache!;
@@ -386,6 +385,22 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.remember(selection, results, failed);
     this.reportFailed(failed);
     return { ...rebuild, files: selection.all, written, failed, findings, booklet: await this.booklet(failed) };
+  }
+
+  /**
+   * The numbers that still have a sheet file, and their files. Listing a city's year folder (a thousand sheets)
+   * takes a millisecond or more, so it is listed once when every number still has its file, as after a save.
+   */
+  private select(numbers: number[]): { present: number[]; selection?: SheetSelection } {
+    const request = { dataDir: this.options.dataDir, year: this.year };
+    try {
+      return { present: numbers, selection: selectSheetFiles({ ...request, numbers }) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
+    // A sheet removed or renamed away.
+    const present = numbers.filter((n) => filesForNumber(this.options.dataDir, this.year, n).length > 0);
+    return { present, selection: present.length > 0 ? selectSheetFiles({ ...request, numbers: present }) : undefined };
   }
 
   /** Each file's render-cache key as it is now (its bytes, where it lies, and everything else that shapes it), or '' when it cannot be read. */
