@@ -138,6 +138,8 @@ export interface WatchLatency {
    * spent ready to run but waiting for a core during each save (ms). Near zero unless other work shares the machine.
    */
   waitingForCpu: Record<string, number[]>;
+  /** Per scenario, likewise: the CPU time of that thread during each save (ms), what a busy machine changes least. */
+  cpu: Record<string, number[]>;
 }
 
 /** The CPU time and run-queue wait so far of a process's main thread (ns), or undefined where /proc cannot tell. */
@@ -227,9 +229,9 @@ export async function watchLatency(commands: string[][], saves = WATCH_SAVES): P
     }
     await until(w, () => replacedAt !== 0n && checkedLines(w) > checked, `rebuild of ${n}.pdf`);
     watcher.close();
-    return { ms: Number(replacedAt - started) / 1e6, waiting: start && after ? (after.waiting - start.waiting) / 1e6 : NaN };
+    return { ms: Number(replacedAt - started) / 1e6, waiting: start && after ? (after.waiting - start.waiting) / 1e6 : NaN, cpu: start && after ? (after.cpu - start.cpu) / 1e6 : NaN };
   };
-  const results: WatchLatency[] = watchers.map(() => ({ firstMs: NaN, saves: {}, waitingForCpu: {} }));
+  const results: WatchLatency[] = watchers.map(() => ({ firstMs: NaN, saves: {}, waitingForCpu: {}, cpu: {} }));
   try {
     for (const w of watchers) await until(w, () => w.stdout.includes('監視しています'), 'start');
     for (let i = 0; i < WATCH_WARM_UP; i++) {
@@ -241,9 +243,10 @@ export async function watchLatency(commands: string[][], saves = WATCH_SAVES): P
     for (const scenario of WATCH_SCENARIOS) {
       for (let i = 0; i < saves; i++) {
         for (const [k, w] of watchers.entries()) {
-          const { ms, waiting } = await save(w, scenario.sheets[i % scenario.sheets.length], scenario.kind);
+          const { ms, waiting, cpu } = await save(w, scenario.sheets[i % scenario.sheets.length], scenario.kind);
           (results[k].saves[scenario.name] ??= []).push(ms);
           (results[k].waitingForCpu[scenario.name] ??= []).push(waiting);
+          (results[k].cpu[scenario.name] ??= []).push(cpu);
         }
       }
     }
@@ -258,11 +261,12 @@ export async function watchLatency(commands: string[][], saves = WATCH_SAVES): P
   }
 }
 
-/** The watch rows of the table: each scenario's median, and what the process waited for a core. */
+/** The watch rows of the table: each scenario's median, and the watch thread's CPU time and wait for a core. */
 function watchRows(latency: WatchLatency, label = 'watch'): string[][] {
   return Object.entries(latency.saves).map(([name, times]) => {
     const waiting = median(latency.waitingForCpu[name]);
-    return [`${label}: ${name}`, `${Math.round(median(times))} ms`, Number.isFinite(waiting) ? `(${Math.round(waiting)} ms waiting)` : ''];
+    const cpu = median(latency.cpu[name]);
+    return [`${label}: ${name}`, `${Math.round(median(times))} ms`, Number.isFinite(waiting) ? `(cpu ${Math.round(cpu)}, waiting ${Math.round(waiting)})` : ''];
   });
 }
 
@@ -278,9 +282,10 @@ async function watchOnly(): Promise<void> {
     firstSaveMs: Math.round(l.firstMs),
     medians: Object.fromEntries(Object.entries(l.saves).map(([name, times]) => [name, Math.round(median(times))])),
     waitingForCpuMs: Object.fromEntries(Object.entries(l.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
+    cpuMs: Object.fromEntries(Object.entries(l.cpu).map(([name, times]) => [name, Math.round(median(times))])),
   });
   console.log(JSON.stringify({ saves: WATCH_SAVES, pauseMs: WATCH_PAUSE_MS, target: TARGETS.watchSaveMs, watch: summary(latency), ...(before ? { baseline: { command: baseline, ...summary(before) } } : {}) }, null, 2));
-  for (const r of [...watchRows(latency), ...(before ? watchRows(before, 'baseline') : [])]) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(8)} | ${r[2].padStart(18)} |`);
+  for (const r of [...watchRows(latency), ...(before ? watchRows(before, 'baseline') : [])]) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(8)} | ${r[2].padStart(24)} |`);
 }
 
 async function main(): Promise<void> {
@@ -362,6 +367,7 @@ async function main(): Promise<void> {
     // Every watch scenario (the first is watchSaveMs), and how long the watch process waited for a core meanwhile.
     watchSaves: Object.fromEntries(Object.entries(watchLatencies.saves).map(([name, times]) => [name, Math.round(median(times))])),
     watchWaitingForCpuMs: Object.fromEntries(Object.entries(watchLatencies.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
+    watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
     // Not a median either: the first validate, which starts the resident process.
     validateStartingResidentMs: Math.round(validateRuns[0]),
   };
