@@ -159,6 +159,62 @@ describe('sheetbook watch', () => {
     for (const name of ['087.yaml', '87.yml', 'sheet.hbs', 'layout.yaml', 'city.yaml']) expect(isTemporaryName(name), name).toBe(false);
   });
 
+  it('checks a sheet again, saying nothing of the first check, when it changed while it was being checked', async () => {
+    // An editor that writes a sheet in two parts, the second while the first is being checked (so after any wait
+    // for the burst of events to end): what was found in the half-written file is neither printed nor acted on.
+    const full = named('二度に分けて書かれたシート');
+    let second = false;
+    const s = session({
+      onLine: (line, session) => {
+        if (second || !line.includes('を検査します')) return;
+        second = true;
+        // After this turn of the event loop: once the first part has been read and checked.
+        setImmediate(() => writeFileSync(session.sheet('087'), full));
+      },
+    });
+    const rebuild = await s.saved(() => writeFileSync(s.sheet('087'), full.slice(0, Math.floor(full.length / 2))));
+    expect(second).toBe(true);
+    expect(rebuild.failed).toEqual([]);
+    expect(rebuild.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(rebuild.written).toEqual([s.pdf('087')]);
+    expect(s.lines.filter((l) => /087\.yaml(:[0-9]+)* エラー /.test(l))).toEqual([]);
+    expect(await pdfText(s.pdf('087'))).toContain('二度に分けて書かれたシート');
+  });
+
+  it('never prints a sheet with the templates of before when a template changes while the sheet is checked', async () => {
+    let changedTemplate = false;
+    const s = session({
+      onLine: (line, session) => {
+        if (changedTemplate || !line.includes('を検査します')) return;
+        changedTemplate = true;
+        const partial = join(session.templatesDir, 'partials', 'results.hbs');
+        writeFileSync(partial, readFileSync(partial, 'utf8').replace('"前年度の課題への対応"', '"前年度の課題への対応（途中で変更）"'));
+      },
+    });
+    const rebuild = await s.saved(() => writeFileSync(s.sheet('087'), named('テンプレートの変更と同時の保存')));
+    expect(changedTemplate).toBe(true);
+    // The sheet's own rebuild gave way to the rebuild of every sheet with the new templates.
+    expect(rebuild.scope).toBe('year');
+    expect(rebuild.written.sort()).toEqual([s.pdf('087'), s.pdf('088')]);
+    const text = await pdfText(s.pdf('087'));
+    expect(text).toContain('前年度の課題への対応（途中で変更）');
+    expect(text).toContain('テンプレートの変更と同時の保存');
+  });
+
+  it('says when a sheet is removed, and leaves its PDF', async () => {
+    const s = session();
+    await s.saved(() => writeFileSync(s.sheet('088'), named('消す前の保存', '088')));
+    const before = readFileSync(s.pdf('088'));
+    const removed = await s.saved(() => unlinkSync(s.sheet('088')));
+    expect(removed.changed).toEqual([s.sheet('088')]);
+    expect(removed.written).toEqual([]);
+    expect(s.lines.some((l) => l.includes('088.yaml がなくなりました') && l.includes('088.pdf はそのままです'))).toBe(true);
+    expect(readFileSync(s.pdf('088')).equals(before)).toBe(true);
+    // The other sheets go on as before.
+    const next = await s.saved(() => writeFileSync(s.sheet('087'), named('消した後の保存')));
+    expect(next.written).toEqual([s.pdf('087')]);
+  });
+
   it('rebuilds every sheet of the year when a template changes', async () => {
     const s = session();
     const partial = join(s.templatesDir, 'partials', 'results.hbs');

@@ -3,13 +3,16 @@
 // templates, the fonts or the city's data rebuilds every sheet of the year with a fresh workspace.
 import { EventEmitter, once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { cacheFor, type RenderCache } from '../batch/cache';
 import { filesForNumber, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
+import { writeSheetPdfs } from '../batch/sheet-pdfs';
+import { processSheets } from '../batch/sheets';
 import { numberFromFileName, outputPathFor, SHEET_FILE } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
-import { displayPath } from '../model/report';
+import { displayPath, formatFinding } from '../model/report';
 import type { Finding } from '../model/types';
 import { DEFAULT_FONTS_DIR } from '../pdf/fonts';
 import { CITY_FILES } from '../pipeline/city-data';
@@ -24,8 +27,11 @@ import { createProgress, summaryLine, type Tally } from './progress';
 /**
  * How long the events of one save may keep coming before it is taken as done. An editor's save is a burst of
  * events (truncate and write, or write a temporary file and rename it over the sheet, then set its mode) that
- * arrive within a millisecond or two; a rebuild waits until the folders have been quiet this long. Events that
- * come later still (after an fsync, say) find the sheet as it was checked last and rebuild nothing.
+ * arrive within a millisecond or two. A saved sheet is checked at once, but what the check found (its findings,
+ * its PDF) is used only once the sheet has been quiet this long and is still, byte for byte, what was checked;
+ * otherwise it is checked again. A template, font or city data file is read only once its folders have been
+ * quiet this long. Events that come later still (after an fsync, say) find the sheet as it was checked last and
+ * rebuild nothing.
  */
 export const SETTLE_MS = 5;
 
@@ -123,10 +129,17 @@ class SheetWatch extends EventEmitter implements WatchHandle {
   private readonly savedSheets = new Set<string>();
   /** Templates, fonts and city data files changed since then: every sheet is rebuilt. */
   private readonly savedOthers = new Set<string>();
+  /** The wait for the folders to be quiet after a template, font or city data file changed. */
   private timer?: NodeJS.Timeout;
+  /** The wait for a sheet found empty to be written (see `work`). */
+  private grace?: NodeJS.Timeout;
+  /** A drain asked for, to run once the events that came with this one have been taken in. */
+  private immediate?: NodeJS.Immediate;
   private running?: Promise<void>;
   private closed = false;
   private waitedForEmpty = false;
+  /** When each sheet file was last named by an event (performance.now()). */
+  private readonly lastEvent = new Map<string, number>();
   /** What each sheet was when last checked (its cache key), and whether it had errors. */
   private readonly checked = new Map<string, { key: string; failed: boolean }>();
 
@@ -193,13 +206,35 @@ class SheetWatch extends EventEmitter implements WatchHandle {
   private changed(path: string): void {
     const what = this.classify(path);
     if (!what || this.closed) return;
-    (what === 'sheet' ? this.savedSheets : this.savedOthers).add(path);
+    if (what === 'sheet') {
+      this.savedSheets.add(path);
+      this.lastEvent.set(path, performance.now());
+      // Checked at once (see SETTLE_MS); while a template's wait is under way, that rebuild takes the sheet too.
+      // A sheet waited for as empty is taken now that it has changed.
+      clearTimeout(this.grace);
+      this.grace = undefined;
+      if (this.timer === undefined) this.drainSoon();
+      return;
+    }
+    this.savedOthers.add(path);
     // Wait until the save's burst of events is over.
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.drain();
     }, SETTLE_MS);
+  }
+
+  /** Drain once the events that arrived together with this one (the rest of a save's burst) have been taken in. */
+  private drainSoon(): void {
+    this.immediate ??= setImmediate(() => {
+      this.immediate = undefined;
+      this.drain();
+    });
+  }
+
+  private get pending(): boolean {
+    return this.savedSheets.size + this.savedOthers.size > 0;
   }
 
   private drain(): void {
@@ -212,18 +247,20 @@ class SheetWatch extends EventEmitter implements WatchHandle {
       .finally(() => {
         this.running = undefined;
         done();
+        // A save that came as the last round ended (nothing waits for it otherwise).
+        if (!this.closed && this.pending && this.timer === undefined && this.grace === undefined) this.drainSoon();
       });
   }
 
   /** Rebuild until nothing is left to do (saves made during a rebuild are taken next), or until closed. */
   private async work(): Promise<void> {
-    while (!this.closed && this.timer === undefined && this.savedSheets.size + this.savedOthers.size > 0) {
+    while (!this.closed && this.timer === undefined && this.grace === undefined && this.pending) {
       // A sheet found empty may have been caught between an editor's emptying it and writing it: the save is given
-      // a moment more (once) before an empty file is reported.
+      // a moment more (once), or until the sheet changes again, before an empty file is reported.
       if (!this.waitedForEmpty && [...this.savedSheets].some(isEmpty)) {
         this.waitedForEmpty = true;
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
+        this.grace = setTimeout(() => {
+          this.grace = undefined;
           this.drain();
         }, EMPTY_GRACE_MS);
         return;
@@ -231,6 +268,15 @@ class SheetWatch extends EventEmitter implements WatchHandle {
       this.waitedForEmpty = false;
       const others = this.savedOthers.size > 0;
       const wholeYear = others || !this.workspace;
+      // Sheets saved while the city data or templates cannot be read are read with everything else, once quiet.
+      const quietFor = performance.now() - Math.max(...[...this.savedSheets].map((f) => this.lastEvent.get(f) ?? -Infinity));
+      if (wholeYear && quietFor < SETTLE_MS) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.drain();
+        }, SETTLE_MS - quietFor);
+        return;
+      }
       const changed = [...this.savedOthers, ...this.savedSheets];
       const sheets = [...this.savedSheets];
       this.savedOthers.clear();
@@ -278,38 +324,118 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
   }
 
-  /** Sheets were saved: check them and rebuild their PDFs, with the workspace kept open. */
+  /**
+   * Sheets were saved: check them and rebuild their PDFs, with the workspace kept open. They are checked as soon
+   * as they are saved; what was found is printed, and the PDFs written, only when the sheets are still what was
+   * checked once they have been quiet for SETTLE_MS (`confirmed`). Otherwise (an editor still writing, a sheet
+   * saved again, a template changed meanwhile) nothing is said or written, and the saves are taken again.
+   */
   private async rebuildSheets(saved: string[]): Promise<Rebuild | undefined> {
     const rebuild: Rebuild = { scope: 'sheets', changed: saved, files: [], written: [], failed: [], findings: [] };
     // A number is checked with all its files, so that `087.yaml` and `87.yaml` are reported together.
     const numbers = [...new Set(saved.map((f) => numberFromFileName(f)!))];
-    const present = numbers.filter((n) => filesForNumber(this.options.dataDir, this.year, n).length > 0);
+    const { present, selection } = this.select(numbers);
+    // Everything this round's outcome depends on: the files saved (present or not) and every file of their numbers.
+    const files = [...new Set([...saved, ...(selection?.all ?? [])].map((f) => resolve(f)))];
+    const cache = this.cache!;
+    const observed = this.observe(files);
+    const lines: string[] = [];
+    const say = (line: string) => void lines.push(...line.split('\n'));
     for (const file of saved.filter((f) => !existsSync(f) && !present.includes(numberFromFileName(f)!))) {
       const pdf = outputPathFor(this.options.outDir, this.year, numberFromFileName(file)!);
-      this.log(`${clock()} ${displayPath(file)} がなくなりました（${displayPath(pdf)} はそのままです）。`);
+      say(`${clock()} ${displayPath(file)} がなくなりました（${displayPath(pdf)} はそのままです）。`);
     }
-    if (present.length === 0) return saved.some((f) => this.checked.delete(resolve(f))) ? rebuild : undefined;
-    const selection = selectSheetFiles({ dataDir: this.options.dataDir, year: this.year, numbers: present });
+    if (!selection) {
+      if (!(await this.confirmed(saved, files, observed))) return undefined;
+      for (const line of lines) this.log(line);
+      return saved.some((f) => this.checked.delete(resolve(f))) ? rebuild : undefined;
+    }
     // Events that come after a save was checked (an editor setting the file's mode after its fsync) change nothing.
-    const cache = this.cache!;
-    const keys = selection.all.map((f) => cache.keyFor(f));
-    const unchanged = selection.all.every((f, i) => {
+    const unchanged = selection.all.every((f) => {
       const last = this.checked.get(resolve(f));
-      return last?.key === keys[i] && (last.failed || cache.inStep(outputPathFor(this.options.outDir, this.year, numberFromFileName(f)!), keys[i]));
+      const key = observed.get(resolve(f));
+      return last !== undefined && last.key === key && (last.failed || cache.inStep(outputPathFor(this.options.outDir, this.year, numberFromFileName(f)!), key!));
     });
     if (unchanged) return undefined;
 
+    // The stages of build (buildSelection), with the PDFs written only once the check is confirmed.
+    // Said at once (a check taken again because the sheet changed meanwhile is said again).
     this.log(`${clock()} ${selection.all.map(displayPath).join('、')} を検査します`);
-    const tally: Tally = { built: 0, reused: 0, failed: 0 };
-    const progress = createProgress('シート', this.log, tally, process.stderr, { moving: false });
-    const summary = await buildSelection(this.workspace!, cache, selection, this.options.outDir, progress, tally, this.log);
-    const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
+    for (const finding of selection.duplicates) say(formatFinding(finding));
+    const tally: Tally = { built: 0, reused: 0, failed: selection.excluded.length };
+    const progress = createProgress('シート', say, tally, process.stderr, { moving: false });
+    // The cache as processSheets uses it, with the keys just observed, and its new entries kept until the PDFs are
+    // written (a user waits for the PDF, not for the cache).
+    const entries: [string, SheetResult][] = [];
+    const view: RenderCache = Object.create(cache, {
+      keyFor: { value: (file: string) => observed.get(resolve(file)) || cache.keyFor(file) },
+      put: { value: (key: string, result: SheetResult) => void entries.push([key, result]) },
+    });
+    const results = await processSheets(selection.files, this.workspace!, view, progress);
+    const failed = [...selection.excluded, ...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file)];
+    const findings = [...selection.duplicates, ...results.flatMap((r) => r.findings)];
+    if (!(await this.confirmed(saved, files, observed))) return undefined;
+
+    for (const line of lines) this.log(line);
+    const written = writeSheetPdfs(this.workspace!, cache, results, this.options.outDir, this.year, this.log);
+    for (const [key, result] of entries) cache.put(key, result);
     // The count as validate gives it.
     const errors = findings.filter((f) => f.severity === 'error').length;
     this.log(`${selection.all.length} ファイルを検査しました: エラー ${errors} 件、警告 ${findings.length - errors} 件`);
-    this.remember(selection, summary.results, summary.failed);
-    this.reportFailed(summary.failed);
-    return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
+    this.remember(selection, results, failed);
+    this.reportFailed(failed);
+    return { ...rebuild, files: selection.all, written, failed, findings, booklet: await this.booklet(failed) };
+  }
+
+  /**
+   * The numbers that still have a sheet file, and their files. Listing a city's year folder (a thousand sheets)
+   * takes a millisecond or more, so it is listed once when every number still has its file, as after a save.
+   */
+  private select(numbers: number[]): { present: number[]; selection?: SheetSelection } {
+    const request = { dataDir: this.options.dataDir, year: this.year };
+    try {
+      return { present: numbers, selection: selectSheetFiles({ ...request, numbers }) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
+    // A sheet removed or renamed away.
+    const present = numbers.filter((n) => filesForNumber(this.options.dataDir, this.year, n).length > 0);
+    return { present, selection: present.length > 0 ? selectSheetFiles({ ...request, numbers: present }) : undefined };
+  }
+
+  /** Each file's render-cache key as it is now (its bytes, where it lies, and everything else that shapes it), or '' when it cannot be read. */
+  private observe(files: string[]): Map<string, string> {
+    return new Map(
+      files.map((file) => {
+        try {
+          return [file, this.cache!.keyFor(file)];
+        } catch {
+          return [file, ''];
+        }
+      }),
+    );
+  }
+
+  /**
+   * True when what a round observed of its files still holds once they have been quiet for SETTLE_MS, and no
+   * template, font or city data file has changed meanwhile. Otherwise the saves are put back to be taken again
+   * (or by the rebuild of the whole year that is waiting).
+   */
+  private async confirmed(saved: string[], files: string[], observed: Map<string, string>): Promise<boolean> {
+    // Take in the events that came while the round was checking (they are delivered between turns of the loop).
+    await new Promise((resolve) => setImmediate(resolve));
+    for (;;) {
+      if (this.savedOthers.size > 0) break;
+      const quietFor = performance.now() - Math.max(...files.map((f) => this.lastEvent.get(f) ?? -Infinity));
+      if (quietFor >= SETTLE_MS) {
+        const now = this.observe(files);
+        if (files.every((f) => now.get(f) === observed.get(f))) return true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS - quietFor));
+    }
+    for (const file of saved) this.savedSheets.add(file);
+    return false;
   }
 
   /** Note what each sheet was when checked: the key it was checked with (a file that shares its number: as it is now). */
@@ -345,6 +471,10 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.grace);
+    this.grace = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     this.folders.close();
     await this.running;
   }
