@@ -133,9 +133,8 @@ function onSignal(signal: NodeJS.Signals): void {
 /**
  * Run one command line `argv` (without node and the script) to its end: every failure becomes its Japanese message
  * on stderr, and the result is the exit code. `stop` is aborted to ask a command that runs until stopped to end.
- * (src/resident/server.ts runs `build` this way, one request after another.)
  */
-export function runCommand(argv: string[], stop: AbortSignal = new AbortController().signal): Promise<number> {
+function runCommand(argv: string[], stop: AbortSignal = new AbortController().signal): Promise<number> {
   return main(argv, stop).then(
     (code) => code,
     (error: unknown) => {

@@ -2,13 +2,12 @@
 // writes the same bytes as `node dist/cli.js`, and it never prints an old program, template or font — on a copy of
 // the package whose templates and program are changed after its snapshot was made.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDataDir, bundledSheet } from './helpers/data';
 import { parsePdf } from './helpers/pdf';
-import { copyPackage } from './helpers/resident';
 import { fontFilesKey } from '../src/pdf/fonts';
 
 const ROOT = join(__dirname, '..');
@@ -19,6 +18,15 @@ const debugEnv = { ...process.env, SHEETBOOK_DEBUG: '1' };
 const launch = (root: string, ...args: string[]) => spawnSync(join(root, 'dist', 'cli.js'), args, { encoding: 'utf8', env: debugEnv });
 const plain = (root: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env: debugEnv });
 const OUT_OF_DATE = 'start-up snapshot is out of date';
+
+/** A copy of the package in `root` (without its snapshot), its libraries shared by a link. */
+function copyPackage(root: string): void {
+  for (const dir of ['dist', 'templates', 'fonts']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/sheetbook\.snapshot\./.test(src) });
+  copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+  mkdirSync(join(root, 'src', 'model'), { recursive: true });
+  cpSync(join(ROOT, 'src', 'model'), join(root, 'src', 'model'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+}
 
 const temporaries: string[] = [];
 afterAll(() => {

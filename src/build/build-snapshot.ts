@@ -16,32 +16,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SNAPSHOT_DIR } from '../snapshot/freshness';
-import { portFileKey } from '../resident/channel';
 
 const DIST = resolve(__dirname, '..');
 const CLI = join(DIST, 'cli.js');
 const BUNDLE = join(SNAPSHOT_DIR, 'sheetbook.snapshot.bundle.cjs');
 const INPUTS = join(SNAPSHOT_DIR, 'sheetbook.snapshot.inputs.json');
 const BLOB = join(SNAPSHOT_DIR, 'sheetbook.snapshot.blob');
-const RESIDENT_CLIENT = join(DIST, 'resident', 'client.js');
-// The bash client, copied here from src/resident/ (tsc copies only what it compiles).
-const RESIDENT_BASH_CLIENT = join(DIST, 'resident', 'client.bash');
-const RESIDENT_BASH_SOURCE = join(DIST, '..', 'src', 'resident', 'client.bash');
 // Loaded only by `publish`/`errata` (charts) and `import` (reading PDFs): left to be loaded from their files when used
 // (pdf.js, bundled, finds none of the helpers it loads beside itself).
 const EXTERNAL = ['vega', 'vega-lite', 'pdfjs-dist'];
 const MARK = '// sheetbook-launcher';
-
-/**
- * Copy `from` to `to` unless `to` has the same bytes already (a rewrite would make the snapshot out of date), or
- * there is no `from` (a copy of dist/ without the sources: the launcher then uses what dist/ has, or the node client).
- */
-function copyIfChanged(from: string, to: string): void {
-  if (!existsSync(from)) return;
-  const bytes = readFileSync(from);
-  if (existsSync(to) && readFileSync(to).equals(bytes)) return;
-  writeFileSync(to, bytes);
-}
 
 function removeSnapshot(): void {
   for (const file of [BLOB, BUNDLE, INPUTS]) rmSync(file, { force: true });
@@ -71,14 +55,7 @@ function launcher(): string {
     `":" /* ${MARK}`,
     `# Made by npm run build (src/build/build-snapshot.ts): start node from the start-up snapshot when the node`,
     `# on PATH made it; otherwise run this file with node, as node dist/cli.js does.`,
-    `b=${shellQuote(BLOB)} n=${shellQuote(node)} i=${inode(node)} r=${shellQuote(RESIDENT_CLIENT)}`,
-    `s=${shellQuote(RESIDENT_BASH_CLIENT)} k=${portFileKey(BLOB, node)}`,
-    `# build and validate go to the resident process (src/resident/), through bash when there is one, unless`,
-    `# SHEETBOOK_RESIDENT=0. (The node client makes the checks below itself.)`,
-    'case "$1" in build|validate) if [ "${SHEETBOOK_RESIDENT:-1}" != 0 ] && [ -f "$r" ]; then',
-    '  [ -x /bin/bash ] && [ -f "$s" ] && exec /bin/bash "$s" "$r" "$b" "$i" "$k" "$0" "$@"',
-    '  exec node "$r" "$b" "$i" "$0" "$@"',
-    'fi;; esac',
+    `b=${shellQuote(BLOB)} n=${shellQuote(node)} i=${inode(node)}`,
     'ino() { set -- $(ls -iL "$1" 2>/dev/null); echo "$1"; }',
     'if [ -f "$b" ] && p=$(command -v node) && [ ! "$n" -nt "$b" ] && [ "$(ino "$p")" = "$i" ] && [ "$(ino "$n")" = "$i" ]; then',
     '  exec "$n" --snapshot-blob "$b" "$0" "$@"',
@@ -165,9 +142,8 @@ async function main(): Promise<void> {
       return;
     }
     mkdirSync(SNAPSHOT_DIR, { recursive: true });
-    // The launcher and the bash client first: the snapshot records the files it was made from, dist/ among them.
+    // The launcher first: the snapshot records the files it was made from, dist/cli.js among them.
     if (!lock) writeFileSync(CLI, launcher() + plainCli().replace(/^#!.*\n/, ''));
-    copyIfChanged(RESIDENT_BASH_SOURCE, RESIDENT_BASH_CLIENT);
     chmodSync(CLI, 0o755);
     const inputs = await bundle();
     writeFileSync(INPUTS, JSON.stringify(inputs));

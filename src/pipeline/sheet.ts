@@ -57,7 +57,6 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
 }
 
 let prepared: { key: string; fontSet: FontSet } | undefined;
-let keepForEveryWorkspace = false;
 
 /**
  * Fonts parsed ahead of the run, for the start-up snapshot (src/snapshot/entry.ts): keep `fontSet` (or the fonts
@@ -69,27 +68,16 @@ export function prepareFonts(fontSet?: FontSet): FontSet {
   return prepared.fontSet;
 }
 
-/**
- * For a process that serves one run after another (src/resident/): every workspace uses the fonts parsed before,
- * while the font files are still the very files they were parsed from, and parses them afresh otherwise.
- */
-export function keepFontsForEveryWorkspace(): void {
-  keepForEveryWorkspace = true;
-}
-
 /** The prepared fonts when the font files are still the very files they were parsed from. */
 function workspaceFonts(): FontSet {
-  const key = prepared || keepForEveryWorkspace ? fontFilesKey() : undefined;
-  if (prepared && prepared.key === key) {
+  if (prepared && prepared.key === fontFilesKey()) {
     const { fontSet } = prepared;
-    // One workspace per run; another one parses its own, as before (unless this process serves many runs).
-    if (!keepForEveryWorkspace) prepared = undefined;
+    // One workspace per run; another one parses its own, as before.
+    prepared = undefined;
     return fontSet;
   }
-  // The key is taken before the files are read: a font replaced meanwhile is parsed again next time.
-  const fontSet = new FontSet(loadFontFaces());
-  prepared = keepForEveryWorkspace ? { key: key!, fontSet } : undefined;
-  return fontSet;
+  prepared = undefined;
+  return new FontSet(loadFontFaces());
 }
 
 /** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */

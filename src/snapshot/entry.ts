@@ -18,7 +18,6 @@ import { runCli } from '../cli-main';
 import { prepareFonts } from '../pipeline/sheet';
 import { fingerprint, SNAPSHOT_DIR, staleness, type Fingerprint } from './freshness';
 import { warmUp } from './warm-up';
-import { serve } from '../resident/server';
 
 const DIST_DIR = resolve(__dirname, '..');
 
@@ -34,12 +33,10 @@ async function prepare(): Promise<void> {
   kept = fingerprint(inputs, DIST_DIR);
 }
 
-/** The program as `node dist/cli.js` runs it, in this process (`run`); and a fresh snapshot made in the background. */
-function fromFiles(why: string, run = true): void {
+/** The program as `node dist/cli.js` runs it, in this process; and a fresh snapshot made in the background. */
+function fromFiles(why: string): void {
   if (process.env.SHEETBOOK_DEBUG) console.error(`sheetbook: the start-up snapshot is out of date (${why}); loading the program from its files`);
   rebuildInBackground();
-  // A resident is never started from an old snapshot: it ends, and its client runs the build itself.
-  if (!run) process.exit(75);
   const cli = join(DIST_DIR, 'cli.js');
   createRequire(cli)(cli);
 }
@@ -77,18 +74,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
   prepare().then(
     () => {
       startupSnapshot.setDeserializeMainFunction(() => {
-        const current = () => (kept ? staleness(kept, DIST_DIR) : 'no fingerprint');
-        const why = current();
-        const socketPath = process.env.SHEETBOOK_RESIDENT_SOCKET;
-        if (socketPath) {
-          // Started as the resident process (src/resident/client.ts): only while the snapshot is the program.
-          const blob = process.env.SHEETBOOK_RESIDENT_BLOB ?? '';
-          delete process.env.SHEETBOOK_RESIDENT_SOCKET;
-          delete process.env.SHEETBOOK_RESIDENT_BLOB;
-          if (why) return fromFiles(why, false);
-          quietDynamicImport();
-          return void serve({ socketPath, blob, staleness: current });
-        }
+        const why = kept ? staleness(kept, DIST_DIR) : 'no fingerprint';
         if (why) return fromFiles(why);
         quietDynamicImport();
         void runCli(process.argv.slice(2));
