@@ -1,6 +1,6 @@
 // The command line: find the command, load only its parser and runner, run it, and turn every failure into a
 // Japanese message and an exit code (0 success, 1 errors in the sheets or data, 2 usage errors).
-// Started by src/cli.ts, or from the start-up snapshot (src/snapshot/entry.ts) with every module already loaded.
+// Started by src/cli.ts, or by the bundled program (src/program.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wantsHelp, type CommandParser, type CommandRunner } from './commands/args';

@@ -8,7 +8,7 @@ import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
 import { Fitter, type FittedView } from './fit';
-import { fontFilesKey, loadFontFaces } from '../pdf/fonts';
+import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
 import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
@@ -51,33 +51,9 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
     throw error;
   }
   if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
-  const fontSet = workspaceFonts();
+  const fontSet = new FontSet(loadFontFaces());
   const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
   return { dataDir, city, templates, fitter, fontSet };
-}
-
-let prepared: { key: string; fontSet: FontSet } | undefined;
-
-/**
- * Fonts parsed ahead of the run, for the start-up snapshot (src/snapshot/entry.ts): keep `fontSet` (or the fonts
- * parsed now) for the next workspace. Normal runs prepare nothing, and each workspace parses its fonts.
- */
-export function prepareFonts(fontSet?: FontSet): FontSet {
-  const key = fontFilesKey();
-  prepared = { key, fontSet: fontSet ?? new FontSet(loadFontFaces()) };
-  return prepared.fontSet;
-}
-
-/** The prepared fonts when the font files are still the very files they were parsed from. */
-function workspaceFonts(): FontSet {
-  if (prepared && prepared.key === fontFilesKey()) {
-    const { fontSet } = prepared;
-    // One workspace per run; another one parses its own, as before.
-    prepared = undefined;
-    return fontSet;
-  }
-  prepared = undefined;
-  return new FontSet(loadFontFaces());
 }
 
 /** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */

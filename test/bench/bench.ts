@@ -24,8 +24,7 @@ const TARGETS = {
   peakRssMb: 512,
   bookletMb: 25,
 };
-// As a user runs it: `sheetbook` is dist/cli.js itself, whose first lines start node from the start-up snapshot
-// (Linux and macOS); on Windows, node runs the file.
+// As a user runs it: `sheetbook` is dist/cli.js itself, a node script (on Windows, node runs the file).
 const COMMAND = process.platform === 'win32' ? [process.execPath, CLI] : [CLI];
 
 const DEPARTMENTS = ['政策イノベーション部', '総務部', '財務部', '市民部', '福祉部', '保健部', 'こども部', '経済部', '生活環境部', '建設部'];

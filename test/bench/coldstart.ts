@@ -1,6 +1,6 @@
 // npm run bench:coldstart — one changed sheet, whole process: `sheetbook build 087` with the render cache missing
 // for that sheet (its YAML is edited before every run), against `node -e 0` measured in the same run, alternating.
-// `sheetbook build` (the bin entry, started from the start-up snapshot) is measured beside `node dist/cli.js build`.
+// `sheetbook build` (the bin entry, started by its #! line) is measured beside `node dist/cli.js build`.
 // Prints medians (and the median above `node -e 0`). Not a test: nothing here asserts a time.
 //
 //   COLDSTART_RUNS=15   runs of each variant (default 15)
