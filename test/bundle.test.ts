@@ -112,6 +112,35 @@ Module.prototype._compile = function (content, filename) {
     expect((await parsePdf(readFileSync(join(out, '2021', '087.pdf')))).pageCount).toBe(2);
   });
 
+  it('inflates the Unicode tables as tiny-inflate does, which it stands in for', () => {
+    // Every table fontkit, linebreak and unicode-properties inflate at start-up, and made-up streams of every kind.
+    const script = `
+const { deflateRawSync } = require('node:zlib');
+const tinyInflate = require('tiny-inflate');
+const inflate = require(${JSON.stringify(join(DIST, 'build', 'inflate.js'))});
+const calls = [];
+require.cache[require.resolve('tiny-inflate')].exports = (source, dest) => (calls.push([source.slice(), dest.length]), tinyInflate(source, dest));
+require('fontkit'); require('linebreak'); require('unicode-properties');
+const random = Buffer.from(Array.from({ length: 50000 }, (_, i) => (i * 7919) % 251 ^ (i >> 9)));
+for (const level of [0, 1, 9]) for (const extra of [-10, 0, 10]) {
+  const source = deflateRawSync(random, { level });
+  calls.push([source, random.length + extra]);
+}
+let same = 0;
+for (const [source, length] of calls) {
+  const a = tinyInflate(source, new Uint8Array(length));
+  const b = inflate(source, new Uint8Array(length));
+  if (Buffer.from(a).equals(Buffer.from(b)) && a.length === b.length) same++;
+}
+console.log(JSON.stringify({ calls: calls.length, same }));
+`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const { calls, same } = JSON.parse(run.stdout);
+    expect(calls).toBeGreaterThan(9);
+    expect(same).toBe(calls);
+  });
+
   it('in a copy of the package, reads the copy’s own templates', async () => {
     const root = copyPackage();
     const partial = join(root, 'templates', 'partials', 'overview.hbs');

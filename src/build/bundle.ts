@@ -62,6 +62,13 @@ async function bundle(): Promise<string> {
         },
       },
       {
+        // unicode-trie's tables inflated by zlib rather than in JavaScript (src/build/inflate.ts).
+        name: 'inflate',
+        setup(build) {
+          build.onResolve({ filter: /^tiny-inflate$/ }, () => ({ path: join(DIST, 'build', 'inflate.js') }));
+        },
+      },
+      {
         // What src/lazy-modules.ts does for modules loaded from their files: these are evaluated on first use.
         name: 'lazy-modules',
         setup(build) {
