@@ -6,6 +6,7 @@
 // The cache is used only for the very bundle it was made from: it starts with the bundle's SHA-256, which is taken
 // again on every run (V8's own check compares only the length of the source). V8 then refuses it itself when node,
 // V8 or its flags differ, and the bundle is compiled from its text as any script is.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,7 +50,9 @@ export function loadBundle(distDir: string, { useCache = true } = {}): LoadedBun
       // no cache: compiled from the text
     }
   }
-  const script = new vm.Script(bytes.toString('utf8'), {
+  // The build makes the bundle ASCII (src/build/bundle.ts): a one-byte string, copied rather than decoded.
+  const text = isAscii?.(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const script = new vm.Script(text, {
     filename: file,
     cachedData,
     // vega and pdf.js are ES modules, imported when used: with node's own loader, as from any module.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundledSheet, makeDataDir } from './helpers/data';
+import { asciiRegExps } from '../src/build/bundle';
 import { parsePdf } from './helpers/pdf';
 
 const ROOT = join(__dirname, '..');
@@ -139,6 +140,33 @@ console.log(JSON.stringify({ calls: calls.length, same }));
     const { calls, same } = JSON.parse(run.stdout);
     expect(calls).toBeGreaterThan(9);
     expect(same).toBe(calls);
+  });
+
+  it('is ASCII: regular expressions keep their meaning with their characters written as escapes', () => {
+    expect(readFileSync(join(DIST, 'sheetbook.cjs')).every((b) => b < 0x80)).toBe(true);
+    const cases: [string, string[]][] = [
+      ['/(千円|円|人)$/', ['24857千円', '3人', '円', 'yen']],
+      ['/[０-９．，－]/g', ['１２．３', '12.3', '－']],
+      ['/^[、。，．・ー）」』】〕！？ぁぃ)\\]},.:;!?]/', ['、です', 'ー', ')', 'a']],
+      ['/\\円|\\\\円/', ['円', '\\円', '\\']],
+      ['/[0-9０-９][%％\\p{Script=Han}]/gu', ['5千', '５％', '5a']],
+      ['/𠮷|[𠮷]/', ['𠮷', '\ud842', 'x']],
+      ['/𠮷+|[𠮷]/u', ['𠮷𠮷', '\ud842', 'x']],
+      ['/a/', ['a']],
+    ];
+    for (const [literal, samples] of cases) {
+      const source = `module.exports = [${literal}, "文字列は esbuild が escape する"];`;
+      const escaped = asciiRegExps(source, 'case.js');
+      expect(escaped.slice(0, escaped.indexOf(', "')), literal).toMatch(/^[\x00-\x7f]*$/);
+      const run = (code: string) => {
+        const module = { exports: [] as unknown[] };
+        new Function('module', code)(module);
+        return module.exports[0] as RegExp;
+      };
+      const [before, after] = [run(source), run(escaped)];
+      expect(after.flags).toBe(before.flags);
+      for (const sample of samples) expect([literal, sample, sample.replace(after, '|')]).toEqual([literal, sample, sample.replace(before, '|')]);
+    }
   });
 
   it('in a copy of the package, reads the copy’s own templates', async () => {

@@ -21,6 +21,39 @@ const CODE_CACHE = join(DIST, CODE_CACHE_FILE);
 // Loaded only by `publish`/`errata` (charts) and `import` (reading PDFs), as ES modules: left in their files.
 const EXTERNAL = ['vega', 'vega-lite', 'pdfjs-dist'];
 
+/**
+ * `source` with every character beyond ASCII in its regular expression literals written as an escape (the same
+ * pattern): esbuild escapes them in strings but not in regular expressions. With comments gone (minified
+ * whitespace), the bundle is then ASCII, and its loader makes a one-byte string of it without decoding UTF-8
+ * (src/bundled.ts). A file that is ASCII already is returned as it is.
+ */
+export function asciiRegExps(source: string, fileName: string): string {
+  if (!/[^\x00-\x7f]/.test(source)) return source;
+  const ts = require('typescript') as typeof import('typescript');
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const literals: { start: number; end: number }[] = [];
+  const visit = (node: import('typescript').Node): void => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) literals.push({ start: node.getStart(file), end: node.end });
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = source;
+  for (const { start, end } of literals.reverse()) {
+    const literal = source.slice(start, end);
+    const unicode = /\/[a-z]*u[a-z]*$/.test(literal);
+    // (An escaped character, `\円`, is the character itself: its backslash goes with it.)
+    const escaped = literal.replace(/(\\*)([^\x00-\x7f])/gu, (_match, slashes: string, ch: string) => {
+      const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
+      const cp = ch.codePointAt(0)!;
+      if (cp <= 0xffff) return `${kept}\\u${cp.toString(16).padStart(4, '0')}`;
+      if (unicode) return `${kept}\\u{${cp.toString(16)}}`;
+      return kept + Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16)}`).join('');
+    });
+    out = out.slice(0, start) + escaped + out.slice(end);
+  }
+  return out;
+}
+
 /** Write `bytes` to `file` through a temporary file beside it. */
 function writeWhole(file: string, bytes: string | Buffer): void {
   const temp = `${file}.${process.pid}.tmp`;
@@ -43,6 +76,8 @@ async function bundle(): Promise<string> {
     format: 'cjs',
     target: 'node20',
     external: EXTERNAL,
+    // Comments and indentation are a third of the bundle, read and hashed on every run.
+    minifyWhitespace: true,
     write: false,
     outfile: BUNDLE,
     logLevel: 'error',
@@ -51,7 +86,7 @@ async function bundle(): Promise<string> {
         name: 'module-paths',
         setup(build) {
           build.onLoad({ filter: /\.c?js$/, namespace: 'file' }, (args) => {
-            let contents = readFileSync(args.path, 'utf8').replace(/^#!.*\n/, '\n');
+            let contents = asciiRegExps(readFileSync(args.path, 'utf8').replace(/^#!.*\n/, '\n'), args.path);
             if (/__dirname|__filename/.test(contents)) {
               const dir = JSON.stringify(relative(DIST, dirname(args.path)));
               const file = JSON.stringify(relative(DIST, args.path));
@@ -142,4 +177,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();
