@@ -1,6 +1,6 @@
 // The command line: find the command, load only its parser and runner, run it, and turn every failure into a
 // Japanese message and an exit code (0 success, 1 errors in the sheets or data, 2 usage errors).
-// Started by src/cli.ts, or from the start-up snapshot (src/snapshot/entry.ts) with every module already loaded.
+// Started by src/cli.ts, or by the bundled program (src/program.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wantsHelp, type CommandParser, type CommandRunner } from './commands/args';
@@ -133,9 +133,8 @@ function onSignal(signal: NodeJS.Signals): void {
 /**
  * Run one command line `argv` (without node and the script) to its end: every failure becomes its Japanese message
  * on stderr, and the result is the exit code. `stop` is aborted to ask a command that runs until stopped to end.
- * (src/resident/server.ts runs `build` this way, one request after another.)
  */
-export function runCommand(argv: string[], stop: AbortSignal = new AbortController().signal): Promise<number> {
+function runCommand(argv: string[], stop: AbortSignal = new AbortController().signal): Promise<number> {
   return main(argv, stop).then(
     (code) => code,
     (error: unknown) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `sheetbook`: the command line (src/cli-main.ts). On Linux and macOS, `npm run build` puts a few lines of shell
-// in front of this file's compiled form (dist/cli.js) that start node from the start-up snapshot instead, when
-// there is one made by this very node (src/build/build-snapshot.ts); `node dist/cli.js` always runs this.
+// `sheetbook`: the command line (src/cli-main.ts), run from its modules. `npm run build` replaces this file's compiled
+// form (dist/cli.js) with a plain node script that runs the same program bundled into one file and compiled from its
+// code cache (src/build/bundle.ts); tsc alone writes this form back.
 import './lazy-modules';
 import { runCli } from './cli-main';
 

@@ -1,9 +1,11 @@
-// Start-up time matters: rebuilding one sheet after a correction should take well under half a second.
+// Start-up time matters: rebuilding one sheet after a correction should take well under 200 ms.
 // pdfkit and fontkit load some modules at start-up that sheetbook never calls (WOFF2 decompression, PDF
-// encryption and hashing); they are loaded on first use instead. Import this before anything else.
+// encryption and hashing); they are loaded on first use instead. Import this before anything else. (The bundled
+// program does the same for these modules in the bundle: src/build/bundle.ts.)
 import Module from 'node:module';
 
-const LAZY = new Set(['brotli/decompress.js', '@noble/ciphers/aes', '@noble/hashes/sha2', '@noble/hashes/utils', 'png-js']);
+export const LAZY_MODULES = ['brotli/decompress.js', '@noble/ciphers/aes', '@noble/hashes/sha2', '@noble/hashes/utils', 'png-js'];
+const LAZY = new Set(LAZY_MODULES);
 
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: Loader };

@@ -44,18 +44,34 @@ export function packageVersion(name: string): string {
 }
 
 let programKeyOfProcess: string | undefined;
+let bundledProgram: string | undefined;
 
 /**
- * The program: node, the libraries that shape a page, and the compiled sources. Worked out once per process:
- * the program does not change under a running process (nor under the start-up snapshot, which is used only while
- * none of its files changed: src/snapshot/freshness.ts).
+ * The bundled program (src/program.ts): all its code, the libraries' with it, is one file whose SHA-256 its loader
+ * has taken (src/bundled.ts). Only the fonts' package is read from outside it.
+ */
+export function useBundledProgram(bundleHash: string): void {
+  bundledProgram = bundleHash;
+  programKeyOfProcess = undefined;
+}
+
+/** The package of the fonts (fonts/fonts.json names its files). */
+const FONT_LIBRARY = '@expo-google-fonts/biz-udpgothic';
+
+/**
+ * The program: node, the libraries that shape a page, and the compiled sources (or the bundle made of them).
+ * Worked out once per process: the program does not change under a running process.
  */
 export function programKey(): string {
   if (programKeyOfProcess === undefined) {
     const hash = createHash('sha256');
     hash.update(`node ${process.version}\0`);
-    for (const lib of SHAPING_LIBRARIES) hash.update(`${lib}@${packageVersion(lib)}\0`);
-    hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
+    if (bundledProgram) {
+      hash.update(`bundle ${bundledProgram}\0${FONT_LIBRARY}@${packageVersion(FONT_LIBRARY)}\0`);
+    } else {
+      for (const lib of SHAPING_LIBRARIES) hash.update(`${lib}@${packageVersion(lib)}\0`);
+      hashFiles(hash, PROGRAM_DIR, (n) => n.endsWith('.js') || n.endsWith('.json'));
+    }
     programKeyOfProcess = hash.digest('hex');
   }
   return programKeyOfProcess;

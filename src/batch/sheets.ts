@@ -17,7 +17,12 @@ export interface Progress {
 const WORKER_THRESHOLD = 8;
 // The compiled worker beside this module. Run from TypeScript sources (the tests), there is none, and sheets are
 // processed in this thread instead: the same code, without the parallelism.
-const WORKER_SCRIPT = join(__dirname, 'worker.js');
+let WORKER_SCRIPT = join(__dirname, 'worker.js');
+
+/** The bundled program (src/program.ts) starts its workers from its own loader, so that they run the same code. */
+export function useWorkerScript(file: string): void {
+  WORKER_SCRIPT = file;
+}
 // A worker keeps some 30 MB alive (fonts, one sheet's pages), but left alone V8 lets each heap grow to 150 MB and
 // more before collecting: with a ceiling it collects sooner, and a booklet of 1,000 sheets stays within 512 MB.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 192 };
@@ -54,8 +59,7 @@ async function inWorkers(
   };
   const working = Array.from({ length: count }, () => {
     return new Promise<void>((done, fail) => {
-      // Loaded when first needed, not with this module: a process started from the start-up snapshot must set up
-      // node's worker machinery itself (made while the snapshot was, workers cannot start: their cwd is lost).
+      // Loaded when first needed, not with this module: a one-sheet build starts no worker.
       const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerThread };
       const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, templatesDir }, resourceLimits: WORKER_LIMITS });
       let open = 0;

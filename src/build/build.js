@@ -1,5 +1,5 @@
 // `npm run build` (also run by `npm ci`, `npm start` and `npm test`): generated types → tsc → precompiled
-// validators. It is skipped when nothing it reads has changed since the last build: a digest of every input's
+// validators → the bundled program and its code cache (bundle.ts). It is skipped when nothing it reads has changed since the last build: a digest of every input's
 // content (not its time, so a `git pull` that brings other files is seen, and one that brings none is not) is kept
 // beside the output. Plain JavaScript because it runs before anything is compiled.
 const { createHash } = require('node:crypto');
@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-inputs');
 /** What the build writes, so that a deleted dist/ (or part of it) is built again. */
-const OUTPUTS = ['cli.js', 'pipeline/sheet.js', 'build/sheet-validator.js'];
+const OUTPUTS = ['cli.js', 'pipeline/sheet.js', 'build/sheet-validator.js', 'sheetbook.cjs', 'sheetbook.cjs.cache'];
 
 /** Every file the build reads: the sources (the generated types follow from the schema), the compiler's settings,
  *  and the exact versions of the libraries (the validators are ajv's code). */
@@ -44,12 +44,14 @@ function run(script, args) {
 function build() {
   const digest = inputsDigest();
   if (!process.argv.includes('--force') && upToDate(digest)) return;
-  // The stamp goes first, so that a build that fails half-way is never taken for a finished one.
+  // The stamp goes first, so that a build that fails half-way is never taken for a finished one. dist/ is made
+  // afresh: nothing of an earlier build (a module since removed, an old bundle) stays behind.
   rmSync(STAMP, { force: true });
+  rmSync(DIST, { recursive: true, force: true });
   run(join(ROOT, 'src', 'build', 'generate-types.js'), []);
   run(require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ['-p', 'tsconfig.json']);
   run(join(DIST, 'build', 'compile-validator.js'), []);
-  run(join(DIST, 'build', 'build-snapshot.js'), []);
+  run(join(DIST, 'build', 'bundle.js'), []);
   writeFileSync(`${STAMP}.tmp`, digest);
   renameSync(`${STAMP}.tmp`, STAMP);
 }

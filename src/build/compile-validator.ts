@@ -16,6 +16,6 @@ for (const [name, schema] of Object.entries(schemas)) {
   const validate = ajv.compile(schema);
   writeFileSync(join(__dirname, `${name}-validator.js`), standaloneCode(ajv, validate));
 }
-// Each by a literal require, so that a bundler can follow them (src/build/build-snapshot.ts).
+// Each by a literal require, so that the bundler can follow them (src/build/bundle.ts).
 const index = Object.keys(schemas).map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(`./${name}-validator`)}),`);
 writeFileSync(join(__dirname, 'validators.js'), `module.exports = {\n${index.join('\n')}\n};\n`);

@@ -2,6 +2,7 @@
 // Text is encoded with the font's own glyph ids (not per-document subset ids), so a page rendered once can be
 // placed in any PDF: a single sheet or a booklet of a thousand, which then embeds one subset for all of them.
 import type { FontFace } from './fonts';
+import { layOutPlainTextDirectly } from './direct-layout';
 import './style-lookup';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -35,6 +36,7 @@ export class FontSet {
     const scratch = new PdfmakeDocument({}, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, null, () => false);
     faces.forEach((face, index) => {
       const pdfkit = scratch.font(face.bytes)._font;
+      layOutPlainTextDirectly(pdfkit.font);
       const id = `F${index + 1}`;
       pdfkit.id = id;
       const originalLayout = pdfkit.layout.bind(pdfkit);

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { startupSnapshot } from 'node:v8';
 // The runtime is enough to run compiled templates; the compiler is loaded only when a template changed.
 import Handlebars from 'handlebars/runtime';
 import type { CityData } from '../model/city';
@@ -29,7 +28,7 @@ function compileAll(sources: Record<string, string>): Record<string, object> {
   const hash = createHash('sha256').update(`${Handlebars.VERSION}\0${JSON.stringify(options)}`);
   for (const [name, source] of Object.entries(sources)) hash.update(`\0${name}\0${source}`);
   const key = hash.digest('hex');
-  // Compiled earlier in this process (or in the start-up snapshot), from these very sources.
+  // Compiled earlier in this process, from these very sources.
   const kept = compiledInMemory.get(key);
   if (kept) return kept;
   const compiled = compileOrLoad(key, sources, options);
@@ -43,8 +42,6 @@ function compileOrLoad(key: string, sources: Record<string, string>, options: ob
   const file = join(COMPILED_DIR, `${key}.js`);
   if (existsSync(file)) {
     try {
-      // While the start-up snapshot is being made, no module may be loaded from a file: the text is run instead.
-      if (startupSnapshot.isBuildingSnapshot()) return new Function('module', `${readFileSync(file, 'utf8')}; return module.exports;`)({});
       const loaded = require(file) as Record<string, object>;
       // A cache file is written without a flush: after a crash it may be empty, which require reads as `{}`.
       if (Object.keys(sources).every((name) => typeof loaded[name] === 'object')) return loaded;

@@ -8,7 +8,7 @@ import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
 import { Fitter, type FittedView } from './fit';
-import { fontFilesKey, loadFontFaces } from '../pdf/fonts';
+import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
 import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
@@ -51,45 +51,9 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
     throw error;
   }
   if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
-  const fontSet = workspaceFonts();
+  const fontSet = new FontSet(loadFontFaces());
   const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
   return { dataDir, city, templates, fitter, fontSet };
-}
-
-let prepared: { key: string; fontSet: FontSet } | undefined;
-let keepForEveryWorkspace = false;
-
-/**
- * Fonts parsed ahead of the run, for the start-up snapshot (src/snapshot/entry.ts): keep `fontSet` (or the fonts
- * parsed now) for the next workspace. Normal runs prepare nothing, and each workspace parses its fonts.
- */
-export function prepareFonts(fontSet?: FontSet): FontSet {
-  const key = fontFilesKey();
-  prepared = { key, fontSet: fontSet ?? new FontSet(loadFontFaces()) };
-  return prepared.fontSet;
-}
-
-/**
- * For a process that serves one run after another (src/resident/): every workspace uses the fonts parsed before,
- * while the font files are still the very files they were parsed from, and parses them afresh otherwise.
- */
-export function keepFontsForEveryWorkspace(): void {
-  keepForEveryWorkspace = true;
-}
-
-/** The prepared fonts when the font files are still the very files they were parsed from. */
-function workspaceFonts(): FontSet {
-  const key = prepared || keepForEveryWorkspace ? fontFilesKey() : undefined;
-  if (prepared && prepared.key === key) {
-    const { fontSet } = prepared;
-    // One workspace per run; another one parses its own, as before (unless this process serves many runs).
-    if (!keepForEveryWorkspace) prepared = undefined;
-    return fontSet;
-  }
-  // The key is taken before the files are read: a font replaced meanwhile is parsed again next time.
-  const fontSet = new FontSet(loadFontFaces());
-  prepared = keepForEveryWorkspace ? { key: key!, fontSet } : undefined;
-  return fontSet;
 }
 
 /** A sheet's data checked: `sheet` is set only when it has no errors (warnings allowed). */

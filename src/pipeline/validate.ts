@@ -19,7 +19,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function precompiledValidator(name: string, schema: SchemaNode): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    // Named in full, so that the start-up snapshot's bundle (src/build/build-snapshot.ts) takes them in.
+    // Named in full, so that the bundler (src/build/bundle.ts) takes them in.
     const file = join(__dirname, `../build/validators.js`);
     validate = existsSync(file) && __filename.endsWith('.js') ? (require('../build/validators')[name]() as ValidateFunction) : createAjv().compile(schema);
     compiled.set(name, validate);

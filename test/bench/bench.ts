@@ -9,7 +9,6 @@ import { stringify } from 'yaml';
 const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
-import { endResidents, residentDir } from '../helpers/resident';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -25,8 +24,7 @@ const TARGETS = {
   peakRssMb: 512,
   bookletMb: 25,
 };
-// As a user runs it: `sheetbook` is dist/cli.js itself, whose first lines start node from the start-up snapshot
-// (Linux and macOS); on Windows, node runs the file.
+// As a user runs it: `sheetbook` is dist/cli.js itself, a node script (on Windows, node runs the file).
 const COMMAND = process.platform === 'win32' ? [process.execPath, CLI] : [CLI];
 
 const DEPARTMENTS = ['政策イノベーション部', '総務部', '財務部', '市民部', '福祉部', '保健部', 'こども部', '経済部', '生活環境部', '建設部'];
@@ -85,17 +83,6 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   if (result.status !== 0) throw new Error(`sheetbook ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const rss = /maxRSS=([0-9]+)/.exec(result.stderr);
   return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
-}
-
-/** The peak RSS of the resident whose socket is under `tmp`, in MB; undefined where /proc cannot tell. */
-function residentPeakMb(tmp: string): number | undefined {
-  try {
-    const pidFile = readdirSync(residentDir(tmp)).find((f) => f.endsWith('.pid'));
-    const status = readFileSync(`/proc/${Number(readFileSync(join(residentDir(tmp), pidFile!), 'utf8'))}/status`, 'utf8');
-    return Number(/VmHWM:\s+([0-9]+) kB/.exec(status)![1]) / 1024;
-  } catch {
-    return undefined;
-  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -288,6 +275,29 @@ async function watchOnly(): Promise<void> {
   for (const r of [...watchRows(latency), ...(before ? watchRows(before, 'baseline') : [])]) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(8)} | ${r[2].padStart(24)} |`);
 }
 
+/**
+ * One corrected sheet, whole process, its render cache missing: another sheet each run, and the same sheet corrected
+ * again (its strings partly laid out before); bare `node -e 0` in turn with them (the same moments of a busy machine),
+ * for the difference. More runs than the others: each is short.
+ */
+function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number): { oneSheet: number[]; sameSheet: number[]; bareNode: number[] } {
+  const bareNode: number[] = [];
+  const sameSheet: number[] = [];
+  const corrected = Math.ceil(SHEETS / 2);
+  const oneSheet = Array.from({ length: Math.max(RUNS, 15) }, (_, i) => {
+    const started = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0']);
+    bareNode.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const n = 1 + ((i * 53) % SHEETS);
+    touch(dataDir, n, 100 + i);
+    const ms = record(run(['build', String(n), '--data', dataDir, '--out', out]));
+    touch(dataDir, corrected, 300 + i);
+    sameSheet.push(record(run(['build', String(corrected), '--data', dataDir, '--out', out])));
+    return ms;
+  });
+  return { oneSheet, sameSheet, bareNode };
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
   const t0 = Date.now();
@@ -295,15 +305,9 @@ async function main(): Promise<void> {
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   const out = mkdtempSync(join(tmpdir(), 'sheetbook-bench-out-'));
   const rss: number[] = [];
-  // (A run served by the resident reports no memory of its own: the resident's peak is read at the end.)
   const record = (r: Run) => (Number.isFinite(r.rssMb) && rss.push(r.rssMb), r.ms);
 
-  // As a user runs them, `build` and `validate` go to the resident process (src/resident/): the bench's resident has a
-  // folder of its own, is started by the first validate run (counted among the validate runs), and is ended at the end.
-  const residentTmp = mkdtempSync(join(tmpdir(), 'sheetbook-bench-resident-'));
-  const resident = { TMPDIR: residentTmp };
-  const validateRuns = Array.from({ length: RUNS }, () => record(run(['validate', dataDir], resident)));
-  const validate = validateRuns;
+  const validate = Array.from({ length: RUNS }, () => record(run(['validate', dataDir])));
   const bookletCold: number[] = [];
   let size = 0;
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
@@ -315,32 +319,7 @@ async function main(): Promise<void> {
     touch(dataDir, 1 + ((i * 37) % SHEETS), i);
     return record(run(['booklet', '--data', dataDir, '--out', out]));
   });
-  // One corrected sheet, whole process, its render cache missing; and bare node in turn with it (the same moments
-  // of a busy machine), for the difference. More runs than the others: each is short. Through the resident; in turn
-  // with it, the build in a process of its own (SHEETBOOK_RESIDENT=0), for comparison.
-  const bareNode: number[] = [];
-  const ownProcess: number[] = [];
-  // The correction loop of one sheet: the same sheet edited and rebuilt again (its strings partly laid out before).
-  const sameSheet: number[] = [];
-  const corrected = Math.ceil(SHEETS / 2);
-  const oneSheet = Array.from({ length: Math.max(RUNS, 15) }, (_, i) => {
-    const started = process.hrtime.bigint();
-    spawnSync(process.execPath, ['-e', '0']);
-    bareNode.push(Number(process.hrtime.bigint() - started) / 1e6);
-    touch(dataDir, 1 + ((i * 53 + 7) % SHEETS), 200 + i);
-    ownProcess.push(run(['build', String(1 + ((i * 53 + 7) % SHEETS)), '--data', dataDir, '--out', out], { SHEETBOOK_RESIDENT: '0' }).ms);
-    const n = 1 + ((i * 53) % SHEETS);
-    touch(dataDir, n, 100 + i);
-    const ms = run(['build', String(n), '--data', dataDir, '--out', out], resident).ms;
-    touch(dataDir, corrected, 300 + i);
-    sameSheet.push(run(['build', String(corrected), '--data', dataDir, '--out', out], resident).ms);
-    return ms;
-  });
-  // The resident's peak memory counts with the others' (Linux: from /proc).
-  const residentPeak = residentPeakMb(residentTmp);
-  if (residentPeak !== undefined) rss.push(residentPeak);
-  await endResidents(residentTmp);
-  rmSync(residentTmp, { recursive: true, force: true });
+  const { oneSheet, sameSheet, bareNode } = oneSheetRuns(dataDir, out, record);
   const [watchLatencies] = await watchLatency([COMMAND]);
 
   const results = {
@@ -349,7 +328,6 @@ async function main(): Promise<void> {
     runs: RUNS,
     medians: {
       oneSheetMs: Math.round(median(oneSheet)),
-      oneSheetOwnProcessMs: Math.round(median(ownProcess)),
       sameSheetMs: Math.round(median(sameSheet)),
       sameSheetAboveNodeMs: Math.round(median(sameSheet) - median(bareNode)),
       nodeMs: Math.round(median(bareNode)),
@@ -368,21 +346,17 @@ async function main(): Promise<void> {
     watchSaves: Object.fromEntries(Object.entries(watchLatencies.saves).map(([name, times]) => [name, Math.round(median(times))])),
     watchWaitingForCpuMs: Object.fromEntries(Object.entries(watchLatencies.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
     watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
-    // Not a median either: the first validate, which starts the resident process.
-    validateStartingResidentMs: Math.round(validateRuns[0]),
   };
   console.log(JSON.stringify(results, null, 2));
   const rows = [
     ['measure', 'median', 'target'],
-    ['1 sheet rebuilt (resident; another each run)', `${results.medians.oneSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
+    ['1 sheet rebuilt (another each run)', `${results.medians.oneSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
     ['  same sheet corrected again', `${results.medians.sameSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
     ['  same sheet above `node -e 0`', `${results.medians.sameSheetAboveNodeMs} ms`, `≤ ${TARGETS.oneSheetAboveNodeMs} ms`],
     ['  `node -e 0` (same runs)', `${results.medians.nodeMs} ms`, ''],
     ['  1 sheet above `node -e 0`', `${results.medians.oneSheetAboveNodeMs} ms`, `≤ ${TARGETS.oneSheetAboveNodeMs} ms`],
     ['  1 sheet ÷ `node -e 0`', `${(results.medians.oneSheetMs / results.medians.nodeMs).toFixed(1)} ×`, ''],
-    ['  in a process of its own', `${results.medians.oneSheetOwnProcessMs} ms`, ''],
-    [`validate ${SHEETS} sheets (resident)`, `${results.medians.validateMs} ms`, `≤ ${TARGETS.validateMs} ms`],
-    ['  first run (starts the resident)', `${results.validateStartingResidentMs} ms`, ''],
+    [`validate ${SHEETS} sheets`, `${results.medians.validateMs} ms`, `≤ ${TARGETS.validateMs} ms`],
     [`booklet of ${SHEETS}, no cache`, `${results.medians.bookletMs} ms`, `≤ ${TARGETS.bookletMs} ms`],
     ['booklet after 1 sheet changed', `${results.medians.bookletAfterChangeMs} ms`, `≤ ${TARGETS.bookletAfterChangeMs} ms`],
     ['watch save→PDF (warm process)', `${results.medians.watchSaveMs} ms`, `≤ ${TARGETS.watchSaveMs} ms`],

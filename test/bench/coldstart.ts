@@ -1,6 +1,6 @@
 // npm run bench:coldstart — one changed sheet, whole process: `sheetbook build 087` with the render cache missing
 // for that sheet (its YAML is edited before every run), against `node -e 0` measured in the same run, alternating.
-// `sheetbook build` goes to the resident process; the same without it (SHEETBOOK_RESIDENT=0) is measured beside it.
+// `sheetbook build` (the bin entry, started by its #! line) is measured beside `node dist/cli.js build`.
 // Prints medians (and the median above `node -e 0`). Not a test: nothing here asserts a time.
 //
 //   COLDSTART_RUNS=15   runs of each variant (default 15)
@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { endResidents } from '../helpers/resident';
 
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 15);
 const ROOT = resolve('.');
@@ -32,19 +31,10 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const BIN = resolve(ROOT, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.sheetbook);
 const buildArgs = (data: string, out: string) => ['build', SHEET, '--data', data, '--out', out];
 
-// The bench's resident process has a folder of its own, and is asked to end afterwards.
-const RESIDENT_TMP = mkdtempSync(join(tmpdir(), 'sheetbook-coldstart-resident-'));
-
 const VARIANTS: Variant[] = [
   { label: 'node -e 0', command: process.execPath, args: () => ['-e', '0'], build: false },
   { label: 'node dist/cli.js build', command: process.execPath, args: (d, o) => [join(ROOT, 'dist/cli.js'), ...buildArgs(d, o)], build: true },
-  ...(process.platform === 'win32'
-    ? []
-    : [
-        // The resident process serves it (its first run, which starts it, is the untimed warm-up run).
-        { label: 'sheetbook build (bin)', command: BIN, args: buildArgs, build: true, env: { TMPDIR: RESIDENT_TMP } },
-        { label: 'sheetbook build, no resident', command: BIN, args: buildArgs, build: true, env: { SHEETBOOK_RESIDENT: '0' } },
-      ]),
+  ...(process.platform === 'win32' ? [] : [{ label: 'sheetbook build (bin)', command: BIN, args: buildArgs, build: true }]),
 ];
 
 const median = (xs: number[]) => {
@@ -87,8 +77,6 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await endResidents(RESIDENT_TMP);
-    rmSync(RESIDENT_TMP, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-// Every temporary folder the tests make (and the resident processes' sockets) goes into one folder per test run,
-// removed at the end: tests need not tidy up after themselves for /tmp to stay clean.
+// Every temporary folder the tests make goes into one folder per test run, removed at the end: tests need not tidy
+// up after themselves for /tmp to stay clean.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
-// Before the start-up snapshot is taken, the program runs once — `build` of one made-up sheet into a temporary
-// folder — so that what every run needs is ready in the snapshot: the modules evaluated and their functions
-// compiled, the fonts' tables read, the templates compiled. Nothing of it is output: the folders are removed.
-// The sheet is made up (no city's data is baked in); the run's own caches of laid-out text are emptied after it.
+// Before the bundled program's code cache is taken (src/build/code-cache.ts), the program runs once — `build` of one
+// made-up sheet into a temporary folder — so that the cache holds the compiled code of every function a build runs,
+// not only of the top level. Nothing of it is output: the folders are removed. The sheet is made up: nothing of a
+// city's data goes into the build.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
