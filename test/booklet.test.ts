@@ -98,7 +98,7 @@ describe('a council selection', () => {
     const other = bundledSheet('090');
     other.department = '総務部';
     other.division = '総務課';
-    writeFileSync(join(dataDir, '2021/090.yaml'), stringify(other));
+    writeFileSync(join(dataDir, '2021/090.yaml'), stringify(other, { lineWidth: 0 }));
     const out = mkdtempSync(join(tmpdir(), 'sheetbook-dept-'));
     const result = await runBooklet({ dataDir, outDir: out, selection: { only: [], departments: ['総務部'] } }, quiet);
     expect(result.file).toBe(join(out, '2021/booklet-総務部.pdf'));
@@ -129,7 +129,7 @@ describe('rebuilding', () => {
 
     const changed = bundledSheet('089');
     changed.direction.reason = '機器の更新を前倒しで実施するため。';
-    writeFileSync(join(dataDir, '2021/089.yaml'), stringify(changed));
+    writeFileSync(join(dataDir, '2021/089.yaml'), stringify(changed, { lineWidth: 0 }));
     const third = await runBooklet({ dataDir, outDir: out, selection: everything }, quiet);
     expect(third.tally).toEqual({ built: 1, reused: 4, failed: 0 });
     const pdf = await parsePdf(readFileSync(third.file!));

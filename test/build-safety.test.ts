@@ -44,7 +44,7 @@ describe('a failed build', () => {
     const broken = bundledSheet('087');
     broken.number = 2;
     broken.costs.settled[2020] = '24,857円';
-    writeFileSync(join(dataDir, '2021/002.yaml'), stringify(broken));
+    writeFileSync(join(dataDir, '2021/002.yaml'), stringify(broken, { lineWidth: 0 }));
     const dataBefore = hashTree(dataDir);
 
     const result = run('build', '--data', dataDir, '--out', outDir);

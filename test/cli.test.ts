@@ -173,7 +173,7 @@ describe('validate --year', () => {
     broken.fiscalYear = 2019;
     broken.costs.settled[2020] = '24,857円';
     mkdirSync(join(dataDir, '2019'));
-    writeFileSync(join(dataDir, '2019', '087.yaml'), stringify(broken));
+    writeFileSync(join(dataDir, '2019', '087.yaml'), stringify(broken, { lineWidth: 0 }));
     return dataDir;
   }
 

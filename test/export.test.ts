@@ -256,7 +256,7 @@ describe('a sheet with an error', () => {
     const broken = bundledSheet('089');
     broken.costs.settled[2020] = '24,857円';
     broken.name = '書き換えた名前';
-    writeFileSync(join(dataDir, '2021', '089.yaml'), stringify(broken));
+    writeFileSync(join(dataDir, '2021', '089.yaml'), stringify(broken, { lineWidth: 0 }));
 
     const logs: string[] = [];
     const summary = await runExport({ year: 2021, dataDir, outDir: out, format: 'csv' }, (l) => logs.push(l));
@@ -280,7 +280,7 @@ describe('a sheet with an error', () => {
 describe('two files with one project number', () => {
   it('are both reported and nothing is written (a row per number)', async () => {
     const dataDir = bundledDataDir();
-    writeFileSync(join(dataDir, '2021', '87.yaml'), stringify(bundledSheet('087')));
+    writeFileSync(join(dataDir, '2021', '87.yaml'), stringify(bundledSheet('087'), { lineWidth: 0 }));
     const out = outDir();
     const logs: string[] = [];
     const summary = await runExport({ year: 2021, dataDir, outDir: out, format: 'csv' }, (l) => logs.push(l));

@@ -25,7 +25,7 @@ const outDir = () => mkdtempSync(join(tmpdir(), 'sheetbook-pub-out-'));
 const edit = (dataDir: string, number: string, change: (s: any) => void) => {
   const sheet = bundledSheet(number);
   change(sheet);
-  writeFileSync(join(dataDir, '2021', `${number}.yaml`), stringify(sheet));
+  writeFileSync(join(dataDir, '2021', `${number}.yaml`), stringify(sheet, { lineWidth: 0 }));
 };
 const HAS_PDFTOPPM = spawnSync('pdftoppm', ['-v']).status === 0;
 
@@ -187,7 +187,7 @@ describe('sheetbook errata', () => {
     await runPublish({ dataDir, outDir: outDir() }, quiet);
     const added = bundledSheet('091');
     added.number = 92;
-    writeFileSync(join(dataDir, '2021', '092.yaml'), stringify(added));
+    writeFileSync(join(dataDir, '2021', '092.yaml'), stringify(added, { lineWidth: 0 }));
     edit(dataDir, '087', (s) => {
       s.costs.settled[2021] = 19183;
       s.costs.generalFund[2021] = 6770;

@@ -56,7 +56,7 @@ const editCost = (dataDir: string, number = '087', more = 100) => {
   const sheet = bundledSheet(number);
   sheet.costs.settled[2021] += more;
   sheet.costs.generalFund[2021] += more;
-  writeFileSync(join(dataDir, '2021', `${number}.yaml`), stringify(sheet));
+  writeFileSync(join(dataDir, '2021', `${number}.yaml`), stringify(sheet, { lineWidth: 0 }));
 };
 
 /** A copy of a data folder and its output, so that every case starts from the same files (and a warm cache). */

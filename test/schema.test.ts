@@ -45,11 +45,11 @@ describe('the sheet schema', () => {
     const { sheet: ok, findings } = check(sheet);
     expect(ok).toBeUndefined();
     expect(findings).toHaveLength(1);
-    const line = stringify(sheet).split('\n').findIndex((l) => l.includes('24,857円')) + 1;
+    const line = stringify(sheet, { lineWidth: 0 }).split('\n').findIndex((l) => l.includes('24,857円')) + 1;
     expect(findings[0]).toMatchObject({
       line,
       labels: ['コストの推移', '決算額', '令和2年度'],
-      message: '数値を入力してください（"24,857円" は数値ではありません）。カンマや単位を付けずに 24857 と書いてください',
+      message: '数値を入力してください（"24,857円" は数値ではありません）。この欄は千円単位です。「24,857円」は 24.857 千円で、千円未満は書けません。24,857 千円のつもりなら 24857 と書いてください',
     });
   });
 

@@ -78,7 +78,7 @@ function session(options: { booklet?: boolean; onLine?: (line: string, s: Sessio
   return s;
 }
 
-const named = (name: string, number = '087') => stringify({ ...bundledSheet(number), name });
+const named = (name: string, number = '087') => stringify({ ...bundledSheet(number), name }, { lineWidth: 0 });
 const pdfText = async (file: string) => squash((await parsePdf(readFileSync(file))).text);
 
 /** Every file under `dir`, however deep. */
@@ -107,7 +107,7 @@ describe('sheetbook watch', () => {
     const before = readFileSync(s.pdf('087'));
     const broken = bundledSheet('087');
     broken.costs.settled[2020] = '24,857円';
-    const failed = await s.saved(() => writeFileSync(s.sheet('087'), stringify(broken)));
+    const failed = await s.saved(() => writeFileSync(s.sheet('087'), stringify(broken, { lineWidth: 0 })));
     expect(failed.failed).toEqual([join(s.dataDir, '2021', '087.yaml')]);
     expect(failed.written).toEqual([]);
     const expected = validateFiles({ paths: [s.sheet('087')], dataDir: s.dataDir }).findings.map(formatFinding);
@@ -272,7 +272,7 @@ describe('sheetbook watch', () => {
     expect(await pdfText(rebuild.booklet!)).toContain('冊子の中の事業');
     const broken = bundledSheet('087');
     broken.costs.settled[2020] = '24,857円';
-    const failed = await s.saved(() => writeFileSync(s.sheet('087'), stringify(broken)));
+    const failed = await s.saved(() => writeFileSync(s.sheet('087'), stringify(broken, { lineWidth: 0 })));
     expect(failed.booklet).toBeUndefined();
     expect(s.lines).toContain('誤りのあるシートがあるため、冊子は作り直しません（前の冊子はそのままです）。');
   });

@@ -124,7 +124,7 @@ describe('what the commands print agrees with what they did', () => {
     expect(cli('booklet', '--data', dataDir, '--out', out).stdout).not.toContain('データより古いまま');
     const edited = bundledSheet('089');
     edited.overview.target = '市職員（本庁舎）';
-    writeFileSync(join(dataDir, '2021', '089.yaml'), stringify(edited));
+    writeFileSync(join(dataDir, '2021', '089.yaml'), stringify(edited, { lineWidth: 0 }));
     const booklet = cli('booklet', '--data', dataDir, '--out', out);
     expect(booklet.stdout).toMatch(/シートごとの PDF 1 件は、まだないか、データより古いままです: .*2021\/089\.pdf。「sheetbook build 089」で冊子と同じ内容にそろいます。/);
     const build = cli('build', '089', '--data', dataDir, '--out', out);

@@ -64,7 +64,7 @@ function makeCorpus(): string {
         const text = [...String(getPath(sheet, f.path))];
         setPath(sheet, f.path, text.slice(0, text.length - excess).join(''));
       }
-      writeFileSync(file, stringify(sheet));
+      writeFileSync(file, stringify(sheet, { lineWidth: 0 }));
       checked = checkSheet(file, workspace);
     }
   }

@@ -19,7 +19,7 @@ export function makeDataDir(sheets: Record<string, unknown> = {}, year = 2021): 
   for (const file of readdirSync(DATA_DIR)) if (/\.ya?ml$/.test(file)) copyFileSync(join(DATA_DIR, file), join(dir, file));
   mkdirSync(join(dir, String(year)), { recursive: true });
   for (const [name, content] of Object.entries(sheets)) {
-    const text = typeof content === 'string' || Buffer.isBuffer(content) ? content : stringify(content);
+    const text = typeof content === 'string' || Buffer.isBuffer(content) ? content : stringify(content, { lineWidth: 0 });
     writeFileSync(join(dir, String(year), name), text as string);
   }
   return dir;
