@@ -25,9 +25,12 @@ export interface Finding {
 
 export const hasErrors = (findings: Finding[]): boolean => findings.some((f) => f.severity === 'error');
 
-/** The order findings are listed in: by file, the file's syntax errors before what was read around them, then by line and column. */
+/**
+ * The order findings are listed in: by file, the file's syntax errors before what was read around them, then by line
+ * and column. (Findings of one file skip localeCompare, whose first call sets up ICU's collation: ~10 ms of a build.)
+ */
 export const findingOrder = (a: Finding, b: Finding): number =>
-  a.file.localeCompare(b.file) || Number(a.afterSyntax ?? false) - Number(b.afterSyntax ?? false) || a.line - b.line || a.column - b.column;
+  (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || Number(a.afterSyntax ?? false) - Number(b.afterSyntax ?? false) || a.line - b.line || a.column - b.column;
 
 /** Findings of one file in the order a person reads them. */
 export const inFileOrder = (findings: Finding[]): Finding[] => [...findings].sort(findingOrder);

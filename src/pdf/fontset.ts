@@ -33,7 +33,8 @@ export class FontSet {
   readonly descriptors: Record<string, Record<string, string>> = {};
 
   constructor(faces: FontFace[]) {
-    const scratch = new PdfmakeDocument({}, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, null, () => false);
+    // (`font: null`: no Helvetica metrics parsed for this document, which only makes the font objects.)
+    const scratch = new PdfmakeDocument({}, {}, {}, {}, { autoFirstPage: false, size: [100, 100], font: null }, null, () => false);
     faces.forEach((face, index) => {
       const pdfkit = scratch.font(face.bytes)._font;
       layOutPlainTextDirectly(pdfkit.font);
