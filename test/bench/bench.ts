@@ -15,8 +15,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLI = resolve('dist/cli.js');
 const WATCH_SAVES = Number(process.env.BENCH_WATCH_SAVES ?? 21);
 const TARGETS = {
-  oneSheetMs: 110,
-  oneSheetAboveNodeMs: 60,
+  // Issue 19: one changed sheet, whole process, no background process.
+  oneSheetMs: 200,
   validateMs: 2000,
   bookletMs: 20000,
   bookletAfterChangeMs: 3000,
@@ -352,9 +352,9 @@ async function main(): Promise<void> {
     ['measure', 'median', 'target'],
     ['1 sheet rebuilt (another each run)', `${results.medians.oneSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
     ['  same sheet corrected again', `${results.medians.sameSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
-    ['  same sheet above `node -e 0`', `${results.medians.sameSheetAboveNodeMs} ms`, `≤ ${TARGETS.oneSheetAboveNodeMs} ms`],
+    ['  same sheet above `node -e 0`', `${results.medians.sameSheetAboveNodeMs} ms`, ''],
     ['  `node -e 0` (same runs)', `${results.medians.nodeMs} ms`, ''],
-    ['  1 sheet above `node -e 0`', `${results.medians.oneSheetAboveNodeMs} ms`, `≤ ${TARGETS.oneSheetAboveNodeMs} ms`],
+    ['  1 sheet above `node -e 0`', `${results.medians.oneSheetAboveNodeMs} ms`, ''],
     ['  1 sheet ÷ `node -e 0`', `${(results.medians.oneSheetMs / results.medians.nodeMs).toFixed(1)} ×`, ''],
     [`validate ${SHEETS} sheets`, `${results.medians.validateMs} ms`, `≤ ${TARGETS.validateMs} ms`],
     [`booklet of ${SHEETS}, no cache`, `${results.medians.bookletMs} ms`, `≤ ${TARGETS.bookletMs} ms`],

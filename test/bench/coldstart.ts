@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 15);
 const ROOT = resolve('.');
 const SHEET = '087';
-const TARGET_MS = 110;
-const TARGET_ABOVE_MS = 60;
+// One changed sheet, whole process, no background process (issue 19).
+const TARGET_MS = 200;
 const TIME = process.platform === 'linux' && existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 interface Variant {
@@ -93,14 +93,14 @@ async function main(): Promise<void> {
       cpuMs: cpu.length ? Math.round(median(cpu)) : undefined,
     };
   });
-  console.log(JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version, platform: process.platform }, runs: RUNS, sheet: SHEET, rows, targets: { medianMs: TARGET_MS, aboveNodeMs: TARGET_ABOVE_MS } }, null, 2));
+  console.log(JSON.stringify({ machine: { cpus: availableParallelism(), node: process.version, platform: process.platform }, runs: RUNS, sheet: SHEET, rows, targets: { medianMs: TARGET_MS } }, null, 2));
   console.log(`| ${'variant'.padEnd(30)} | ${'median'.padStart(8)} | ${'above node'.padStart(10)} | ${'min–max'.padStart(12)} | ${'cpu'.padStart(8)} |`);
   for (const r of rows) {
     const cpu = r.cpuMs === undefined ? '—' : `${r.cpuMs} ms`;
     console.log(`| ${r.variant.padEnd(30)} | ${`${r.medianMs} ms`.padStart(8)} | ${`${r.aboveNodeMs} ms`.padStart(10)} | ${`${r.minMs}–${r.maxMs}`.padStart(12)} | ${cpu.padStart(8)} |`);
   }
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
-  console.log(`targets: median ≤ ${TARGET_MS} ms, ≤ ${TARGET_ABOVE_MS} ms above node -e 0`);
+  console.log(`target: median ≤ ${TARGET_MS} ms`);
 }
 
 void main();
