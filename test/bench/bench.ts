@@ -87,8 +87,19 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const sheetFile = (dataDir: string, n: number) => join(dataDir, '2021', `${String(n).padStart(3, '0')}.yaml`);
+
+/** Typst making the same sheets, one page each, as a process of its own (test/bench/typst-sheet.ts): its time (ms). */
+function typstRun(pdf: string, files: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [join(__dirname, 'typst-sheet.js'), pdf, ...files], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`typst failed:\n${result.stdout}\n${result.stderr}`);
+  return ms;
+}
+
 function touch(dataDir: string, n: number, round: number): void {
-  const file = join(dataDir, '2021', `${String(n).padStart(3, '0')}.yaml`);
+  const file = sheetFile(dataDir, n);
   const text = readFileSync(file, 'utf8').replace(/^  reason: .*$/m, `  reason: 修正 ${round} 回目`);
   writeFileSync(file, text);
 }
@@ -280,8 +291,9 @@ async function watchOnly(): Promise<void> {
  * again (its strings partly laid out before); bare `node -e 0` in turn with them (the same moments of a busy machine),
  * for the difference. More runs than the others: each is short.
  */
-function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number): { oneSheet: number[]; sameSheet: number[]; bareNode: number[] } {
+function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number): { oneSheet: number[]; sameSheet: number[]; bareNode: number[]; typst: number[] } {
   const bareNode: number[] = [];
+  const typst: number[] = [];
   const sameSheet: number[] = [];
   const corrected = Math.ceil(SHEETS / 2);
   const oneSheet = Array.from({ length: Math.max(RUNS, 15) }, (_, i) => {
@@ -293,9 +305,10 @@ function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number):
     const ms = record(run(['build', String(n), '--data', dataDir, '--out', out]));
     touch(dataDir, corrected, 300 + i);
     sameSheet.push(record(run(['build', String(corrected), '--data', dataDir, '--out', out])));
+    typst.push(typstRun(join(out, 'typst-sheet.pdf'), [sheetFile(dataDir, n)]));
     return ms;
   });
-  return { oneSheet, sameSheet, bareNode };
+  return { oneSheet, sameSheet, bareNode, typst };
 }
 
 async function main(): Promise<void> {
@@ -315,11 +328,12 @@ async function main(): Promise<void> {
     bookletCold.push(record(run(['booklet', '--data', dataDir, '--out', out])));
     size = statSync(join(out, '2021', 'booklet.pdf')).size;
   }
+  const typstBooklet = Array.from({ length: Math.min(RUNS, 3) }, () => typstRun(join(out, 'typst-booklet.pdf'), Array.from({ length: SHEETS }, (_, i) => sheetFile(dataDir, i + 1))));
   const afterChange = Array.from({ length: RUNS }, (_, i) => {
     touch(dataDir, 1 + ((i * 37) % SHEETS), i);
     return record(run(['booklet', '--data', dataDir, '--out', out]));
   });
-  const { oneSheet, sameSheet, bareNode } = oneSheetRuns(dataDir, out, record);
+  const { oneSheet, sameSheet, bareNode, typst } = oneSheetRuns(dataDir, out, record);
   const [watchLatencies] = await watchLatency([COMMAND]);
 
   const results = {
@@ -331,6 +345,8 @@ async function main(): Promise<void> {
       sameSheetMs: Math.round(median(sameSheet)),
       sameSheetAboveNodeMs: Math.round(median(sameSheet) - median(bareNode)),
       nodeMs: Math.round(median(bareNode)),
+      typstOneSheetMs: Math.round(median(typst)),
+      typstBookletMs: Math.round(median(typstBooklet)),
       oneSheetAboveNodeMs: Math.round(median(oneSheet) - median(bareNode)),
       validateMs: Math.round(median(validate)),
       bookletMs: Math.round(median(bookletCold)),
@@ -354,10 +370,12 @@ async function main(): Promise<void> {
     ['  same sheet corrected again', `${results.medians.sameSheetMs} ms`, `≤ ${TARGETS.oneSheetMs} ms`],
     ['  same sheet above `node -e 0`', `${results.medians.sameSheetAboveNodeMs} ms`, ''],
     ['  `node -e 0` (same runs)', `${results.medians.nodeMs} ms`, ''],
+    ['  Typst, the same sheet (typst.ts, whole process)', `${results.medians.typstOneSheetMs} ms`, ''],
     ['  1 sheet above `node -e 0`', `${results.medians.oneSheetAboveNodeMs} ms`, ''],
     ['  1 sheet ÷ `node -e 0`', `${(results.medians.oneSheetMs / results.medians.nodeMs).toFixed(1)} ×`, ''],
     [`validate ${SHEETS} sheets`, `${results.medians.validateMs} ms`, `≤ ${TARGETS.validateMs} ms`],
     [`booklet of ${SHEETS}, no cache`, `${results.medians.bookletMs} ms`, `≤ ${TARGETS.bookletMs} ms`],
+    [`  Typst, ${SHEETS} sheets (one page each)`, `${results.medians.typstBookletMs} ms`, ''],
     ['booklet after 1 sheet changed', `${results.medians.bookletAfterChangeMs} ms`, `≤ ${TARGETS.bookletAfterChangeMs} ms`],
     ['watch save→PDF (warm process)', `${results.medians.watchSaveMs} ms`, `≤ ${TARGETS.watchSaveMs} ms`],
     ...watchRows(watchLatencies).map(([what, ms, waiting]) => [`  ${what} ${waiting}`, ms, '']),
@@ -365,7 +383,7 @@ async function main(): Promise<void> {
     ['peak RSS (any run)', `${results.medians.peakRssMb} MB`, `≤ ${TARGETS.peakRssMb} MB`],
     ['booklet size', `${results.medians.bookletMb} MB`, `≤ ${TARGETS.bookletMb} MB`],
   ];
-  for (const r of rows) console.log(`| ${r[0].padEnd(44)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
+  for (const r of rows) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
   if (process.env.BENCH_KEEP) console.error(`kept: ${dataDir} ${out}`);
   else {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,12 +1,13 @@
 // npm run bench:coldstart — one changed sheet, whole process: `sheetbook build 087` with the render cache missing
 // for that sheet (its YAML is edited before every run), against `node -e 0` measured in the same run, alternating.
-// `sheetbook build` (the bin entry, started by its #! line) is measured beside `node dist/cli.js build`.
+// `sheetbook build` (the bin entry, started by its #! line) is measured beside `node dist/cli.js build`, and Typst
+// making a page of the same sheet (test/bench/typst-sheet.ts) beside both.
 // Prints medians (and the median above `node -e 0`). Not a test: nothing here asserts a time.
 //
 //   COLDSTART_RUNS=15   runs of each variant (default 15)
 //   COLDSTART_ONLY=a,b  only these variants (labels below)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +24,8 @@ interface Variant {
   args: (data: string, out: string) => string[];
   /** Edit the sheet before each run (a cache miss), and expect the PDF to be written. */
   build: boolean;
+  /** The PDF it writes, under the output folder (sheetbook's own by default). */
+  pdf?: string;
   env?: Record<string, string>;
 }
 
@@ -30,11 +33,15 @@ interface Variant {
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const BIN = resolve(ROOT, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.sheetbook);
 const buildArgs = (data: string, out: string) => ['build', SHEET, '--data', data, '--out', out];
+const TYPST = join(__dirname, 'typst-sheet.js');
+const TYPST_PDF = `${SHEET}-typst.pdf`;
 
 const VARIANTS: Variant[] = [
   { label: 'node -e 0', command: process.execPath, args: () => ['-e', '0'], build: false },
   { label: 'node dist/cli.js build', command: process.execPath, args: (d, o) => [join(ROOT, 'dist/cli.js'), ...buildArgs(d, o)], build: true },
   ...(process.platform === 'win32' ? [] : [{ label: 'sheetbook build (bin)', command: BIN, args: buildArgs, build: true }]),
+  // The yardstick: Typst making a page of the same sheet, whole process too (test/bench/typst-sheet.ts).
+  { label: 'typst (typst.ts), same sheet', command: process.execPath, args: (d, o) => [TYPST, join(o, '2021', TYPST_PDF), join(d, '2021', `${SHEET}.yaml`)], build: true, pdf: TYPST_PDF },
 ];
 
 const median = (xs: number[]) => {
@@ -48,8 +55,9 @@ async function main(): Promise<void> {
   const data = mkdtempSync(join(tmpdir(), 'sheetbook-coldstart-data-'));
   const out = mkdtempSync(join(tmpdir(), 'sheetbook-coldstart-out-'));
   cpSync(join(ROOT, 'data'), data, { recursive: true });
+  mkdirSync(join(out, '2021'), { recursive: true });
   const sheet = join(data, '2021', `${SHEET}.yaml`);
-  const pdf = join(out, '2021', `${SHEET}.pdf`);
+  const pdfOf = (v: Variant) => join(out, '2021', v.pdf ?? `${SHEET}.pdf`);
   const original = readFileSync(sheet, 'utf8');
   if (!/^  reason: .*$/m.test(original)) throw new Error(`${sheet} has no "  reason:" line to edit`);
   let edits = 0;
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
       for (const v of variants) {
         if (v.build) {
           writeFileSync(sheet, original.replace(/^  reason: .*$/m, `  reason: 修正 ${++edits} 回目`));
-          rmSync(pdf, { force: true });
+          rmSync(pdfOf(v), { force: true });
         }
         const started = process.hrtime.bigint();
         // With GNU time, the child's CPU time too (user + system): on a busy machine it varies less than the wall clock.
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
         const cpu = /cpu=([0-9.]+)\+([0-9.]+)\s*$/.exec(result.stderr ?? '');
         if (cpu && round >= 0) cpuTimes.get(v.label)!.push((Number(cpu[1]) + Number(cpu[2])) * 1000);
         if (result.status !== 0) throw new Error(`${v.label} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
-        if (v.build && !existsSync(pdf)) throw new Error(`${v.label} wrote no ${pdf}:\n${result.stdout}`);
+        if (v.build && !existsSync(pdfOf(v))) throw new Error(`${v.label} wrote no ${pdfOf(v)}:\n${result.stdout}`);
         if (v.build && !result.stdout.includes('作成:')) throw new Error(`${v.label} did not render the edited sheet:\n${result.stdout}`);
         if (round >= 0) times.get(v.label)!.push(ms);
       }
