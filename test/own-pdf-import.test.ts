@@ -1,0 +1,74 @@
+// Issue 19, point 8: a PDF that sheetbook wrote reads back as the YAML it was made from — the same data, the text
+// `sheetbook` itself writes for that data, and not one 要確認 (the writer marks every full-width space, so any
+// other space is a half-width one; it never clips a text, so nothing can be cut at a cell's edge).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runBooklet } from '../src/commands/booklet.runner';
+import { runBuild } from '../src/commands/build.runner';
+import { runImport } from '../src/commands/import.runner';
+import { sheetYaml } from '../src/interchange/sheet-yaml';
+import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+
+const NUMBERS = ['087', '088', '089', '090', '091'];
+
+/** Import `files` into a fresh data folder: the lines import printed and the folder. */
+async function importInto(files: string[]): Promise<{ lines: string[]; target: string }> {
+  const target = mkdtempSync(join(tmpdir(), 'sheetbook-own-import-'));
+  const lines: string[] = [];
+  await runImport({ files, dataDir: target }, (l) => lines.push(l));
+  return { lines, target };
+}
+
+/**
+ * The draft import wrote for sheet `n`, against the source: the same data, and byte for byte the house-style YAML
+ * that sheetbook writes for that data (with the line that says where the draft came from).
+ */
+function expectSameSheet(target: string, n: string, source: unknown): void {
+  const file = join(target, '2021', `${n}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  const draft = parse(text);
+  expect(draft.doubts, n).toBeUndefined();
+  expect(draft, n).toEqual(source);
+  const origin = /^# (.*から sheetbook import で読み取った下書きです。原本と照らし合わせてください。)$/m.exec(text)?.[1];
+  expect(origin, n).toBeDefined();
+  expect(text, n).toBe(sheetYaml(source as never, file, { origin }));
+}
+
+const doubtsIn = (lines: string[]) => lines.filter((l) => l.includes('要確認'));
+
+describe('import of a PDF that sheetbook wrote', () => {
+  it('gives back each bundled sheet exactly, with no 要確認', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-own-out-'));
+    await runBuild({ numbers: [], dataDir: DATA_DIR, outDir: out }, () => {});
+    for (const n of NUMBERS) {
+      const { lines, target } = await importInto([join(out, '2021', `${n}.pdf`)]);
+      expect(doubtsIn(lines), n).toEqual([]);
+      expectSameSheet(target, n, bundledSheet(n));
+    }
+  });
+
+  it('gives back every sheet of a booklet exactly, with no 要確認', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-own-booklet-'));
+    const { file } = await runBooklet({ dataDir: DATA_DIR, outDir: out, selection: { only: [], departments: [] } }, () => {});
+    const { lines, target } = await importInto([file!]);
+    expect(doubtsIn(lines)).toEqual([]);
+    for (const n of NUMBERS) expectSameSheet(target, n, bundledSheet(n));
+  });
+
+  it('keeps a text whose last lines on a page are only digits (they are not the page number)', async () => {
+    const sheet = bundledSheet('087');
+    // The last box of page 1 and of page 2, each ending in lines of digits alone.
+    sheet.participation.review = `番号は${'0987654321'.repeat(8)}`;
+    sheet.direction.reason = `問い合わせ番号は${'1234567890'.repeat(8)}`;
+    const source = makeDataDir({ '087.yaml': sheet });
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-own-digits-'));
+    const built = await runBuild({ numbers: [], dataDir: source, outDir: out }, () => {});
+    expect(built.built).toHaveLength(1);
+    const { lines, target } = await importInto(built.built);
+    expect(doubtsIn(lines)).toEqual([]);
+    expectSameSheet(target, '087', sheet);
+  });
+});
