@@ -14,7 +14,7 @@ import { glyphsOutsideCells, runBox, textSequences, type TextSequence } from './
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { getPath, setPath } from './helpers/generate';
 import { linesFromPdfPages, readSheet } from '../src/interchange/official-text';
-import { pdfPageLines } from '../src/interchange/pdf-text';
+import { readPdfText } from '../src/interchange/pdf-text';
 import { parsePdf, squash } from './helpers/pdf';
 import { assembleBooklet } from '../src/batch/booklet';
 import { processSheet } from '../src/batch/sheet-job';
@@ -212,7 +212,7 @@ describe('a long unbreakable run in every text box of the form', () => {
     // Read back (sheetbook import), a run broken across lines joins without a space, as typed. Not the digit run:
     // import takes a page's last line of bare digits for its page number (official-text.ts), a matter of its own.
     if (kind === 'digits') return;
-    const imported = readSheet(linesFromPdfPages(await pdfPageLines(new Uint8Array(pdf)), 'sheet.pdf')).sheet;
+    const imported = readSheet(linesFromPdfPages((await readPdfText(new Uint8Array(pdf))).pages, 'sheet.pdf')).sheet;
     const wrapped = outcomes.filter((o) => o.severity !== 'error' && !spec(o.box).lines);
     expect(wrapped.length).toBeGreaterThanOrEqual(16);
     for (const o of wrapped) expect(getPath(imported, o.field), key(o.field)).toBe(o.value);

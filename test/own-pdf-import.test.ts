@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { runBooklet } from '../src/commands/booklet.runner';
 import { runBuild } from '../src/commands/build.runner';
 import { runImport } from '../src/commands/import.runner';
+import { linesFromPdfPages } from '../src/interchange/official-text';
+import type { PdfLine, PdfPage } from '../src/interchange/pdf-text';
 import { sheetYaml } from '../src/interchange/sheet-yaml';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 
@@ -70,5 +72,20 @@ describe('import of a PDF that sheetbook wrote', () => {
     const { lines, target } = await importInto(built.built);
     expect(doubtsIn(lines)).toEqual([]);
     expectSameSheet(target, '087', sheet);
+  });
+});
+
+describe('page numbers at the foot of a page, in any PDF', () => {
+  const line = (text: string, y: number, artifact = false): PdfLine => ({ text, stated: [], y, size: 8, ...(artifact ? { artifact: true as const } : {}) });
+  const read = (page: PdfPage) => linesFromPdfPages([page], 'x.pdf').map((l) => l.text);
+
+  it('on a tagged page, only an artifact is the page number: digits drawn as text are data', () => {
+    expect(read({ tagged: true, lines: [line('理由 問い合わせ番号は', 700), line('1234567890', 710), line('2 / 2', 800, true)] })).toEqual(['理由 問い合わせ番号は', '1234567890']);
+    expect(read({ tagged: true, lines: [line('理由 問い合わせ番号は', 700), line('1234567890', 710)] })).toEqual(['理由 問い合わせ番号は', '1234567890']);
+  });
+
+  it('on an untagged page, the page number is the line that stands apart at the foot, not a line of the text above', () => {
+    expect(read({ tagged: false, lines: [line('理由 問い合わせ番号は', 700), line('1234567890', 710), line('12', 800)] })).toEqual(['理由 問い合わせ番号は', '1234567890']);
+    expect(read({ tagged: false, lines: [line('理由 問い合わせ番号は', 700), line('1234567890', 710)] })).toEqual(['理由 問い合わせ番号は', '1234567890']);
   });
 });

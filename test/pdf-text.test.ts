@@ -188,9 +188,9 @@ describe('the text of a PDF page', () => {
     ]);
     expect(await pdfPageLines(new Uint8Array(pdf))).toEqual([
       [
-        { text: 'Hi\u3000We', stated: ['Hi\u3000We'] },
-        { text: expect.stringMatching(/^Label[ \t]ABC$/), stated: ['ABC'] },
-        { text: '\u3000Form', stated: ['\u3000Form'] },
+        { text: 'Hi\u3000We', stated: ['Hi\u3000We'], y: 50, size: 12 },
+        { text: expect.stringMatching(/^Label[ \t]ABC$/), stated: ['ABC'], y: 80, size: 12 },
+        { text: '\u3000Form', stated: ['\u3000Form'], y: 110, size: 12 },
       ],
     ]);
   });

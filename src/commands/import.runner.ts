@@ -9,7 +9,7 @@ import { displayPath } from '../model/report';
 import { labelsFor } from '../model/schema';
 import type { DataPath } from '../model/types';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import { pdfPageLines } from '../interchange/pdf-text';
+import { readPdfText } from '../interchange/pdf-text';
 
 export interface ImportOptions {
   files: string[];
@@ -60,21 +60,25 @@ function spaceDoubts(value: unknown, lines: SourceLine[], fallback: string, path
   return [];
 }
 
-async function readLines(file: string): Promise<SourceLine[]> {
+/**
+ * The lines of a file, and what kind of file it is: `own`, a PDF that sheetbook wrote (every full-width space in it
+ * is stated, and no text is clipped), so that what is read from it is what the sheet held.
+ */
+async function readLines(file: string): Promise<{ lines: SourceLine[]; kind: 'text' | 'pdf' | 'own' }> {
   if (!existsSync(file)) throw new UserError(`「${file}」が見つかりません。`, 2);
   const bytes = readFileSync(file);
   const name = displayPath(file);
   if (isPdf(bytes)) {
-    let pages;
+    let text;
     try {
-      pages = await pdfPageLines(new Uint8Array(bytes));
+      text = await readPdfText(new Uint8Array(bytes));
     } catch (error) {
       throw new UserError(`${name}: PDF を読み取れません（${(error as Error).message}）。`);
     }
-    return linesFromPdfPages(pages, name);
+    return { lines: linesFromPdfPages(text.pages, name), kind: text.fromSheetbook ? 'own' : 'pdf' };
   }
   try {
-    return linesFromText(new TextDecoder('utf-8', { fatal: true }).decode(bytes), name);
+    return { lines: linesFromText(new TextDecoder('utf-8', { fatal: true }).decode(bytes), name), kind: 'text' };
   } catch {
     throw new UserError(`${name}: UTF-8 のテキストではありません。Shift_JIS などで保存されている場合は、UTF-8 で保存し直してください。`);
   }
@@ -84,16 +88,16 @@ export async function runImport(options: ImportOptions, log: (line: string) => v
   if (options.files.length === 0) throw new UserError('読み取るファイル（テキストまたは PDF）を指定してください。', 2);
   const result: ImportResult = { written: [], skipped: [], sheets: [] };
   for (const file of options.files) {
-    const chunks = splitSheets(await readLines(file));
+    const { lines, kind } = await readLines(file);
+    const chunks = splitSheets(lines);
     if (chunks.length === 0) {
       log(`${displayPath(file)}: 事務事業マネジメントシートが見つかりませんでした（表題「令和○年度 事務事業マネジメントシート」と「事務事業名」の行がありません）。`);
       continue;
     }
     for (const chunk of chunks) {
-      const imported = readSheet(chunk);
-      if (isPdf(readFileSync(file))) {
-        imported.notes.push(...spaceDoubts(imported.sheet, chunk, imported.where));
-      }
+      const imported = readSheet(chunk, { whole: kind === 'own' });
+      // In a PDF of sheetbook's own, a space not stated otherwise is a half-width one.
+      if (kind === 'pdf') imported.notes.push(...spaceDoubts(imported.sheet, chunk, imported.where));
       result.sheets.push(imported);
       const { sheet, notes } = imported;
       for (const note of notes) log(`${note.where}: 要確認 ${note.message}`);

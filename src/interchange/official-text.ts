@@ -4,7 +4,7 @@
 import { joinWrappedLines } from '../model/line-breaking';
 import { fiscalYearOf } from '../model/era';
 import { blankSheet, EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
-import type { PdfLine } from './pdf-text';
+import type { PdfLine, PdfPage } from './pdf-text';
 
 /**
  * One line of input, its cells joined by single spaces, and where it came from (for messages). From a PDF,
@@ -55,14 +55,26 @@ export function linesFromText(text: string, name: string): SourceLine[] {
     .filter((l) => l.text !== '');
 }
 
+const PAGE_NUMBER = /^[0-9]+( \/ [0-9]+)?$/;
+
+/**
+ * Whether the last line of a page is its page number, not data. A tagged page says so: a page number is an
+ * artifact there, and text is not (sheetbook's pages, and any PDF/UA file). On an untagged page the number stands
+ * apart, in the foot of the page: further below the line above it than the lines of one text are apart. A figure
+ * that ends a text, on a line of its own, is neither.
+ */
+function isPageNumber(line: PdfLine, above: PdfLine | undefined, tagged: boolean): boolean {
+  if (!PAGE_NUMBER.test(line.text)) return false;
+  if (tagged) return line.artifact === true;
+  return above === undefined || line.y - above.y > 2 * Math.max(line.size, above.size);
+}
+
 /** Pages of text taken out of a PDF (cells separated by tabs): page numbers at the foot are not data. */
-export function linesFromPdfPages(pages: PdfLine[][], name: string): SourceLine[] {
+export function linesFromPdfPages(pages: PdfPage[], name: string): SourceLine[] {
   const lines: SourceLine[] = [];
-  pages.forEach((page, p) => {
-    const pageLines = page
-      .map((l) => ({ text: l.text.split('\t').map(trim).filter(Boolean).join(' '), stated: l.stated }))
-      .filter((l) => l.text !== '');
-    while (pageLines.length > 0 && /^[0-9]+( \/ [0-9]+)?$/.test(pageLines[pageLines.length - 1].text)) pageLines.pop();
+  pages.forEach(({ lines: pdfLines, tagged }, p) => {
+    const pageLines = pdfLines.map((l) => ({ ...l, text: l.text.split('\t').map(trim).filter(Boolean).join(' ') })).filter((l) => l.text !== '');
+    while (pageLines.length > 0 && isPageNumber(pageLines[pageLines.length - 1], pageLines[pageLines.length - 2], tagged)) pageLines.pop();
     pageLines.forEach(({ text, stated }, i) => {
       const line: SourceLine = { text, where: `${name}（${p + 1} ページ ${i + 1} 行目）` };
       if (stated.length > 0) line.stated = stated;
@@ -177,8 +189,14 @@ const COST_ROWS = (['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds
   (key) => [key, officialLabel(['costs', key]), formField(['costs', key]).title] as const,
 );
 
-export function readSheet(lines: SourceLine[]): ImportedSheet {
+export interface ReadOptions {
+  /** The source prints every text whole (a PDF that sheetbook wrote): no cell can have been cut at its edge. */
+  whole?: boolean;
+}
+
+export function readSheet(lines: SourceLine[], options: ReadOptions = {}): ImportedSheet {
   const r = new SheetReader(lines);
+  const clipped = (text: string) => !options.whole && looksClipped(text);
   const title = TITLE.exec(lines[0].text)!;
   const eraYear = title[2] === '元' ? 1 : Number(title[2]);
   const fiscalYear = fiscalYearOf(title[1], eraYear)!;
@@ -194,7 +212,7 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
   const budget = /^([0-9]{2}-[0-9]{6}-[0-9]{2}) ?(.*)$/.exec(budgetCell);
   if (!budget) r.note(`予算科目のコードを読み取れません（「${budgetCell}」）`, budgetLine?.where);
   const budgetName = budget?.[2] ?? budgetCell;
-  if (looksClipped(budgetName)) r.note(`予算科目の名称が途中で切れている可能性があります（「${budgetName}」）。原本で確かめてください`, budgetLine?.where);
+  if (clipped(budgetName)) r.note(`予算科目の名称が途中で切れている可能性があります（「${budgetName}」）。原本で確かめてください`, budgetLine?.where);
   const org = /^(.+?部)(.+)$/.exec(orgCell);
   if (!org) r.note(`担当部課を部と課に分けられません（「${orgCell}」）。department と division を確かめてください`, budgetLine?.where);
 
@@ -227,7 +245,7 @@ export function readSheet(lines: SourceLine[]): ImportedSheet {
       r.note(`戦略プランの行を読み取れません（「${rest}」）`, where);
       continue;
     }
-    if (looksClipped(plan[4])) r.note(`戦略プランの取組名が途中で切れている可能性があります（「${plan[4]}」）。原本で確かめてください`, where);
+    if (clipped(plan[4])) r.note(`戦略プランの取組名が途中で切れている可能性があります（「${plan[4]}」）。原本で確かめてください`, where);
     strategicPlans.push({ code: plan[1], policy: Number(plan[2]), measure: Number(plan[3]), title: plan[4] });
   }
   for (const label of ['新規・継続', '事業分類', '事業体制']) if (!(label in side)) r.note(`「${label}」が見つかりません`, planFirst?.where);

@@ -307,6 +307,11 @@ export class PdfObjects {
   private readonly packed = new Map<number, Map<number, Value>>();
   private scanned?: Map<number, number>;
   readonly trailer: Dict = new Map();
+  /**
+   * How many revisions the file has: its cross-reference sections, the original's and one per incremental update
+   * (ISO 32000-1 7.5.6). 0 when they could not be read and the objects were found by scanning the file.
+   */
+  revisions = 0;
 
   constructor(readonly bytes: Buffer) {
     try {
@@ -317,6 +322,7 @@ export class PdfObjects {
       for (let offset: number | undefined = Number(at[1]); offset !== undefined && !seen.has(offset); ) {
         seen.add(offset);
         const trailer = this.readSection(offset);
+        this.revisions++;
         for (const [k, v] of trailer) if (!this.trailer.has(k)) this.trailer.set(k, v);
         const stm = trailer.get('XRefStm');
         if (typeof stm === 'number' && !seen.has(stm)) {
@@ -327,9 +333,16 @@ export class PdfObjects {
         offset = typeof prev === 'number' ? prev : undefined;
       }
     } catch {
+      this.revisions = 0;
       this.reconstruct();
     }
     if (this.trailer.has('Encrypt')) throw new Error('encrypted');
+  }
+
+  /** A text entry of the document information dictionary (`Producer`, `Creator`…), if the file has it. */
+  info(key: string): string | undefined {
+    const value = this.get(this.dict(this.trailer.get('Info'))?.get(key));
+    return value instanceof PdfString ? textString(value.bytes) : undefined;
   }
 
   /** One cross-reference section (a table or a stream) at `offset`; its trailer dictionary. Earlier entries win. */

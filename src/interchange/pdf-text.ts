@@ -4,15 +4,39 @@
 // ignores ActualText; it does report where marked-content sequences begin and end, and pdf-marked-content.ts
 // reads what their properties say.
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
+import { CREATOR, PRODUCER } from '../pdf/identity';
 import { PdfObjects, type MarkedContent } from './pdf-marked-content';
 
-/** One line of a page: cells separated by tabs; `stated`, the ActualText of the runs on it (their spaces are known). */
+/**
+ * One line of a page: cells separated by tabs; `stated`, the ActualText of the runs on it (their spaces are known);
+ * `artifact`, when all its text is drawn as an artifact (a page number, say: not content, ISO 32000-1 14.8.2.2);
+ * `y`, its baseline from the top of the page, and `size`, the height of its largest glyphs (both in points).
+ */
 export interface PdfLine {
   text: string;
   stated: string[];
+  artifact?: true;
+  y: number;
+  size: number;
 }
 
-type Item = TextItem & { stated?: string };
+/** A page's lines; `tagged` when its content is marked as the structure's (MCIDs), so that what is not is an artifact. */
+export interface PdfPage {
+  lines: PdfLine[];
+  tagged: boolean;
+}
+
+/**
+ * The text of a PDF. `fromSheetbook`: the file is one that sheetbook wrote (its Creator and Producer), unchanged
+ * since (a single revision), and the marked content of every page was read. sheetbook states every run that holds
+ * a full-width space (ActualText), so in such a file every other space is a half-width one.
+ */
+export interface PdfText {
+  pages: PdfPage[];
+  fromSheetbook: boolean;
+}
+
+type Item = TextItem & { stated?: string; artifact?: true };
 
 const WHITE_SPACE = /\s/;
 
@@ -53,27 +77,36 @@ function restate(items: TextItem[], actual: string): string[] | undefined {
   return out;
 }
 
-/** The text items of a page, with the text of each marked-content sequence that has ActualText put in. */
-function withActualText(content: (TextItem | TextMarkedContent)[], marks: MarkedContent[] | undefined): Item[] {
+/**
+ * The text items of a page, with the text of each marked-content sequence that has ActualText put in, and those
+ * drawn inside an Artifact sequence marked so. `read`: whether the ActualText of the page is known — the page
+ * states none (`marks` undefined), or both readers saw the same sequences.
+ */
+function withActualText(content: (TextItem | TextMarkedContent)[], marks: MarkedContent[] | undefined): { items: Item[]; tagged: boolean; read: boolean } {
   const items: Item[] = [];
   const begins = content.filter((i): i is TextMarkedContent => 'type' in i && i.type !== 'endMarkedContent');
+  const tagOf = (b: TextMarkedContent) => (b as TextMarkedContent & { tag?: string | null }).tag ?? null;
+  const mcidOf = (b: TextMarkedContent) => /_mc(\d+)$/.exec(b.id ?? '')?.[1];
   // Only when both readers saw the same sequences (tags and MCIDs) in the same order.
   const agree =
     marks !== undefined &&
     marks.length === begins.length &&
     begins.every((b, k) => {
-      const tag = (b as TextMarkedContent & { tag?: string | null }).tag ?? null;
-      const mcid = /_mc(\d+)$/.exec(b.id ?? '')?.[1];
-      return tag === marks[k].tag && (mcid === undefined ? marks[k].mcid === undefined : Number(mcid) === marks[k].mcid);
+      const mcid = mcidOf(b);
+      return tagOf(b) === marks[k].tag && (mcid === undefined ? marks[k].mcid === undefined : Number(mcid) === marks[k].mcid);
     });
   let k = 0;
   let depth = 0;
+  // The depths at which Artifact sequences were opened (an artifact may hold sequences of its own).
+  const artifacts: number[] = [];
+  const mark = (item: TextItem): Item => (artifacts.length > 0 ? { ...item, artifact: true } : item);
   // The sequence with ActualText being read: its depth, its text, the items inside.
-  let open: { depth: number; actual: string; items: TextItem[] } | undefined;
+  let open: { depth: number; actual: string; items: Item[] } | undefined;
   for (const item of content) {
     if ('type' in item) {
       if (item.type === 'endMarkedContent') {
         depth--;
+        if (artifacts.at(-1) === depth) artifacts.pop();
         if (open && depth === open.depth) {
           items.push(...replace(open.items, open.actual));
           open = undefined;
@@ -82,19 +115,20 @@ function withActualText(content: (TextItem | TextMarkedContent)[], marks: Marked
       }
       const actual = agree ? marks[k].actualText?.replace(/\r\n?/g, '\n') : undefined;
       k++;
+      if (tagOf(item) === 'Artifact') artifacts.push(depth);
       if (!open && actual !== undefined) open = { depth, actual, items: [] };
       depth++;
       continue;
     }
-    if (open) open.items.push(item);
-    else items.push(item);
+    if (open) open.items.push(mark(item));
+    else items.push(mark(item));
   }
   if (open) items.push(...open.items);
-  return items;
+  return { items, tagged: begins.some((b) => mcidOf(b) !== undefined), read: marks === undefined || agree };
 }
 
 /** The items of one sequence with its ActualText in their place. */
-function replace(items: TextItem[], actual: string): Item[] {
+function replace(items: Item[], actual: string): Item[] {
   if (items.every((i) => i.str.trim() === '')) return items;
   const strings = restate(items, actual);
   if (strings) return items.map((item, i) => ({ ...item, str: strings[i], stated: actual }));
@@ -111,7 +145,7 @@ function replace(items: TextItem[], actual: string): Item[] {
 function lines(items: Item[], viewport: { convertToViewportPoint(x: number, y: number): number[] }): PdfLine[] {
   const LINE = 4.6;
   const CELL = 7;
-  const pieces: { text: string; stated?: string }[] = [];
+  const pieces: { text: string; item?: Item; y?: number }[] = [];
   let lastX: number | undefined;
   let lastY: number | undefined;
   let lineHeight = 0;
@@ -126,27 +160,41 @@ function lines(items: Item[], viewport: { convertToViewportPoint(x: number, y: n
       }
     }
     if (lastY !== undefined && Math.abs(lastY - y) < LINE && lastX !== undefined && Math.abs(lastX - x) > CELL) str = `\t${str}`;
-    pieces.push({ text: str, stated: item.stated });
+    pieces.push({ text: str, item, y });
     lastX = x + item.width;
     lastY = y;
     lineHeight = Math.max(lineHeight, item.height);
     if (item.hasEOL) pieces.push({ text: '\n' });
     if (item.hasEOL || str.endsWith('\n')) lineHeight = 0;
   }
-  const out: PdfLine[] = [{ text: '', stated: [] }];
-  for (const piece of pieces) {
-    piece.text.split('\n').forEach((part, i) => {
-      if (i > 0) out.push({ text: '', stated: [] });
+  const blank = (): PdfLine => ({ text: '', stated: [], y: 0, size: 0 });
+  const out: PdfLine[] = [blank()];
+  // Per line: whether any of its text is drawn outside an artifact.
+  const content: boolean[] = [false];
+  for (const { text, item, y } of pieces) {
+    text.split('\n').forEach((part, i) => {
+      if (i > 0) {
+        out.push(blank());
+        content.push(false);
+      }
       const line = out[out.length - 1];
       line.text += part;
-      if (piece.stated !== undefined && part.trim() !== '' && !line.stated.includes(piece.stated)) line.stated.push(piece.stated);
+      if (!item || part.trim() === '') return;
+      if (item.stated !== undefined && !line.stated.includes(item.stated)) line.stated.push(item.stated);
+      if (line.size === 0) line.y = y!;
+      line.size = Math.max(line.size, item.height);
+      if (item.artifact) line.artifact = true;
+      else content[out.length - 1] = true;
     });
   }
+  out.forEach((line, i) => {
+    if (content[i]) delete line.artifact;
+  });
   return out;
 }
 
-/** Each page of the PDF as lines of text, ActualText honoured. */
-export async function pdfPageLines(bytes: Uint8Array): Promise<PdfLine[][]> {
+/** The text of a PDF, page by page and line by line, ActualText honoured; and whether sheetbook wrote it. */
+export async function readPdfText(bytes: Uint8Array): Promise<PdfText> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // A copy for pdf.js, which may take the buffer over; the file is read here too, for the marked content.
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: pdfjs.VerbosityLevel.ERRORS, isEvalSupported: false }).promise;
@@ -156,23 +204,34 @@ export async function pdfPageLines(bytes: Uint8Array): Promise<PdfLine[][]> {
   } catch {
     objects = undefined;
   }
+  // A file sheetbook wrote and no one has changed since (an incremental update may take ActualText away).
+  let fromSheetbook = objects !== undefined && objects.revisions === 1 && objects.info('Creator') === CREATOR && objects.info('Producer') === PRODUCER;
   try {
-    const pages: PdfLine[][] = [];
+    const pages: PdfPage[] = [];
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       // Unicode normalisation would change the text as printed (it is not what the original holds).
       const content = await page.getTextContent({ includeMarkedContent: true, disableNormalization: true });
       let marks: MarkedContent[] | undefined;
+      let known = objects !== undefined && page.ref !== null;
       try {
-        marks = objects && page.ref ? objects.markedContent(page.ref.num) : undefined;
+        marks = known ? objects!.markedContent(page.ref!.num) : undefined;
       } catch {
         marks = undefined;
+        known = false;
       }
-      pages.push(lines(withActualText(content.items, marks), page.getViewport({ scale: 1 })));
+      const { items, tagged, read } = withActualText(content.items, marks);
+      if (!known || !read) fromSheetbook = false;
+      pages.push({ lines: lines(items, page.getViewport({ scale: 1 })), tagged });
       page.cleanup();
     }
-    return pages;
+    return { pages, fromSheetbook };
   } finally {
     await doc.destroy();
   }
+}
+
+/** Each page of the PDF as lines of text, ActualText honoured. */
+export async function pdfPageLines(bytes: Uint8Array): Promise<PdfLine[][]> {
+  return (await readPdfText(bytes)).pages.map((page) => page.lines);
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from './fontset';
+import { CREATOR, PRODUCER } from './identity';
 import { glyphTable, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { StructNode } from './structure';
 import { subsetKeepingGlyphIds } from './truetype-subset';
@@ -484,7 +485,7 @@ export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
     `   <dc:language><rdf:Bag><rdf:li>${xml(spec.lang)}</rdf:li></rdf:Bag></dc:language>`,
     ...(spec.info.keywords !== undefined ? [`   <pdf:Keywords>${xml(spec.info.keywords)}</pdf:Keywords>`] : []),
     `   <pdf:Producer>${xml(producer)}</pdf:Producer>`,
-    '   <xmp:CreatorTool>sheetbook</xmp:CreatorTool>',
+    `   <xmp:CreatorTool>${xml(CREATOR)}</xmp:CreatorTool>`,
     `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
     `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
     `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
@@ -539,8 +540,6 @@ function pageLabels(pages: PlacedPage[]): unknown[] | undefined {
   return nums;
 }
 
-const PRODUCER = 'sheetbook (pdfmake, pdfkit)';
-
 export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
   const w = new Writer();
   const catalog = w.reserve();
@@ -550,7 +549,7 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     Author: spec.info.author,
     Subject: spec.info.subject,
     Keywords: spec.info.keywords,
-    Creator: 'sheetbook',
+    Creator: CREATOR,
     Producer: PRODUCER,
     CreationDate: new Raw(`(${pdfDate(spec.creationDate)})`),
     ModDate: new Raw(`(${pdfDate(spec.creationDate)})`),
