@@ -55,6 +55,8 @@ function sentences(): string[] {
 
 const PRINTED_EVERY = 8;
 
+const OVERFLOW = /^枠に収まりません/;
+
 /** What a refused placement is replaced with: a sentence with nothing special in it. */
 const PLAIN = '事業を継続する。';
 
@@ -135,7 +137,8 @@ describe('a corpus of sentences with YAML’s special characters, in every text 
         }
         for (const p of hit) {
           refused.add(`${k}:${FIELDS.indexOf(p.field)}`);
-          verdicts.get(p.sentence)!.refused.push(p.field);
+          // Too long for its box is no matter of YAML, and depends on what shares the box (担当部課 holds two fields).
+          if (errors.some((e) => e.line === p.line && !OVERFLOW.test(e.message))) verdicts.get(p.sentence)!.refused.push(p.field);
         }
         refusedCount += hit.length;
       }

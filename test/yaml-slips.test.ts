@@ -129,6 +129,19 @@ describe('load: what YAML would silently cut or change in a sentence is an error
       'legalBasis: ""\ndoubts:\n  - 指標2の単位 # 原本で読めない',
       '27:12 エラー 要確認 › 要確認の内容1: 「#」から後ろはコメントとして読まれ、印刷されません（「# 原本で読めない」が消えます）。「#」も文章に入れるには、値全体を "…" で囲むか（- "指標2の単位 # 原本で読めない"）、全角の「＃」にしてください。コメントなら、値の後ろではなく別の行に書いてください',
     ],
+    [
+      // Issue 19's sentence corpus: the `[` inside the next sentence opens nothing, the unclosed list opened above.
+      'a text that starts with an unclosed `[`, above a text with a `[` inside it (the error is the first one’s)',
+      '    organization: 特になし。\n  improvementGoal: 各システム',
+      '    organization: [Chat tool を活用する\n  improvementGoal: Chat tool を[活用する。各システム',
+      '80:19 エラー 事業の成果と課題 › 課題 › 組織、予算等: 値が「[」で始まっているため一覧の始まりとして読まれ、文章になりません（閉じる「]」もありません）。文章として書くには、値全体を "…" で囲むか（organization: "[Chat tool を活用する"）、全角の「［」や「【」にしてください',
+    ],
+    [
+      'a text of full-width spaces alone (prints as a blank cell, and no PDF reader reads it back)',
+      'legalBasis: ""',
+      'legalBasis: \u3000\u3000',
+      '25:13 エラー 根拠法令等: 空白（全角スペースなど）だけが書かれています。印刷すると空欄と同じで、PDF からも文字として読み取れません。空欄にするなら "" と書いてください',
+    ],
   ])('%s', (_what, from, to, expected) => {
     expect(validateText(sheetWith(from, to)).filter((f) => !/記入してください|取り込み時の要確認/.test(f))).toEqual([expected]);
   });

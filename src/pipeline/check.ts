@@ -57,6 +57,7 @@ export function checkConsistency(
   if (isObject(sheet.evaluation)) guarded(() => checkEvaluationSentences(sheet, city, out));
   guarded(() => checkPrintable(sheet, [], out, canPrint));
   guarded(() => checkFilledIn(sheet, out));
+  guarded(() => checkBlankTexts(sheet, [], out, usable));
   guarded(() => checkReview(sheet, out));
   guarded(() => checkDoubts(sheet, out));
   return out.list;
@@ -75,6 +76,24 @@ function checkFilledIn(sheet: Sheet, out: Findings): void {
     if (value === null || (typeof value === 'string' && value.trim() === '')) {
       out.add('error', path, `記入してください（まだ空欄です）${hint ? `（${hint}）` : ''}`);
     }
+  }
+}
+
+const MUST_FILL_PATHS = new Set(MUST_FILL.map((f) => f.path.join('/')));
+
+/**
+ * A text of white space alone (a full-width space, say) prints as a blank cell, and no PDF reader reads it back
+ * as text: an error wherever it stands (a field that must be filled in says so itself).
+ */
+function checkBlankTexts(value: unknown, path: DataPath, out: Findings, usable: (path: DataPath) => boolean): void {
+  if (typeof value === 'string') {
+    if (value !== '' && value.trim() === '' && !MUST_FILL_PATHS.has(path.join('/')) && usable(path)) {
+      out.add('error', path, '空白（全角スペースなど）だけが書かれています。印刷すると空欄と同じで、PDF からも文字として読み取れません。空欄にするなら "" と書いてください');
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkBlankTexts(v, [...path, i], out, usable));
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) if (path.length > 0 || (k !== 'review' && k !== 'doubts')) checkBlankTexts(v, [...path, k], out, usable);
   }
 }
 

@@ -134,9 +134,20 @@ export function linePath(all: string[], n: number): DataPath | undefined {
 /** What follows `key:` on its line, comments aside. */
 const after = (line: string, key: RegExpExecArray): string => line.slice(key[0].length).replace(/(^|\s)#.*$/, '').trim();
 
-/** The line and column of the quote or bracket that was opened before `line` and never closed. */
+/**
+ * The line and column of the quote or bracket that was opened before `line` and never closed. A quoted text or a
+ * `[…]`/`{…}` opens only where a value starts (`key: [`, `- "`): a `[` or `"` inside a plain sentence opens
+ * nothing (`目的: 市民の[声]を聞く`), so the nearest line whose value starts unclosed is the cause, even when a line
+ * after it holds a lone `[` of its own (swallowed by the open list). Failing that, the nearest line with one left open.
+ */
 function unclosedBefore(all: string[], line: number, open: RegExp, counts: (l: string) => number): { line: number; column: number } | undefined {
-  for (let n = Math.min(line, all.length - 1); n >= 1; n--) {
+  const last = Math.min(line, all.length - 1);
+  for (let n = last; n >= 1; n--) {
+    const text = all[n].replace(/\s#.*$/, '');
+    const start = valueStart(text);
+    if (start >= 0 && open.test(text[start]) && counts(text) > 0) return { line: n, column: start + 1 };
+  }
+  for (let n = last; n >= 1; n--) {
     const text = all[n].replace(/\s#.*$/, '');
     if (counts(text) > 0) {
       const match = open.exec(text);
@@ -144,6 +155,12 @@ function unclosedBefore(all: string[], line: number, open: RegExp, counts: (l: s
     }
   }
   return undefined;
+}
+
+/** Where the value of a `key: value` or `- value` line starts (0-based), or -1 when the line holds none. */
+function valueStart(text: string): number {
+  const m = VALUE_LINE.exec(text) ?? /^(\s*-[ \t]+)()()(\S.*)$/.exec(text);
+  return m ? m[1].length + m[2].length + m[3].length : -1;
 }
 
 const unbalancedQuotes = (l: string) => {
