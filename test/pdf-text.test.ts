@@ -159,7 +159,9 @@ describe('the text of a PDF page', () => {
       const ours = (await pdfPageLines(new Uint8Array(bytes))).map((page) => page.map((l) => l.text));
       const theirs = await pdfParseLines(bytes);
       if (!file.endsWith('092.pdf')) {
-        expect(ours, file).toEqual(theirs);
+        // The same, but for the line breaks the PDF states at the end of a line (the SDGs box puts a goal a line).
+        expect(ours.flat().filter((l) => l.includes('\n')).every((l) => /^[^\n]*[0-9]{2}[^\n]+\n$/.test(l)), file).toBe(true);
+        expect(ours.map((page) => page.map((l) => l.replace(/\n$/, ''))), file).toEqual(theirs);
         continue;
       }
       // The same lines (so every place a message names stays right), with the full-width spaces the PDF states.

@@ -28,10 +28,11 @@ export interface ImportedSheet {
 }
 
 /**
- * White space trimmed, except full-width spaces: in a PDF's text they come only from what the PDF states
- * (ActualText), so they are the original's, such as a paragraph's opening full-width space.
+ * White space trimmed, except full-width spaces and line breaks: in a PDF's text they come only from what the PDF
+ * states (ActualText), so they are the original's, such as a paragraph's opening full-width space, or the line
+ * break that ends a paragraph (joined to the next line as it is, by joinWrappedLines).
  */
-const trim = (s: string): string => s.replace(/^[^\S\u3000]+|[^\S\u3000]+$/g, '');
+const trim = (s: string): string => s.replace(/^[^\S\u3000\n]+|[^\S\u3000\n]+$/g, '');
 
 const TITLE = /^(令和|平成)\s*(元|[0-9]{1,2})年度\s*事務事業マネジメントシート$/;
 const SECTION_HEADERS = new Set(['事業の基本情報', '事業の概要', 'コストの推移', '市民参加の取組状況', '指標の推移', '事業の成果と課題', '評価']);

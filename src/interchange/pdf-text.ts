@@ -8,7 +8,8 @@ import { CREATOR, PRODUCER } from '../pdf/identity';
 import { PdfObjects, type MarkedContent } from './pdf-marked-content';
 
 /**
- * One line of a page: cells separated by tabs; `stated`, the ActualText of the runs on it (their spaces are known);
+ * One line of a page: cells separated by tabs, and a line break the PDF states kept as `\n` in the text (at the end of
+ * the cell whose text breaks there); `stated`, the ActualText of the runs on it (their spaces are known);
  * `artifact`, when all its text is drawn as an artifact (a page number, say: not content, ISO 32000-1 14.8.2.2);
  * `y`, its baseline from the top of the page, and `size`, the height of its largest glyphs (both in points).
  */
@@ -127,15 +128,22 @@ function withActualText(content: (TextItem | TextMarkedContent)[], marks: Marked
   return { items, tagged: begins.some((b) => mcidOf(b) !== undefined), read: marks === undefined || agree };
 }
 
+/**
+ * A line break the PDF states (sheetbook states each one its text has), while lines are put together: it is part
+ * of the text, not the end of a line of the page.
+ */
+const STATED_BREAK = '\ue000';
+
 /** The items of one sequence with its ActualText in their place. */
 function replace(items: Item[], actual: string): Item[] {
   if (items.every((i) => i.str.trim() === '')) return items;
+  const breaks = (str: string) => str.replace(/\n/g, STATED_BREAK);
   const strings = restate(items, actual);
-  if (strings) return items.map((item, i) => ({ ...item, str: strings[i], stated: actual }));
+  if (strings) return items.map((item, i) => ({ ...item, str: breaks(strings[i]), stated: actual }));
   // Other text than the glyphs show (an abbreviation's expansion, a word joined across lines): the whole text,
   // in the place of the first character; the gap before it stays.
   const first = items.findIndex((i) => i.str.trim() !== '');
-  return items.map((item, i) => (i < first ? item : { ...item, str: i === first ? actual : '', stated: actual }));
+  return items.map((item, i) => (i < first ? item : { ...item, str: i === first ? breaks(actual) : '', stated: actual }));
 }
 
 /**
@@ -189,6 +197,7 @@ function lines(items: Item[], viewport: { convertToViewportPoint(x: number, y: n
   }
   out.forEach((line, i) => {
     if (content[i]) delete line.artifact;
+    if (line.text.includes(STATED_BREAK)) line.text = line.text.replaceAll(STATED_BREAK, '\n');
   });
   return out;
 }

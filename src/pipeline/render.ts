@@ -215,9 +215,22 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
       }
     };
     const buildNextLine = builder.buildNextLine.bind(builder);
+    // A line that ends where its text has a line break (pdfmake's newLineForced) counts it in `_breaks`, and each
+    // blank line after it in the same text (a blank line draws nothing), so that the line can state them.
+    let lastNode: unknown;
+    let lastLine: any;
     builder.buildNextLine = (node: any) => {
       const line = buildNextLine(node);
-      if (line) line._sid = current ?? ARTIFACT_LAYOUT;
+      if (line) {
+        line._sid = current ?? ARTIFACT_LAYOUT;
+        const blank = line.inlines.every((inline: any) => inline.text === '');
+        if (blank && line.newLineForced && node === lastNode && lastLine?._breaks) lastLine._breaks++;
+        else {
+          if (line.newLineForced) line._breaks = 1;
+          lastLine = line;
+        }
+        lastNode = node;
+      }
       return line;
     };
     const pages = builder.layoutDocument(definition.content, doc, definition.styles ?? {}, definition.defaultStyle ?? {});
@@ -237,21 +250,31 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
         const right = x + line.inlines.reduce((m: number, i: any) => Math.max(m, i.x + i.width), 0);
         regions.push({ node: line._sid, page: pageIndex.get(doc.page)!, rect: [left, h - bottom, right, h - top] });
       }
+      // A line followed by line breaks of its text states its text with them (ActualText): no reader can tell a
+      // line break typed from one made where the box was full, and import gives the typed ones back.
+      const breaks: number = line._breaks ?? 0;
+      const stated = breaks > 0 ? line.inlines.map((inline: any) => inline.text).join('') : '';
+      stating = stated.trim() !== '';
+      if (stating) doc.addContent(`/Span <</ActualText ${hexText(stated + '\n'.repeat(breaks))}>> BDC`);
       inLine = true;
       try {
         return renderLine(line, x, y);
       } finally {
         inLine = false;
+        if (stating) doc.addContent('EMC');
+        stating = false;
       }
     };
     // While a line of text is drawn (installed once, not per line: this runs for every line of every sheet):
     let inLine = false;
+    // While the line drawn states its whole text (then its runs need not state their own).
+    let stating = false;
     // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
     doc.fill = (color?: unknown, ...rest: unknown[]) =>
       inLine && color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest);
     // pdf.js reads a full-width space back as a plain one: say what the run really holds (ActualText), for it and for import.
     doc.text = (value: string, ...rest: unknown[]) => {
-      if (!inLine || !value.includes('\u3000')) return text(value, ...rest);
+      if (!inLine || stating || !value.includes('\u3000')) return text(value, ...rest);
       doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
       text(value, ...rest);
       return doc.addContent('EMC');
