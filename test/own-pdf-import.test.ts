@@ -76,13 +76,13 @@ describe('import of a PDF that sheetbook wrote', () => {
 });
 
 describe('import of a PDF that sheetbook wrote, with line breaks typed in its texts', () => {
-  it('gives back each line break, blank lines and a text’s last one too, and joins the lines the box broke', async () => {
+  it('gives back each line break, blank lines (and lines of a full-width space) and a text’s last one too, and joins the lines the box broke', async () => {
     const sheet = bundledSheet('087');
     sheet.legalBasis = 'つくば市情報化推進計画\n第2条';
     sheet.overview.purpose = '市役所の業務効率化や\n価値の高い住民サービスの提供を図る。';
     sheet.overview.activities = `${sheet.overview.activities}\n\n　新しい段落。Chat tool と\nGIS を活用する。\n`;
     sheet.results.improvementGoal = '1. 周知する。\n\n\n2. Web site を\nupdate する。';
-    sheet.direction.reason = '継続する。\n（理由は上のとおり）';
+    sheet.direction.reason = '継続する。\n　\n（理由は上のとおり）';
     const source = makeDataDir({ '087.yaml': sheet });
     const out = mkdtempSync(join(tmpdir(), 'sheetbook-own-breaks-'));
     const built = await runBuild({ numbers: [], dataDir: source, outDir: out }, () => {});

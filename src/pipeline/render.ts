@@ -129,6 +129,9 @@ function mergeInlines(pages: any[]): void {
   }
 }
 
+/** The text of a line that pdfmake laid out. */
+const textOf = (line: any): string => line.inlines.map((inline: any) => inline.text).join('');
+
 /** A text string as PDF hex (UTF-16BE with BOM), for marked-content properties. */
 function hexText(text: string): string {
   let hex = 'feff';
@@ -215,18 +218,19 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
       }
     };
     const buildNextLine = builder.buildNextLine.bind(builder);
-    // A line that ends where its text has a line break (pdfmake's newLineForced) counts it in `_breaks`, and each
-    // blank line after it in the same text (a blank line draws nothing), so that the line can state them.
+    // A line that ends where its text has a line break (pdfmake's newLineForced) keeps it in `_after`, with each
+    // line of white space alone after it in the same text (such a line draws nothing a reader finds), so that
+    // the line can state them.
     let lastNode: unknown;
     let lastLine: any;
     builder.buildNextLine = (node: any) => {
       const line = buildNextLine(node);
       if (line) {
         line._sid = current ?? ARTIFACT_LAYOUT;
-        const blank = line.inlines.every((inline: any) => inline.text === '');
-        if (blank && line.newLineForced && node === lastNode && lastLine?._breaks) lastLine._breaks++;
+        const own = textOf(line);
+        if (own.trim() === '' && node === lastNode && lastLine?._after !== undefined) lastLine._after += own + (line.newLineForced ? '\n' : '');
         else {
-          if (line.newLineForced) line._breaks = 1;
+          if (line.newLineForced) line._after = '\n';
           lastLine = line;
         }
         lastNode = node;
@@ -252,10 +256,9 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
       }
       // A line followed by line breaks of its text states its text with them (ActualText): no reader can tell a
       // line break typed from one made where the box was full, and import gives the typed ones back.
-      const breaks: number = line._breaks ?? 0;
-      const stated = breaks > 0 ? line.inlines.map((inline: any) => inline.text).join('') : '';
+      const stated = line._after !== undefined ? textOf(line) : '';
       stating = stated.trim() !== '';
-      if (stating) doc.addContent(`/Span <</ActualText ${hexText(stated + '\n'.repeat(breaks))}>> BDC`);
+      if (stating) doc.addContent(`/Span <</ActualText ${hexText(stated + line._after)}>> BDC`);
       inLine = true;
       try {
         return renderLine(line, x, y);
