@@ -59,14 +59,14 @@ export function linesFromText(text: string, name: string): SourceLine[] {
 const PAGE_NUMBER = /^[0-9]+( \/ [0-9]+)?$/;
 
 /**
- * Whether the last line of a page is its page number, not data. A tagged page says so: a page number is an
- * artifact there, and text is not (sheetbook's pages, and any PDF/UA file). On an untagged page the number stands
- * apart, in the foot of the page: further below the line above it than the lines of one text are apart. A figure
- * that ends a text, on a line of its own, is neither.
+ * Whether the last line of a page is its page number, not data: a tagged page may say so (a page number is an
+ * artifact there, as on sheetbook's pages and in any PDF/UA file); else the number stands apart, in the foot of the
+ * page — further below the line above it than the lines of one text are apart. A figure that ends a text, on a
+ * line of its own, is neither.
  */
 function isPageNumber(line: PdfLine, above: PdfLine | undefined, tagged: boolean): boolean {
   if (!PAGE_NUMBER.test(line.text)) return false;
-  if (tagged) return line.artifact === true;
+  if (tagged && line.artifact) return true;
   return above === undefined || line.y - above.y > 2 * Math.max(line.size, above.size);
 }
 
