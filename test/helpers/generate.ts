@@ -73,7 +73,8 @@ export function generateSheet(seed: number, scale: number, base = ['087', '088',
     const optional = ['legalBasis', 'individualPlan'].includes(String(field.path[0])) || field.path[0] === 'indicators';
     const length = Math.floor(random() * random() * field.max * scale) + (optional ? 0 : 1);
     const text = textOfLength(length, random);
-    setPath(sheet, field.path, !optional && text.trim() === '' ? '事業' : text);
+    // White space alone is refused (it prints as a blank cell): a field that may be empty is then empty.
+    setPath(sheet, field.path, text.trim() === '' ? (optional ? '' : '事業') : text);
   }
   return sheet;
 }
