@@ -53,6 +53,13 @@ describe('the bundled program', () => {
     expect(loadBundle(DIST).cached, 'the code cache made by the build is taken').toBe(true);
   });
 
+  it("prints nothing of node's own in English: a booklet (its charts are ES modules) has no ExperimentalWarning", () => {
+    const dataDir = makeDataDir({ '087.yaml': bundledSheet('087') });
+    const booklet = cli(ROOT, ['booklet', '--data', dataDir, '--out', tempDir('out')]);
+    expect(booklet.status, booklet.stderr).toBe(0);
+    expect(booklet.stdout + booklet.stderr).not.toMatch(/Warning|--trace-warnings/);
+  });
+
   it('writes the same bytes as the program run from its modules', () => {
     const dataDir = makeDataDir({ '087.yaml': bundledSheet('087'), '088.yaml': bundledSheet('088') });
     const [a, b] = [tempDir('out'), tempDir('out')];
