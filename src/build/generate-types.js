@@ -33,13 +33,50 @@ async function generate() {
   });
 }
 
-module.exports = { generate, OUTPUT: join(MODEL, 'generated', 'sheet.ts') };
+/**
+ * The schema of data/evaluation-sentences.yaml, generated from the sheet's: one map per evaluation item of the
+ * sheet (its key and title), from a score the item takes (the score's bounds) to a standard sentence no longer than
+ * the sheet's own sentence may be. Written as JSON text, as it is committed (editors read it through `$schema`).
+ */
+function evaluationSentencesSchema(sheet = JSON.parse(readFileSync(join(MODEL, 'sheet.schema.json'), 'utf8'))) {
+  const item = sheet.$defs.evaluationItem;
+  const { minimum, maximum } = item.properties.score;
+  const score = {
+    pattern: `^[${minimum}-${maximum}]$`,
+    title: item.properties.score.title,
+    description: `${item.properties.score.title}は ${minimum} から ${maximum} の半角数字で書きます`,
+  };
+  // Titled by the score, as messages name a sentence: 「市民ニーズ › 点数3」.
+  const sentence = { type: 'string', title: item.properties.score.title, minLength: 1, maxLength: item.properties.sentence.maxLength };
+  const properties = {};
+  for (const [key, entry] of Object.entries(sheet.properties.evaluation.properties)) {
+    properties[key] = { type: 'object', title: entry.title, propertyNames: score, additionalProperties: sentence };
+  }
+  const schema = {
+    $comment: 'Generated from src/model/sheet.schema.json by src/build/generate-types.js. Do not edit: change the sheet schema and run `npm run build`.',
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://sheetbook.local/schema/evaluation-sentences.schema.json',
+    title: '評価の標準文言（data/evaluation-sentences.yaml）',
+    type: 'object',
+    additionalProperties: false,
+    properties,
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+module.exports = {
+  generate,
+  evaluationSentencesSchema,
+  OUTPUT: join(MODEL, 'generated', 'sheet.ts'),
+  EVALUATION_SENTENCES_OUTPUT: join(MODEL, 'generated', 'evaluation-sentences.schema.json'),
+};
 
 if (require.main === module) {
   generate().then(
     (source) => {
       mkdirSync(join(MODEL, 'generated'), { recursive: true });
       writeFileSync(module.exports.OUTPUT, source);
+      writeFileSync(module.exports.EVALUATION_SENTENCES_OUTPUT, evaluationSentencesSchema());
     },
     (error) => {
       console.error(`src/model/sheet.schema.json から型を作れませんでした: ${error.message}`);

@@ -1,6 +1,6 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
 // Each file is checked against its schema (city.schema.json, personnel-rates.schema.json,
-// evaluation-sentences.schema.json) before use, by src/pipeline/city-data.ts; the types below are what those
+// generated/evaluation-sentences.schema.json, made from the sheet schema) before use, by src/pipeline/city-data.ts; the types below are what those
 // schemas guarantee.
 import type { EvaluationItemKey } from './types';
 
