@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../src/commands/export.runner';
 import { packageVersion, SHAPING_LIBRARIES } from '../src/batch/cache';
-import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate } from '../src/model/era';
+import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate, parseEraYear } from '../src/model/era';
 import { BOXED_FIELDS, EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, MUST_FILL, REWRITE_EVERY_YEAR, boxOf, officialLabel } from '../src/model/form';
 import { deriveSheetView } from '../src/pipeline/derive';
 import { checkData, openWorkspace } from '../src/pipeline/sheet';
@@ -79,6 +79,15 @@ describe('the annotations of the schema', () => {
 });
 
 describe('era labels, computed in one module', () => {
+  it('read an era year written alone, in every era the module knows', () => {
+    expect(parseEraYear('令和3')).toBe(2021);
+    expect(parseEraYear('令和元年度')).toBe(2019);
+    expect(parseEraYear('令和３年')).toBe(2021);
+    expect(parseEraYear('平成31年度')).toBe(2019);
+    expect(parseEraYear('昭和60')).toBeUndefined();
+    expect(parseEraYear('2021')).toBeUndefined();
+  });
+
   it('print fiscal years and dates as the city writes them', () => {
     expect([2019, 2021, 2028].map(eraYearLabel)).toEqual(['令和元年度', '令和 3年度', '令和10年度']);
     expect([2019, 2021, 2028].map(eraYearText)).toEqual(['令和元年度', '令和3年度', '令和10年度']);
