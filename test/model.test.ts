@@ -31,6 +31,8 @@ describe('the types of a sheet', () => {
   it('are generated from sheet.schema.json and cannot drift from it', async () => {
     const { generate, OUTPUT } = require('../src/build/generate-types.js');
     expect(readFileSync(OUTPUT, 'utf8')).toBe(await generate());
+    const { boxedFieldsType, BOXED_FIELDS_OUTPUT } = require('../src/build/generate-types.js');
+    expect(readFileSync(BOXED_FIELDS_OUTPUT, 'utf8')).toBe(boxedFieldsType());
   });
 
   it('give the schema of the standard sentences, generated from the evaluation items of the sheet', () => {

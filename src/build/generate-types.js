@@ -64,8 +64,34 @@ function evaluationSentencesSchema(sheet = JSON.parse(readFileSync(join(MODEL, '
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
+/**
+ * The type of the fields printed in a box of their own (`x-box`, outside lists), nested as in a sheet: what derive
+ * places at each field's own path. `B` is a box's text (derive's TextBox, the fit stage's FittedBox).
+ */
+function boxedFieldsType(sheet = JSON.parse(readFileSync(join(MODEL, 'sheet.schema.json'), 'utf8'))) {
+  const members = (node, indent) => {
+    const lines = [];
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (child['x-box']) lines.push(`${indent}${key}: B;`);
+      else if (child.properties) {
+        const inner = members(child, `${indent}  `);
+        if (inner.length > 0) lines.push(`${indent}${key}: {`, ...inner, `${indent}};`);
+      }
+    }
+    return lines;
+  };
+  return `// Generated from src/model/sheet.schema.json by src/build/generate-types.js. Do not edit: change the schema.
+/** The fields printed in a box of their own (\`x-box\`, outside lists), at their own paths. */
+export interface BoxedFields<B> {
+${members(sheet, '  ').join('\n')}
+}
+`;
+}
+
 module.exports = {
   generate,
+  boxedFieldsType,
+  BOXED_FIELDS_OUTPUT: join(MODEL, 'generated', 'boxed-fields.ts'),
   evaluationSentencesSchema,
   OUTPUT: join(MODEL, 'generated', 'sheet.ts'),
   EVALUATION_SENTENCES_OUTPUT: join(MODEL, 'generated', 'evaluation-sentences.schema.json'),
@@ -77,6 +103,7 @@ if (require.main === module) {
       mkdirSync(join(MODEL, 'generated'), { recursive: true });
       writeFileSync(module.exports.OUTPUT, source);
       writeFileSync(module.exports.EVALUATION_SENTENCES_OUTPUT, evaluationSentencesSchema());
+      writeFileSync(module.exports.BOXED_FIELDS_OUTPUT, boxedFieldsType());
     },
     (error) => {
       console.error(`src/model/sheet.schema.json から型を作れませんでした: ${error.message}`);

@@ -120,6 +120,9 @@ export function rowYears(node: FieldNode, fiscalYear: number): number[] {
 /** True for a year row: an object keyed by fiscal year. */
 export const isYearRow = (node: FieldNode): boolean => typeof node.additionalProperties === 'object' && node['x-years'] !== undefined;
 
+/** The rows of the cost table, in form order: every year row under `costs`. */
+export const COST_ROWS = FORM_FIELDS.filter((f) => f.path.length === 2 && f.path[0] === 'costs' && isYearRow(f.node)).map((f) => f.path[1] as CostRowKey);
+
 /**
  * A blank sheet with every field a person writes, as `sheetbook new` hands it out: texts empty, choices and scores
  * unset (null) unless the schema gives a `default`, year rows at 0 for every year of their table, the slots of a
