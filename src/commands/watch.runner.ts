@@ -6,11 +6,11 @@ import { existsSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { cacheFor, type RenderCache } from '../batch/cache';
-import { filesForNumber, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
+import { filesForNumber, folderFindings, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { writeSheetPdfs } from '../batch/sheet-pdfs';
 import { processSheets } from '../batch/sheets';
-import { numberFromFileName, outputPathFor, SHEET_FILE } from '../model/data-folder';
+import { judgeEntry, numberFromFileName, outputPathFor, readYearFolder, SHEET_FILE } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
 import { displayPath, formatFinding } from '../model/report';
 import type { Finding } from '../model/types';
@@ -140,6 +140,8 @@ class SheetWatch extends EventEmitter implements WatchHandle {
   private waitedForEmpty = false;
   /** When each sheet file was last named by an event (performance.now()). */
   private readonly lastEvent = new Map<string, number>();
+  /** Look-alikes of sheets already named (`092.YAML`), so that each is named once. */
+  private readonly named = new Set<string>();
   /** What each sheet was when last checked (its cache key), and whether it had errors. */
   private readonly checked = new Map<string, { key: string; failed: boolean }>();
 
@@ -193,7 +195,11 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const name = basename(path);
     if (isTemporaryName(name)) return undefined;
     const dir = dirname(path);
-    if (dir === this.yearDir) return SHEET_FILE.test(name) ? 'sheet' : undefined;
+    if (dir === this.yearDir) {
+      if (SHEET_FILE.test(name)) return 'sheet';
+      this.sayIfLookalike(path);
+      return undefined;
+    }
     // The year's folder itself made anew (a checkout, a restore): any sheet may have changed.
     if (path === this.yearDir) return 'year';
     if (dir === this.dataDir) return (CITY_FILES as readonly string[]).includes(name) ? 'year' : undefined;
@@ -201,6 +207,15 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     if (within(this.templatesDir, path)) return TEMPLATE_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
     if (within(this.fontsDir, path)) return FONT_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
     return undefined;
+  }
+
+  /** A file saved into the year's folder that looks like a sheet but is not read (`092.YAML`): said once. */
+  private sayIfLookalike(path: string): void {
+    if (this.named.has(path) || this.closed) return;
+    const judged = judgeEntry(this.dataDir, path);
+    if (judged.kind !== 'ignored') return;
+    this.named.add(path);
+    this.log(formatFinding({ file: path, line: 1, column: 1, severity: 'warning', labels: [], path: [], message: judged.why }));
   }
 
   private changed(path: string): void {
@@ -320,7 +335,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.log(summaryLine(`${this.year}年度のシート`, tally, started));
     this.remember(selection, summary.results, summary.failed);
     this.reportFailed(summary.failed);
-    const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
+    const findings = [...folderFindings(selection), ...summary.results.flatMap((r) => r.findings)];
     return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
   }
 
@@ -361,7 +376,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     // The stages of build (buildSelection), with the PDFs written only once the check is confirmed.
     // Said at once (a check taken again because the sheet changed meanwhile is said again).
     this.log(`${clock()} ${selection.all.map(displayPath).join('、')} を検査します`);
-    for (const finding of selection.duplicates) say(formatFinding(finding));
+    for (const finding of selection.refused) say(formatFinding(finding));
     const tally: Tally = { built: 0, reused: 0, failed: selection.excluded.length };
     const progress = createProgress('シート', say, tally, process.stderr, { moving: false });
     // The cache as processSheets uses it, with the keys just observed, and its new entries kept until the PDFs are
@@ -373,7 +388,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     });
     const results = await processSheets(selection.files, this.workspace!, view, progress);
     const failed = [...selection.excluded, ...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file)];
-    const findings = [...selection.duplicates, ...results.flatMap((r) => r.findings)];
+    const findings = [...selection.refused, ...results.flatMap((r) => r.findings)];
     if (!(await this.confirmed(saved, files, observed))) return undefined;
 
     for (const line of lines) this.log(line);
@@ -479,6 +494,15 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     await this.running;
   }
 
+  /** The files of the year's folder that are not read, as every command names them (at the start). */
+  nameUnread(): void {
+    const folder = readYearFolder(this.options.dataDir, this.year);
+    for (const finding of [...folder.ignored, ...folder.refused]) {
+      if (finding.severity === 'warning') this.named.add(resolve(finding.file));
+      this.log(formatFinding(finding));
+    }
+  }
+
   /** What is watched, for the message at the start. */
   describe(): string {
     const parts = [
@@ -510,6 +534,7 @@ export function startWatch(options: WatchOptions, log: (line: string) => void = 
     throw error;
   }
   log(watch.describe());
+  watch.nameUnread();
   log(`シートを保存すると、検査してそのシートの PDF を作り直します${options.booklet ? '（冊子も作り直します）' : ''}。終わるには Ctrl+C を押します。`);
   return watch;
 }
