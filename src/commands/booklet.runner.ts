@@ -12,6 +12,7 @@ import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from '../model/report';
 import { processSheets, type Progress } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedRefusal } from './target-year';
 
 export interface BookletOptions {
   year?: number;
@@ -45,6 +46,8 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   files = files.filter((f) => !picked.excluded.includes(f));
 
   const workspace = context.workspace ?? openWorkspace(options.dataDir);
+  // A booklet's cover and its PDF carry the year's 発行日: without one there is nothing true to print.
+  if (!hasIssueDate(workspace.city, year)) throw undatedRefusal(options.dataDir, year, '冊子は作りません');
   const tally: Tally = { built: 0, reused: 0, failed: refused.length };
   for (const finding of [...picked.ignored, ...refused]) log(formatFinding(finding));
   const cache = cacheFor(workspace, options.outDir, year);
@@ -86,6 +89,6 @@ function stalePdfLines(results: SheetResult[], cache: RenderCache, outDir: strin
 
 /** `sheetbook booklet`: exit 1 when the booklet was not made for errors in its sheets. */
 export async function main(options: BookletOptions): Promise<number> {
-  const result = await runBooklet(options);
+  const result = await runBooklet({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result.file ? 0 : 1;
 }

@@ -9,6 +9,7 @@ import { writeSheetPdfs } from '../batch/sheet-pdfs';
 import { folderFindings, selectSheetFiles, type SheetSelection } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedSheetsWarning } from './target-year';
 
 export interface BuildOptions {
   numbers: number[];
@@ -56,6 +57,7 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   const { year } = selection;
 
   const workspace = openWorkspace(options.dataDir);
+  if (!hasIssueDate(workspace.city, year)) log(undatedSheetsWarning(options.dataDir, year));
   removeStaleTemporaries(join(options.outDir, String(year)));
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
   const cache = cacheFor(workspace, options.outDir, year);
@@ -70,6 +72,6 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
 
 /** `sheetbook build`: exit 1 when a sheet was left out for its errors. */
 export async function main(options: BuildOptions): Promise<number> {
-  const summary = await runBuild(options);
+  const summary = await runBuild({ ...options, year: announcedYear(options.dataDir, options.year) });
   return summary.failed.length > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { checkData, openWorkspace } from '../pipeline/sheet';
 import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
 import type { Sheet } from '../model/types';
+import { announcedYear } from './target-year';
 
 export interface ExportOptions {
   year?: number;
@@ -63,6 +64,6 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
 
 /** `sheetbook export`: exit 1 when nothing was written for errors in the sheets. */
 export async function main(options: ExportOptions): Promise<number> {
-  const result = await runExport(options);
+  const result = await runExport({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result.file ? 0 : 1;
 }

@@ -23,6 +23,7 @@ import { runBooklet } from './booklet.runner';
 import { buildSelection } from './build.runner';
 import { FolderWatch } from './folder-watch';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedRefusal, undatedSheetsWarning } from './target-year';
 
 /**
  * How long the events of one save may keep coming before it is taken as done. An editor's save is a burst of
@@ -328,6 +329,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const rebuild: Rebuild = { scope: 'year', changed, files: [], written: [], failed: [], findings: [] };
     const problem = this.open();
     if (problem) return { ...rebuild, problem };
+    this.sayUndated();
     const selection = selectSheetFiles({ dataDir: this.options.dataDir, year: this.year });
     const tally: Tally = { built: 0, reused: 0, failed: 0 };
     const progress = createProgress('シート', this.log, tally);
@@ -467,9 +469,20 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.log(`誤りのある ${failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。${WAITING}`);
   }
 
+  /**
+   * A year without its 発行日: its sheet PDFs carry no date, and there is no booklet (said when the city's data is
+   * read, at the start and after it changes; not at every save).
+   */
+  sayUndated(): void {
+    if (!this.workspace || hasIssueDate(this.workspace.city, this.year)) return;
+    this.log(undatedSheetsWarning(this.options.dataDir, this.year));
+    if (this.options.booklet) this.log(undatedRefusal(this.options.dataDir, this.year, '冊子は作りません').message);
+  }
+
   /** With --booklet, the year's booklet after the sheets, from the same workspace (not while a sheet has errors). */
   private async booklet(failed: string[]): Promise<string | undefined> {
     if (!this.options.booklet) return undefined;
+    if (this.workspace && !hasIssueDate(this.workspace.city, this.year)) return undefined; // said by sayUndated
     if (failed.length > 0) {
       this.log('誤りのあるシートがあるため、冊子は作り直しません（前の冊子はそのままです）。');
       return undefined;
@@ -535,6 +548,7 @@ export function startWatch(options: WatchOptions, log: (line: string) => void = 
   }
   log(watch.describe());
   watch.nameUnread();
+  watch.sayUndated();
   log(`シートを保存すると、検査してそのシートの PDF を作り直します${options.booklet ? '（冊子も作り直します）' : ''}。終わるには Ctrl+C を押します。`);
   return watch;
 }
@@ -544,7 +558,7 @@ export const runsUntilStopped = true;
 
 /** `sheetbook watch`: watch until Ctrl+C, then end (exit 0) once the rebuild under way is over. */
 export async function main(options: WatchOptions, stop: AbortSignal): Promise<number> {
-  const watch = startWatch(options);
+  const watch = startWatch({ ...options, year: announcedYear(options.dataDir, options.year) });
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   if (watch.busy) console.log('作り直しの途中です。終わってから止めます（すぐに止めるには、もう一度 Ctrl+C を押します）。');
   await watch.close();
