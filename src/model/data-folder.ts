@@ -50,7 +50,7 @@ export function readYearFolder(dataDir: string, year: number): YearFolder {
   const inside = insideDataFolder(dataDir);
   const outside = inside(dir) ? undefined : realpathSync(dir);
   if (outside !== undefined) {
-    throw new UserError(`${year}年度のフォルダ ${displayPath(dir)} は、データのフォルダ（${displayPath(dataDir)}）の外の ${outside} へのリンクです。データのフォルダの外のファイルは読みません（発行の記録やバックアップに入らないため）。フォルダを ${displayPath(dataDir)} の中に移してください。`);
+    throw new UserError(`${year}年度のフォルダ ${displayPath(dir)} は、データのフォルダ（${displayPath(dataDir)}）の外の ${displayPath(outside)} へのリンクです。データのフォルダの外のファイルは読みません（発行の記録やバックアップに入らないため）。フォルダを ${displayPath(dataDir)} の中に移してください。`);
   }
   const folder: YearFolder = { sheets: [], refused: [], ignored: [] };
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -125,7 +125,7 @@ function judgeLink(dataDir: string, file: string, inside: (path: string) => bool
   return { kind: 'sheet' };
 }
 
-/** A test of whether a path, links followed, lies inside the data folder (links followed too). */
+/** A test of whether a path, links followed, lies inside the data folder (itself found through any link). */
 function insideDataFolder(dataDir: string): (path: string) => boolean {
   const root = realpathSync(dataDir);
   return (path: string) => {
