@@ -1,5 +1,6 @@
 // Which year and which sheet files a command works on: one routine for every command, so that a missing year
-// folder, a number that has no sheet and two files claiming one number are treated alike everywhere.
+// folder, a number that has no sheet, two files claiming one number, a link that is refused and a file that only
+// looks like a sheet (as model/data-folder.ts judges them) are treated alike everywhere.
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../model/errors';
