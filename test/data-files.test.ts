@@ -244,6 +244,7 @@ describe('data files: the commands', () => {
     const result = run('build', '--data', dataDir, '--out', tempDir('sheetbook-out-'));
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
+      `対象年度: 2021年度（令和3年度。--year を省いたので、${dataDir} にある最新の年度。ほかの年度は --year で指定します）`,
       `${dataDir}${dateFinding}`,
       `${sentences}:12:3 エラー 市の関与: 「6」は点数として使えません。点数は 1 から 5 の半角数字で書きます`,
       'データのファイルに誤りが 2 件あるため、何も作りませんでした（前に作ったファイルはそのままです）。上の一覧を直して、もう一度実行してください。',

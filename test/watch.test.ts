@@ -321,7 +321,8 @@ describe('sheetbook watch', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    expect(stderr).toBe('');
+    // The year it took, as every command says when --year is left out; nothing else.
+    expect(stderr).toBe(`対象年度: 2021年度（令和3年度。--year を省いたので、${dataDir} にある最新の年度。ほかの年度は --year で指定します）\n`);
     expect(stdout).toContain(`作成: ${join(outDir, '2021', '087.pdf')}`);
     expect(stdout).toContain('監視を終わりました。');
     expect(await pdfText(join(outDir, '2021', '087.pdf'))).toContain('コマンドから監視');
