@@ -13,7 +13,7 @@ import { loadSheetFile } from '../pipeline/load';
 import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
+import { COST_ROWS, formField, NEXT_YEAR_VALUES, REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
 import { validateSheet } from '../pipeline/validate';
 
 export interface RolloverOptions {
@@ -38,16 +38,16 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
   const iy = indicatorYears(to);
   const c = sheet.costs;
   const oldPersonnel = personnelCosts(sheet, city);
-  const costs: Sheet['costs'] = {
-    budget: shiftRow(c.budget, cy, () => 0),
-    settled: shiftRow(c.settled, cy, () => 0),
-    generalFund: shiftRow(c.generalFund, cy, () => 0),
-    subsidies: shiftRow(c.subsidies, cy, () => 0),
-    otherFunds: shiftRow(c.otherFunds, cy, () => 0),
-    staffRatio: shiftRow(c.staffRatio, cy, () => latest(c.staffRatio, 0)),
-    overtimeHours: shiftRow(c.overtimeHours, cy, () => latest(c.overtimeHours, 0)),
-    partTimeStaff: shiftRow(c.partTimeStaff, cy, () => latest(c.partTimeStaff, '無' as const)),
-  };
+  // Each row keeps its years' figures; a year new to the table starts at 0, or at the latest year's value where
+  // the schema carries it over (staffing and overtime are planned like the last known year).
+  const costs = Object.fromEntries(
+    COST_ROWS.filter((row) => row !== 'personnelCost').map((row) => {
+      const values = c[row] as YearRow<number | string>;
+      const carried = formField(['costs', row]).node['x-carryOver'] === 'latest';
+      const start = formField(['costs', row, '*']).node.default ?? 0;
+      return [row, shiftRow(values, cy, () => (carried ? latest(values, start) : start))];
+    }),
+  ) as Sheet['costs'];
   if (c.personnelCost) {
     costs.personnelCost = shiftRow(c.personnelCost, cy, () => latest(oldPersonnel, 0));
   } else {
@@ -57,8 +57,8 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
   }
   const rolled: Sheet = {
     ...sheet,
+    ...(Object.fromEntries(NEXT_YEAR_VALUES.map(({ key, value }) => [key, value])) as Partial<Sheet>),
     fiscalYear: to,
-    status: '継続',
     costs,
     indicators: sheet.indicators.map((ind) => ({
       ...ind,

@@ -1,15 +1,6 @@
-// The form: what each field of a sheet means. Every fact lives once, as an annotation in sheet.schema.json, and is
-// read here for the stages that need it:
-//   x-box            the box of templates/layout.yaml the field is printed in (derive, fit)
-//   x-mustFill       must be written before the sheet can print; a string is a hint for the author (check)
-//   x-yearly         rewritten every year: rollover carries it over and lists it under `review` (rollover, check)
-//   x-yearlyFigure   a year row whose figure for the sheet's own year is entered every year (rollover, check)
-//   x-officialLabel  how the official text labels the field, where that is not its title (import)
-//   x-openData       its open-data column: a stable English key, and a header when not its title (export)
-//   x-years          a year row's years: the cost table's five or the indicator table's six (check, new)
-//   x-slots          a list printed as a fixed number of slots (maxItems), used or not (derive, new)
-//   x-section        the section of the form that starts at this field, as YAML files head it (YAML writer)
-// and the standard keywords `description` (guidance in a blank sheet) and `default` (a blank sheet's value).
+// The form: what each field of a sheet means. Every fact lives once, as an annotation in sheet.schema.json (listed
+// with its meaning in ANNOTATIONS below), or follows from the schema's standard keywords: `title` (the printed label),
+// `description` (guidance in a blank sheet), `default` (a blank sheet's value), `enum` (the choices).
 import type { Sheet } from './generated/sheet';
 import { costYears, indicatorYears } from './era';
 import { dereferenced, fieldsOf, SHEET_SCHEMA, type SchemaField, type SchemaNode } from './schema';
@@ -27,6 +18,21 @@ export type ReviewEntry = string;
 export type Direction = NonNullable<Sheet['direction']['decision']>;
 /** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
 export type YearRow<T> = Record<string, T>;
+
+/** The schema's annotations and what each says of a field (and who reads it). The validator accepts these and no other. */
+export const ANNOTATIONS = {
+  'x-box': 'the box of templates/layout.yaml the field is printed in (derive, fit)',
+  'x-mustFill': 'must be written before the sheet can print; a string is a hint for the author (check)',
+  'x-yearly': 'rewritten every year: rollover carries it over and lists it under `review` (rollover, check)',
+  'x-yearlyFigure': "a year row whose figure for the sheet's own year is entered every year (rollover, check)",
+  'x-officialLabel': 'how the official text labels the field, where that is not its title (import)',
+  'x-openData': 'its open-data column: a stable English key, and a header when not its title (export)',
+  'x-years': "a year row's years: the cost table's five or the indicator table's six (check, new)",
+  'x-slots': 'a list printed as a fixed number of slots (maxItems), used or not (derive, new)',
+  'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
+  'x-carryOver': "a year row whose years new to next year's table take its latest year's value, not 0 (rollover)",
+  'x-nextYear': "the field's value in next year's sheet: 新規 becomes 継続 (rollover)",
+} as const;
 
 /** A node of the sheet's schema, `$ref`s resolved. */
 export type FieldNode = SchemaNode;
@@ -102,6 +108,12 @@ export function openDataFields(parent: string[] = []): FormField[] {
     (f) => f.node['x-openData'] && f.path.length === parent.length + 1 + (f.path.includes('*') ? 1 : 0) && parent.every((p, i) => f.path[i] === p),
   );
 }
+
+/** Fields whose value next year's sheet sets (`x-nextYear`), with that value: fields at the top of a sheet only. */
+export const NEXT_YEAR_VALUES: readonly { key: keyof Sheet; value: unknown }[] = FORM_FIELDS.filter((f) => 'x-nextYear' in f.node).map((f) => {
+  if (f.path.length !== 1) throw new Error(`sheet.schema.json: x-nextYear is read at the top of a sheet only, not at ${f.path.join('.')}`);
+  return { key: f.path[0] as keyof Sheet, value: f.node['x-nextYear'] };
+});
 
 /** The four evaluation items, in form order. */
 export const EVALUATION_ITEMS = Object.keys(ROOT.properties!.evaluation.properties!) as EvaluationItemKey[];

@@ -33,6 +33,8 @@ export interface SchemaNode {
   'x-years'?: 'cost' | 'indicator';
   'x-slots'?: true;
   'x-section'?: string;
+  'x-carryOver'?: 'latest';
+  'x-nextYear'?: unknown;
   [key: string]: unknown;
 }
 
