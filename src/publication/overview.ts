@@ -15,7 +15,7 @@ import { renderPages, type RenderedDocument } from '../pipeline/render';
 import { documentPdf, type Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
 import type { PrintedValue } from './printed';
-import { barSteps, costChartSpec, directionChartSpec, drawCharts, widestLabel, wrapLabel } from './charts';
+import { barSteps, costChart, directionChart, wrapLabel } from './charts';
 
 /** The overview's name: its title after the year, and its file's name. */
 export const OVERVIEW_TITLE = '評価結果一覧';
@@ -173,11 +173,10 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
   const of = data.total.projects;
   const directionBars = data.directions.map((direction, i) => ({ direction, count: data.total.byDirection[i], label: countLabel(data.total.byDirection[i], of) }));
   const wrapped = data.departments.map((d) => wrapLabel(workspace.fontSet, layout.font, d.name, charts.fontSize, charts.labelWidth));
-  const costBars = data.departments.map((d, i) => ({ department: wrapped[i].join('\n'), parts: [d.settled, d.personnel], label: formatAmount(d.total) }));
-  const room = (bars: { label: string }[]) => widestLabel(workspace.fontSet, layout.font, bars.map((b) => b.label), charts.fontSize);
+  const costBars = data.departments.map((d, i) => ({ lines: wrapped[i], parts: [d.settled, d.personnel], label: formatAmount(d.total) }));
   const partNames = [formField(['costs', 'settled']).title, formField(['costs', 'personnelCost']).title];
-  const [directionSvg] = await drawCharts(workspace.fontSet, layout.font, [directionChartSpec(layout, directionBars, charts.directionWidth, room(directionBars))]);
-  const costSvg = (step: number) => drawCharts(workspace.fontSet, layout.font, [costChartSpec(layout, costBars, partNames, costWidth, step, room(costBars))]).then(([svg]) => svg);
+  const directionSvg = directionChart(workspace.fontSet, layout, directionBars);
+  const costSvg = (step: number) => costChart(workspace.fontSet, layout, costBars, partNames, costWidth, step);
 
   // What each chart shows, in words: a screen reader reads this for the figure (PDF/UA: a figure has /Alt).
   const directionAlt = `方向性の内訳のグラフ。${directionBars.map((b) => `${b.direction} ${b.label}`).join('、')}。`;
@@ -225,11 +224,11 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
   // out with an empty list: page 1, then the list's first page); when no step will do (many 部), the charts move
   // to the next page at full size.
   const steps = barSteps(layout, Math.max(1, ...wrapped.map((w) => w.length)));
-  let cost = await costSvg(steps[0]);
+  let cost = costSvg(steps[0]);
   if (steps.length > 1 && !fitsOnePage(definition(cost, []))) {
     let fitted: string | undefined;
     for (const step of steps.slice(1)) {
-      const candidate = await costSvg(step);
+      const candidate = costSvg(step);
       if (fitsOnePage(definition(candidate, []))) {
         fitted = candidate;
         break;
