@@ -2,7 +2,7 @@
 // Read back from the PDF as a reader gets it: each bar's length is proportional to its figure (the page's drawing
 // operators, with their transformations), every label is in the text layer (pdf.js and poppler), the charts use
 // the width they are given, and the overview keeps its PDF/UA structure (two Figures with their /Alt).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +141,13 @@ describe('the overview’s charts', () => {
     const sources = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.[cm]?[jt]s$/.test(e.name) ? [join(dir, e.name)] : []));
     for (const file of sources(join(ROOT, 'src'))) expect(readFileSync(file, 'utf8'), file).not.toMatch(/['"]vega(-lite)?['"]/);
+    // Nor is anything imported as an ES module at run time (node's loader for that is experimental and says so).
+    expect(readFileSync(join(ROOT, 'dist', 'sheetbook.cjs'), 'latin1')).not.toMatch(/\bimport\(/);
+    const out = mkdtempSync(join(tmpdir(), 'sheetbook-charts-'));
+    tempDirs.push(out);
+    const booklet = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'booklet', '--data', DATA_DIR, '--out', out], { encoding: 'utf8' });
+    expect(booklet.status, booklet.stderr).toBe(0);
+    expect(booklet.stderr).not.toMatch(/Warning|--trace-warnings/);
   });
 
   it('draw each 方向性 bar as long as its count, from one axis, top to bottom in the form’s order', () => {
