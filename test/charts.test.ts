@@ -286,3 +286,41 @@ describe('the overview’s charts', () => {
     expect(overviewPdf(built.workspace, YEAR, again).equals(built.bytes)).toBe(true);
   });
 });
+
+describe('the overview’s charts with many 部', () => {
+  /** A data folder with one sheet in each of `count` 部, the first with a name of two lines in the chart. */
+  function manyDepartments(count: number): string {
+    const sheets: Record<string, unknown> = {};
+    for (let k = 0; k < count; k++) {
+      const sheet = bundledSheet(['087', '088', '089', '090', '091'][k % 5]);
+      sheet.number = 100 + k;
+      sheet.department = k === 0 ? LONG_DEPARTMENT : `第${k}部`;
+      sheet.division = `第${k}課`;
+      sheets[`${sheet.number}.yaml`] = sheet;
+    }
+    const dataDir = makeDataDir(sheets);
+    tempDirs.push(dataDir);
+    return dataDir;
+  }
+
+  it('draw the charts on the next page, their bars narrowed as far as a page needs, never leaving them out', async () => {
+    // 30 部 and a name of two lines: at the full step (for two lines) the cost chart is taller than a page.
+    const built = await build(manyDepartments(30));
+    const { structure, pages } = built.rendered;
+    const figures = structure.map((n, i) => (n.s === 'Figure' ? i : -1)).filter((i) => i >= 0);
+    expect(figures.length).toBe(2);
+    const pageOf = (sid: number) => pages.findIndex((p) => p.marks.includes(sid));
+    expect(figures.map(pageOf)).toEqual([1, 1]);
+    // Every page has something on it, and every 部's bar is drawn.
+    for (const [i, page] of pages.entries()) expect(page.marks.length, `page ${i + 1}`).toBeGreaterThan(0);
+    const { charts } = built.workspace.templates.layout.overview;
+    const bars = filledShapes(inflateSync(pages[1].content)).filter((s) => s.fill === colour(charts.costFills[0]) && width(s) > 0.01);
+    expect(bars.length).toBe(30 + 1);
+    const text = (await parsePdf(built.bytes)).pages[1];
+    for (const d of built.data.departments) expect(text.split(/\s+/)).toContain(formatAmount(d.total));
+  });
+
+  it('refuse, in Japanese, a chart that no page holds', async () => {
+    await expect(build(manyDepartments(40))).rejects.toThrow(/評価結果一覧.*部別のトータルコストのグラフが 1 ページに入りません.*templates\/layout\.yaml/);
+  });
+});
