@@ -10,7 +10,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAmount } from '../src/model/format';
 import { overviewData, overviewPdf, renderOverview, type OverviewData, type OverviewSource, type RenderedOverview } from '../src/publication/overview';
-import { wrapLabel } from '../src/publication/charts';
+import { costChart, tickStep, wrapLabel } from '../src/publication/charts';
 import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet';
 import { checkConformance } from './helpers/conformance';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
@@ -322,5 +322,15 @@ describe('the overview’s charts with many 部', () => {
 
   it('refuse, in Japanese, a chart that no page holds', async () => {
     await expect(build(manyDepartments(40))).rejects.toThrow(/評価結果一覧.*部別のトータルコストのグラフが 1 ページに入りません.*templates\/layout\.yaml/);
+  });
+});
+
+describe('the charts’ drawing', () => {
+  it('writes names as text, not markup, and steps its axis as vega did (1, 2 or 5 times a power of ten)', () => {
+    const workspace = openWorkspace(DATA_DIR);
+    const svg = costChart(workspace.fontSet, workspace.templates.layout, [{ lines: ['A&B<部>"'], parts: [10, 5], label: '15' }], ['決算額', '人件費計'], 300, 16);
+    expect(svg).toContain('>A&amp;B&lt;部&gt;&quot;</text>');
+    expect(svg).not.toContain('<部>');
+    expect([753_391, 2_207_524, 3_049_190, 1, 9].map((max) => tickStep(max, 4))).toEqual([200_000, 500_000, 1_000_000, 1, 2]);
   });
 });
