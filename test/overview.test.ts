@@ -108,11 +108,11 @@ function checkAgainstYaml(built: Built, expected: Expected): void {
   for (const d of expected.departments) expect(page1.split('\n')).toContain(`${d.name} ${d.counts.join(' ')} ${d.projects}`);
   expect(page1.split('\n')).toContain(`合計 ${expected.counts.join(' ')} ${expected.projects.length}`);
   const shares = expected.counts.map((n) => `${n}件（${((n / expected.projects.length) * 100).toFixed(1)}%）`);
-  expect(firstOutOfOrder(page1, ['方向性の内訳', ...ALL_DIRECTIONS, ...shares])).toBeUndefined();
-  // The cost chart: its axis, the 部 (its labels) and their totals beside the bars, each in order.
+  // Read band by band: each 方向性, then its count and share.
+  expect(firstOutOfOrder(page1, ['方向性の内訳', ...ALL_DIRECTIONS.flatMap((d, i) => [d, shares[i]])])).toBeUndefined();
+  // The cost chart: its legend, then each 部 (its label) and its total beside its bar, in order.
   const chart = page1.slice(page1.indexOf('部別のトータルコスト（決算額＋人件費計、千円）'));
-  expect(firstOutOfOrder(chart, expected.departments.map((d) => d.name))).toBeUndefined();
-  expect(firstOutOfOrder(chart, expected.departments.map((d) => amount(d.total)))).toBeUndefined();
+  expect(firstOutOfOrder(chart, ['決算額', '人件費計', ...expected.departments.flatMap((d) => [d.name, amount(d.total)]), '千円'])).toBeUndefined();
   expect(page1).toContain('決算額 人件費計');
 
   // The list: every project in number order, whole, with its 方向性, scores and total cost; then the grand total.

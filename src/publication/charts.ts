@@ -108,9 +108,14 @@ class Drawing {
     return y + ((this.font.ascender + this.font.descender) / 2000) * this.c.fontSize;
   }
 
-  /** The height of the font's digits and capitals: where a line of text hung from `y` has its baseline. */
+  /** How far the font's capitals and digits rise above the baseline. */
   get capHeight(): number {
     return (this.font.capHeight / 1000) * this.c.fontSize;
+  }
+
+  /** How far the font's em box reaches below the baseline. */
+  get descent(): number {
+    return (-this.font.descender / 1000) * this.c.fontSize;
   }
 
   bar(x: number, y: number, width: number, height: number, fill: string): void {
@@ -136,21 +141,18 @@ class Drawing {
 }
 
 /**
- * The category names, right-aligned before the vertical axis, one band of `step` each from `top` (a name of several
- * lines centred on its band). Returns where the axis is, where the plot must end for the widest of the labels
- * printed beside the bars to fit in `width`, and the bottom of the last band.
+ * A chart's bands: one of `step` for each category from `top`, its name right-aligned before the vertical axis (a
+ * name of several lines centred on its band). The plot ends where the widest of the labels printed beside the bars
+ * still fits in `width` (with a point to spare).
  */
-function barsWithNames(d: Drawing, top: number, step: number, names: string[][], labels: string[], width: number) {
-  const c = d.c;
-  const lineHeight = c.fontSize * d.layout.lineHeight;
+function bands(d: Drawing, top: number, step: number, names: string[][], labels: string[], width: number) {
+  const lineHeight = d.c.fontSize * d.layout.lineHeight;
   const axis = Math.max(0, ...names.flat().map((line) => d.width(line))) + NAME_PADDING;
-  // The plot ends where the widest label beside a bar still fits in the chart (with a point to spare).
   const end = width - Math.max(0, ...labels.map((label) => d.width(label))) - LABEL_OFFSET - 1;
-  names.forEach((lines, i) => {
-    const middle = top + (i + 0.5) * step;
-    lines.forEach((line, k) => d.text(axis - NAME_PADDING - d.width(line), d.baselineFor(middle + (k - (lines.length - 1) / 2) * lineHeight), line));
-  });
-  return { axis, end, bottom: top + names.length * step };
+  const middle = (i: number) => top + (i + 0.5) * step;
+  const drawName = (i: number) =>
+    names[i].forEach((line, k) => d.text(axis - NAME_PADDING - d.width(line), d.baselineFor(middle(i) + (k - (names[i].length - 1) / 2) * lineHeight), line));
+  return { axis, end, bottom: top + names.length * step, middle, drawName };
 }
 
 /** The 方向性 chart: a horizontal bar per choice, its count and share beside it. */
@@ -159,13 +161,14 @@ export function directionChart(fontSet: FontSet, layout: LayoutSpec, bars: Direc
   const c = layout.overview.charts;
   const step = barSteps(layout, 1)[0];
   const thickness = barHeight(layout, step);
-  const { axis, end, bottom } = barsWithNames(d, 0, step, bars.map((b) => [b.direction]), bars.map((b) => b.label), c.directionWidth);
+  const { axis, end, bottom, middle, drawName } = bands(d, 0, step, bars.map((b) => [b.direction]), bars.map((b) => b.label), c.directionWidth);
   const scale = (end - axis) / Math.max(1, ...bars.map((b) => b.count));
+  // Band by band (the order the text is read in): the name, the bar, its label.
   bars.forEach((b, i) => {
-    const middle = (i + 0.5) * step;
     const length = b.count * scale;
-    d.bar(axis, middle - thickness / 2, length, thickness, c.directionFill);
-    d.text(axis + length + LABEL_OFFSET, d.baselineFor(middle), b.label);
+    drawName(i);
+    d.bar(axis, middle(i) - thickness / 2, length, thickness, c.directionFill);
+    d.text(axis + length + LABEL_OFFSET, d.baselineFor(middle(i)), b.label);
   });
   d.rule(axis, 0, axis, bottom, c.lineColor);
   return d.svg(c.directionWidth, bottom);
@@ -192,52 +195,24 @@ function printedTicks(boxes: { left: number; right: number }[], gap: number): nu
 }
 
 /**
- * The cost chart: a horizontal bar per 部, its two parts stacked in two greys (named in a legend above), the total
- * beside it, and an axis in 千円 with grid lines.
+ * The cost chart: a legend of the two parts, then a horizontal bar per 部, its two parts stacked in two greys, the
+ * total beside it, and under them an axis in 千円 (grid lines behind the bars).
  */
 export function costChart(fontSet: FontSet, layout: LayoutSpec, bars: CostBar[], partNames: string[], width: number, step: number): string {
   const d = new Drawing(fontSet, layout);
   const c = layout.overview.charts;
   const lineHeight = c.fontSize * layout.lineHeight;
-
-  // The legend: a square swatch (as vega drew it: an area of 1.6 × the type size squared) and its name, per part.
+  // The legend's swatches are squares of 1.6 × the type size squared, as vega drew them.
   const swatch = c.fontSize * Math.sqrt(1.6);
   const legendHeight = Math.max(swatch, lineHeight);
   const top = legendHeight + LEGEND_OFFSET;
-  const { axis, end, bottom } = barsWithNames(d, top, step, bars.map((b) => b.lines), bars.map((b) => b.label), width);
+  const { axis, end, bottom, middle, drawName } = bands(d, top, step, bars.map((b) => b.lines), bars.map((b) => b.label), width);
   const max = Math.max(1, ...bars.map((b) => b.parts.reduce((s, v) => s + v, 0)));
   const scale = (end - axis) / max;
-
-  // The axis: grid lines under the bars, a tick and its amount at each step, the unit under it all.
   const every = tickStep(max, c.costTicks);
-  const ticks = Array.from({ length: Math.floor(max / every) + 1 }, (_, k) => k * every);
-  for (const t of ticks) d.rule(axis + t * scale, top, axis + t * scale, bottom, c.gridColor);
-  const labels = ticks.map((t, k) => {
-    const text = formatAmount(t);
-    const w = d.width(text);
-    // 0 starts at the axis; the others are centred on their ticks, kept inside the chart.
-    const left = k === 0 ? axis : Math.min(width - w, axis + t * scale - w / 2);
-    return { text, left, right: left + w };
-  });
-  const labelBaseline = bottom + TICK + TICK_PADDING + d.capHeight;
-  for (const k of printedTicks(labels, c.fontSize / 2)) d.text(labels[k].left, labelBaseline, labels[k].text);
-  for (const t of ticks) d.rule(axis + t * scale, bottom, axis + t * scale, bottom + TICK, c.lineColor);
-  const titleBaseline = labelBaseline + lineHeight + 2;
-  d.text(axis + (end - axis - d.width(c.costAxisTitle)) / 2, titleBaseline, c.costAxisTitle);
+  const ticks = Array.from({ length: Math.floor(max / every) + 1 }, (_, k) => ({ value: k * every, x: axis + k * every * scale }));
 
-  const thickness = barHeight(layout, step);
-  bars.forEach((b, i) => {
-    const middle = top + (i + 0.5) * step;
-    let x = axis;
-    b.parts.forEach((value, p) => {
-      d.bar(x, middle - thickness / 2, value * scale, thickness, c.costFills[p]);
-      x += value * scale;
-    });
-    d.text(x + LABEL_OFFSET, d.baselineFor(middle), b.label);
-  });
-  d.rule(axis, top, axis, bottom, c.lineColor);
-  d.rule(axis, bottom, end, bottom, c.lineColor);
-
+  for (const { x } of ticks) d.rule(x, top, x, bottom, c.gridColor);
   let x = axis;
   partNames.forEach((name, p) => {
     d.bar(x, (legendHeight - swatch) / 2, swatch, swatch, c.costFills[p]);
@@ -245,6 +220,33 @@ export function costChart(fontSet: FontSet, layout: LayoutSpec, bars: CostBar[],
     x += swatch + NAME_PADDING + d.width(name) + LEGEND_COLUMN_GAP;
   });
 
-  const descent = (-(fontSet.provide(layout.font, false).descender as number) / 1000) * c.fontSize;
-  return d.svg(width, Math.ceil(titleBaseline + descent + 1));
+  // Band by band (the order the text is read in): the name, the stacked parts, the total.
+  const thickness = barHeight(layout, step);
+  bars.forEach((b, i) => {
+    drawName(i);
+    let at = axis;
+    b.parts.forEach((value, p) => {
+      d.bar(at, middle(i) - thickness / 2, value * scale, thickness, c.costFills[p]);
+      at += value * scale;
+    });
+    d.text(at + LABEL_OFFSET, d.baselineFor(middle(i)), b.label);
+  });
+  d.rule(axis, top, axis, bottom, c.lineColor);
+
+  // The axis: its line and ticks, an amount under each tick that has room for it, the unit under them all.
+  d.rule(axis, bottom, end, bottom, c.lineColor);
+  for (const { x } of ticks) d.rule(x, bottom, x, bottom + TICK, c.lineColor);
+  const labels = ticks.map(({ value, x }, k) => {
+    const text = formatAmount(value);
+    const w = d.width(text);
+    // 0 starts at the axis; the others are centred on their ticks, kept inside the chart.
+    const left = k === 0 ? axis : Math.min(width - w, x - w / 2);
+    return { text, left, right: left + w };
+  });
+  const labelBaseline = bottom + TICK + TICK_PADDING + d.capHeight;
+  for (const k of printedTicks(labels, c.fontSize / 2)) d.text(labels[k].left, labelBaseline, labels[k].text);
+  const titleBaseline = labelBaseline + lineHeight + 2;
+  d.text(axis + (end - axis - d.width(c.costAxisTitle)) / 2, titleBaseline, c.costAxisTitle);
+
+  return d.svg(width, Math.ceil(titleBaseline + d.descent + 1));
 }
