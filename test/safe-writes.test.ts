@@ -196,7 +196,7 @@ describe('one file that cannot be written whole (injected faults)', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const name of files) writeFileSync(join(compiled, name), '');
     editCost(dataDir);
-    const run = sheetbook(['build', '087', '--data', dataDir, '--out', out]);
+    const run = sheetbook(['build', '087', '--year', '2021', '--data', dataDir, '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     qpdfCheck(join(out, '2021/087.pdf'));

@@ -10,7 +10,7 @@ import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
-import { selectSheetFiles } from '../batch/selection';
+import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
@@ -89,15 +89,22 @@ function reviewList(sheet: Sheet, year: number): string[] {
 export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {
   const { from, to, dataDir } = options;
   if (to <= from) throw new UserError(`移す先の年度（${to}）は元の年度（${from}）より後にしてください。`, 2);
-  const { files, excluded, duplicates } = selectSheetFiles({ dataDir, year: from });
+  const selection = selectSheetFiles({ dataDir, year: from });
+  const { files, excluded, unreadable } = selection;
   const city = loadCityData(dataDir);
   const targetDir = join(dataDir, String(to));
   mkdirSync(targetDir, { recursive: true });
   const written: string[] = [];
   const skipped: string[] = [];
   // Two files of one number would both become next year's file of that number: neither is carried over.
-  for (const finding of duplicates) log(formatFinding(finding));
-  for (const file of excluded) log(`作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`);
+  for (const finding of folderFindings(selection)) log(formatFinding(finding));
+  for (const file of excluded) {
+    log(
+      unreadable.includes(file)
+        ? `作りませんでした: ${displayPath(file)} はシートとして読めません（理由は上のとおりです）。直してから、もう一度実行してください。`
+        : `作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`,
+    );
+  }
   skipped.push(...excluded);
   for (const file of files) {
     const result = validateSheet(loadSheetFile(file));

@@ -10,9 +10,9 @@
 //   x-slots          a list printed as a fixed number of slots (maxItems), used or not (derive, new)
 //   x-section        the section of the form that starts at this field, as YAML files head it (YAML writer)
 // and the standard keywords `description` (guidance in a blank sheet) and `default` (a blank sheet's value).
-import sheetSchema from './sheet.schema.json';
 import type { Sheet } from './generated/sheet';
 import { costYears, indicatorYears } from './era';
+import { dereferenced, fieldsOf, SHEET_SCHEMA, type SchemaField, type SchemaNode } from './schema';
 import type { DataPath } from './types';
 
 export type { Sheet } from './generated/sheet';
@@ -28,56 +28,18 @@ export type Direction = NonNullable<Sheet['direction']['decision']>;
 /** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
 export type YearRow<T> = Record<string, T>;
 
-export interface FieldNode {
-  title?: string;
-  description?: string;
-  default?: unknown;
-  required?: string[];
-  propertyNames?: { pattern?: string };
-  type?: string | string[];
-  enum?: unknown[];
-  maxItems?: number;
-  properties?: Record<string, FieldNode>;
-  items?: FieldNode;
-  additionalProperties?: FieldNode | boolean;
-  'x-box'?: string;
-  'x-mustFill'?: true | string;
-  'x-yearly'?: true;
-  'x-yearlyFigure'?: true;
-  pattern?: string;
-  'x-officialLabel'?: string;
-  'x-openData'?: { key: string; header?: string };
-  'x-years'?: 'cost' | 'indicator';
-  'x-slots'?: true;
-  'x-section'?: string;
-}
+/** A node of the sheet's schema, `$ref`s resolved. */
+export type FieldNode = SchemaNode;
 
 /** One field of the form. A list's items and a year row's years stand as `'*'` in the path. */
-export interface FormField {
-  path: string[];
-  title: string;
-  node: FieldNode;
-}
+export type FormField = SchemaField;
 
-/** The sheet's schema, as the model reads it. */
-export const SHEET_FORM = sheetSchema as unknown as FieldNode;
+/** The sheet's schema as the model reads it: `$ref`s resolved. */
+export const SHEET_FORM: FieldNode = dereferenced(SHEET_SCHEMA);
 const ROOT = SHEET_FORM;
 
 /** Every field of the form in the schema's order (which is the form's reading order). */
-export const FORM_FIELDS: readonly FormField[] = (() => {
-  const fields: FormField[] = [];
-  const walk = (node: FieldNode, path: string[]) => {
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
-      fields.push({ path: [...path, key], title: child.title ?? key, node: child });
-      walk(child, [...path, key]);
-      if (child.items) walk(child.items, [...path, key, '*']);
-      // A year row's values (`costs.budget.2021`) are one field, the row's.
-      if (typeof child.additionalProperties === 'object') fields.push({ path: [...path, key, '*'], title: child.title ?? key, node: child.additionalProperties });
-    }
-  };
-  walk(ROOT, []);
-  return fields;
-})();
+export const FORM_FIELDS: readonly FormField[] = fieldsOf(SHEET_SCHEMA);
 
 const byPath = new Map(FORM_FIELDS.map((f) => [f.path.join('.'), f]));
 const key = (path: DataPath) => path.map((step) => (typeof step === 'number' || /^[0-9]{4}$/.test(step) ? '*' : step)).join('.');
@@ -157,6 +119,9 @@ export function rowYears(node: FieldNode, fiscalYear: number): number[] {
 
 /** True for a year row: an object keyed by fiscal year. */
 export const isYearRow = (node: FieldNode): boolean => typeof node.additionalProperties === 'object' && node['x-years'] !== undefined;
+
+/** The rows of the cost table, in form order: every year row under `costs`. */
+export const COST_ROWS = FORM_FIELDS.filter((f) => f.path.length === 2 && f.path[0] === 'costs' && isYearRow(f.node)).map((f) => f.path[1] as CostRowKey);
 
 /**
  * A blank sheet with every field a person writes, as `sheetbook new` hands it out: texts empty, choices and scores

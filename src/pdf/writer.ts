@@ -47,7 +47,8 @@ export interface PdfSpec {
   glyphs: GlyphTable[];
   info: { title: string; author: string; subject: string; keywords?: string };
   lang: string;
-  creationDate: Date;
+  /** The documents' date (the year's 発行日); none yet: the file carries no date (ISO 32000-1 14.3.3, all optional). */
+  creationDate?: Date;
   outline?: OutlineItem[];
   pageNumber: { font: string; fontSize: number; bottom: number };
   /** The structure of each document placed (a sheet, the cover, the contents), in reading order. */
@@ -463,7 +464,7 @@ function xmpDate(date: Date): string {
  * `pdfuaid` schema declared as a PDF/A extension schema (6.6.2.3.3).
  */
 export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
-  const date = xmpDate(spec.creationDate);
+  const date = spec.creationDate && xmpDate(spec.creationDate);
   const lines = [
     '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
     '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
@@ -485,9 +486,7 @@ export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
     ...(spec.info.keywords !== undefined ? [`   <pdf:Keywords>${xml(spec.info.keywords)}</pdf:Keywords>`] : []),
     `   <pdf:Producer>${xml(producer)}</pdf:Producer>`,
     '   <xmp:CreatorTool>sheetbook</xmp:CreatorTool>',
-    `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
-    `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
-    `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
+    ...(date ? [`   <xmp:CreateDate>${date}</xmp:CreateDate>`, `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`, `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`] : []),
     '   <pdfaid:part>2</pdfaid:part>',
     '   <pdfaid:conformance>A</pdfaid:conformance>',
     '   <pdfuaid:part>1</pdfuaid:part>',
@@ -552,8 +551,8 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     Keywords: spec.info.keywords,
     Creator: 'sheetbook',
     Producer: PRODUCER,
-    CreationDate: new Raw(`(${pdfDate(spec.creationDate)})`),
-    ModDate: new Raw(`(${pdfDate(spec.creationDate)})`),
+    CreationDate: spec.creationDate && new Raw(`(${pdfDate(spec.creationDate)})`),
+    ModDate: spec.creationDate && new Raw(`(${pdfDate(spec.creationDate)})`),
   });
   // Not compressed, so that any reader finds it (ISO 19005-2 6.6.2.1).
   const metadata = w.add({ Type: name('Metadata'), Subtype: name('XML') }, xmpMetadata(spec, PRODUCER));
