@@ -27,23 +27,6 @@ export interface LoadedBundle {
   cached: boolean;
 }
 
-/**
- * Node calls the loader the bundle's dynamic imports use (for vega and pdf.js) experimental and says so on stderr,
- * in English, the first time one is used: nothing a city official can act on, in the middle of Japanese output.
- * That one warning is left out; every other warning is printed as node prints it.
- */
-function quietLoaderWarning(): void {
-  const emitWarning = process.emitWarning;
-  if ((emitWarning as { sheetbook?: true }).sheetbook) return;
-  const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
-    const text = typeof warning === 'string' ? warning : warning?.message;
-    if (typeof text === 'string' && text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
-  (filtered as { sheetbook?: true }).sheetbook = true;
-  process.emitWarning = filtered;
-}
-
 /** The cache file's bytes: the bundle's SHA-256, then V8's data. */
 export function codeCacheFile(bundleHash: string, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from(bundleHash, 'hex'), data]);
@@ -69,13 +52,9 @@ export function loadBundle(distDir: string, { useCache = true } = {}): LoadedBun
   }
   // The build makes the bundle ASCII (src/build/bundle.ts): a one-byte string, copied rather than decoded.
   const text = isAscii?.(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  quietLoaderWarning();
-  const script = new vm.Script(text, {
-    filename: file,
-    cachedData,
-    // vega and pdf.js are ES modules, imported when used: with node's own loader, as from any module.
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No dynamic import() in the bundle (pdf.js, an ES module, is required), so no loader for one: node calls the
+  // option for it experimental and says so on stderr when it is used.
+  const script = new vm.Script(text, { filename: file, cachedData });
   const module = { exports: {} as typeof Program };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return { program: module.exports, hash, script, cached: cachedData !== undefined && !script.cachedDataRejected };
