@@ -19,6 +19,13 @@ import { startWatch, type Rebuild, type WatchHandle } from '../src/commands/watc
 import { eraYearText, japaneseDate } from '../src/model/era';
 import { openWorkspace, type Workspace } from '../src/pipeline/sheet';
 import { readRecord, type PublicationRecord } from '../src/publication/record';
+import { environmentKey, RenderCache } from '../src/batch/cache';
+import { loadFontFaces } from '../src/pdf/fonts';
+import { FontSet } from '../src/pdf/fontset';
+import { fontIdentity, reverseCharacterMap } from '../src/pdf/glyph-text';
+import { renderPages } from '../src/pipeline/render';
+import { documentPdf } from '../src/pipeline/sheet';
+import { checkConformance } from './helpers/conformance';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { parsePdf } from './helpers/pdf';
 import {
@@ -32,6 +39,7 @@ import {
   type BookletPlan,
   type Extractor,
   type PageText,
+  toUnicodePages,
 } from './helpers/text-layer';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
@@ -49,7 +57,7 @@ const newOut = () => mkdtempSync(join(tmpdir(), 'sheetbook-text-out-'));
 const write = (dataDir: string, n: string, sheet: unknown) => writeFileSync(sheetYaml(dataDir, n), stringify(sheet, { lineWidth: 0 }));
 
 afterAll(() => {
-  console.log(tally.summary());
+  if (tally.pdfs > 0) console.log(tally.summary());
   if (!HAS_POPPLER) console.log('poppler (pdftotext) is not installed: the text layer was read by pdf.js only');
 });
 
@@ -91,6 +99,79 @@ function checkOverviewPdf(workspace: Workspace, file: string, record: Publicatio
   const { values, pages } = recordedOverview(record);
   return compareTextLayer(tally, '評価結果一覧', file, overviewPageTexts(YEAR, values, workspace, pages));
 }
+
+describe('what a glyph stands for comes from the font alone', () => {
+  const fontSet = new FontSet(loadFontFaces());
+
+  it('every glyph of the character map: its lowest code point, as fontkit maps it, in both faces', () => {
+    for (const font of fontSet.fonts) {
+      const fontkit = font.pdfkit.font;
+      const lowest = new Map<number, number>();
+      for (const cp of fontkit.characterSet as number[]) {
+        const gid = fontkit._cmapProcessor.lookup(cp) as number;
+        if (gid > 0 && !(lowest.get(gid)! <= cp)) lowest.set(gid, cp);
+      }
+      const read = reverseCharacterMap(font.bytes, fontkit.numGlyphs)!;
+      const differ = [...lowest].filter(([gid, cp]) => read[gid] !== cp || font.text.charactersOf(gid) !== String.fromCodePoint(cp));
+      expect(differ, font.id).toEqual([]);
+      expect(read.filter((cp) => cp >= 0).length).toBe(lowest.size);
+    }
+  });
+
+  it('a glyph only shaping reaches stands for what it replaces; a run says whether its glyphs spell its text', () => {
+    const font = fontSet.fonts[0];
+    const ligature = font.pdfkit.font.layout('か\u309a');
+    expect(ligature.glyphs).toHaveLength(1);
+    expect(font.text.charactersOf(ligature.glyphs[0].id)).toBe('か\u309a');
+    expect(font.text.spells(ligature.glyphs, 'か\u309a')).toBe(true);
+    // Two characters, one glyph: it stands for the lower one, and a run of the other does not spell its text.
+    const shared = font.pdfkit.font.glyphForCodePoint(0x29fd7);
+    expect(shared.id).toBe(font.pdfkit.font.glyphForCodePoint(0x29fce).id);
+    expect(font.text.charactersOf(shared.id)).toBe('\u{29fce}');
+    expect(font.text.spells([shared], '\u{29fd7}')).toBe(false);
+    // Whatever fontkit's glyph objects say: one made by id (as for a page from the cache) stands for nothing there.
+    const untouched = new FontSet(loadFontFaces()).fonts[0];
+    const gid = untouched.pdfkit.font.glyphForCodePoint(0x89a7).id; // 覧
+    expect(new FontSet(loadFontFaces()).fonts[0].pdfkit.font.getGlyph(gid).codePoints).toEqual([]);
+    expect(untouched.text.charactersOf(gid)).toBe('覧');
+  });
+
+  it('a run whose glyphs do not spell its text carries ActualText, and every code shown has a ToUnicode entry', async () => {
+    const workspace = openWorkspace(makeDataDir());
+    const text = '参照: \u{29fd7}の字';
+    const rendered = renderPages(
+      { pageSize: 'A4', pageMargins: [28, 28, 28, 28], defaultStyle: { font: 'BIZUDPGothic' }, content: [{ text, tag: 'P' }] } as any,
+      workspace.templates.layout,
+      workspace.fontSet,
+    );
+    const pdf = documentPdf(workspace, rendered, { title: 't', author: 'a', subject: 's' }, new Date(0));
+    const report = checkConformance(pdf);
+    expect(report.violations.filter((v) => v.rule.startsWith('31-'))).toEqual([]);
+    expect(report.actualTexts).toContain(text);
+    // The map itself says what the font says: the glyph the two characters share is the lower one.
+    expect(toUnicodePages(pdf)[0]).toContain('参照: \u{29fce}の字');
+  });
+
+  it('the fonts are part of every cache key: another font (or version) never finds the entries of this one', () => {
+    const [regular, bold] = loadFontFaces();
+    expect(fontIdentity(regular.bytes)).not.toBe(fontIdentity(bold.bytes));
+    // Another version of the font: some table's checksum differs.
+    const other = Buffer.from(regular.bytes);
+    other.writeUInt32BE((other.readUInt32BE(12 + 4) + 1) >>> 0, 12 + 4);
+    expect(fontIdentity(other)).not.toBe(fontIdentity(regular.bytes));
+    expect(new FontSet([{ ...regular, bytes: other }, bold]).identity).not.toBe(fontSet.identity);
+
+    const dataDir = makeDataDir({ '087.yaml': bundledSheet('087') });
+    const dir = mkdtempSync(join(tmpdir(), 'sheetbook-text-cache-'));
+    const file = sheetYaml(dataDir, '087');
+    const cacheOf = (identity: string) => new RenderCache(dir, environmentKey(dataDir, join(__dirname, '../templates'), join(__dirname, '../fonts'), identity), dataDir);
+    const mine = cacheOf(fontSet.identity);
+    mine.put(mine.keyFor(file), { file, findings: [] });
+    expect(mine.get(mine.keyFor(file), file)).toBeDefined();
+    const theirs = cacheOf(new FontSet([{ ...regular, bytes: other }, bold]).identity);
+    expect(theirs.get(theirs.keyFor(file), file)).toBeUndefined();
+  });
+});
 
 describe('the text layer is the printed text', () => {
   let dataDir: string;
@@ -188,6 +269,10 @@ describe('the text layer is the printed text', () => {
     ];
     if (existsSync(join(dir, '評価結果一覧.pdf'))) problems.push(...(await checkOverviewPdf(workspace, join(dir, '評価結果一覧.pdf'), after)));
     expect(problems).toEqual([]);
+    // Every code these files show has its Unicode (and the rest of what the conformance checks ask).
+    for (const name of [`正誤表-${date}.pdf`, `差し替え-${date}.pdf`]) {
+      expect(checkConformance(readFileSync(join(dir, name))).violations.map((v) => `${name} ${v.rule}: ${v.message}`)).toEqual([]);
+    }
   });
 });
 
