@@ -45,6 +45,9 @@ export function fontIdentity(font: Buffer): string {
     .slice(0, 32);
 }
 
+/** Reverse maps already read, by the bytes of the subtable they were read from (the faces of a family share one). */
+const readMaps: { subtable: Buffer; glyphCount: number; lowest: Int32Array }[] = [];
+
 /**
  * For each glyph id, the lowest code point the character map gives it (-1: none), from the subtable fontkit uses
  * (its order of preference: Windows full Unicode, Unicode full, Unicode BMP, Windows BMP…). Formats 12 and 4 are
@@ -63,45 +66,56 @@ export function reverseCharacterMap(font: Buffer, glyphCount: number): Int32Arra
   const preferred = ['3,10', '0,6', '0,4', '3,1', '0,3', '0,2', '0,1', '0,0'].find((k) => subtables.has(k));
   if (!preferred) return undefined;
   const at = subtables.get(preferred)!;
-  const lowest = new Int32Array(glyphCount).fill(-1);
-  const note = (cp: number, gid: number) => {
-    if (gid > 0 && gid < glyphCount && (lowest[gid] < 0 || cp < lowest[gid])) lowest[gid] = cp;
-  };
   const format = font.readUInt16BE(at);
-  if (format === 12) {
-    const groups = font.readUInt32BE(at + 12);
-    for (let g = 0; g < groups; g++) {
-      const group = at + 16 + g * 12;
-      const start = font.readUInt32BE(group);
-      const end = font.readUInt32BE(group + 4);
-      const first = font.readUInt32BE(group + 8);
-      for (let cp = start; cp <= end; cp++) note(cp, first + cp - start);
+  const length = format === 12 ? font.readUInt32BE(at + 4) : format === 4 ? font.readUInt16BE(at + 2) : 0;
+  if (length === 0) return undefined;
+  const subtable = font.subarray(at, at + length);
+  const known = readMaps.find((m) => m.glyphCount === glyphCount && m.subtable.equals(subtable));
+  if (known) return known.lowest;
+  const lowest = format === 12 ? fromSegmentedCoverage(subtable, glyphCount) : fromSegmentMapping(subtable, glyphCount);
+  readMaps.push({ subtable, glyphCount, lowest });
+  return lowest;
+}
+
+/** Format 12 (segmented coverage): groups of consecutive code points on consecutive glyphs. */
+function fromSegmentedCoverage(table: Buffer, glyphCount: number): Int32Array {
+  const lowest = new Int32Array(glyphCount).fill(-1);
+  const data = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const groups = data.getUint32(12);
+  for (let g = 0, p = 16; g < groups; g++, p += 12) {
+    const end = data.getUint32(p + 4);
+    for (let cp = data.getUint32(p), gid = data.getUint32(p + 8); cp <= end; cp++, gid++) {
+      if (gid > 0 && gid < glyphCount && (lowest[gid] < 0 || cp < lowest[gid])) lowest[gid] = cp;
     }
-    return lowest;
   }
-  if (format === 4) {
-    const segments = font.readUInt16BE(at + 6) / 2;
-    const ends = at + 14;
-    const starts = ends + 2 * segments + 2;
-    const deltas = starts + 2 * segments;
-    const rangeOffsets = deltas + 2 * segments;
-    for (let s = 0; s < segments; s++) {
-      const start = font.readUInt16BE(starts + 2 * s);
-      const end = font.readUInt16BE(ends + 2 * s);
-      const delta = font.readInt16BE(deltas + 2 * s);
-      const rangeOffset = font.readUInt16BE(rangeOffsets + 2 * s);
-      for (let cp = start; cp <= end && cp !== 0xffff; cp++) {
-        if (rangeOffset === 0) {
-          note(cp, (cp + delta) & 0xffff);
-        } else {
-          const gid = font.readUInt16BE(rangeOffsets + 2 * s + rangeOffset + 2 * (cp - start));
-          if (gid !== 0) note(cp, (gid + delta) & 0xffff);
-        }
+  return lowest;
+}
+
+/** Format 4 (segment mapping to delta values): the Basic Multilingual Plane. */
+function fromSegmentMapping(table: Buffer, glyphCount: number): Int32Array {
+  const lowest = new Int32Array(glyphCount).fill(-1);
+  const data = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const segments = data.getUint16(6) / 2;
+  const ends = 14;
+  const starts = ends + 2 * segments + 2;
+  const deltas = starts + 2 * segments;
+  const rangeOffsets = deltas + 2 * segments;
+  for (let s = 0; s < segments; s++) {
+    const start = data.getUint16(starts + 2 * s);
+    const end = data.getUint16(ends + 2 * s);
+    const delta = data.getInt16(deltas + 2 * s);
+    const rangeOffset = data.getUint16(rangeOffsets + 2 * s);
+    for (let cp = start; cp <= end && cp !== 0xffff; cp++) {
+      let gid = 0;
+      if (rangeOffset === 0) gid = (cp + delta) & 0xffff;
+      else {
+        const raw = data.getUint16(rangeOffsets + 2 * s + rangeOffset + 2 * (cp - start));
+        if (raw !== 0) gid = (raw + delta) & 0xffff;
       }
+      if (gid > 0 && gid < glyphCount && (lowest[gid] < 0 || cp < lowest[gid])) lowest[gid] = cp;
     }
-    return lowest;
   }
-  return undefined;
+  return lowest;
 }
 
 type Coverage = { version: number; glyphs?: number[]; rangeRecords?: { start: number; end: number; startCoverageIndex: number }[] };
@@ -115,20 +129,25 @@ function coveredGlyphs(coverage: Coverage): number[] {
 
 /** The characters of one font's glyphs. Made once per font (per workspace), answered from tables after that. */
 export class GlyphText {
-  private readonly lowest: Int32Array;
+  private reverse?: Int32Array;
   /** Per glyph id: its characters, once asked (undefined until then). */
-  private readonly known: (string | undefined)[];
+  private readonly known: (string | undefined)[] = [];
   /** Glyphs only shaping reaches, with the characters they replace (worked out when first needed). */
   private shaped?: Map<number, string>;
 
   /** `fontkitFont` is pdfkit's fontkit font: asked for the GSUB tables, and for a character map of an unusual format. */
   constructor(
-    bytes: Buffer,
+    private readonly bytes: Buffer,
     private readonly fontkitFont: any,
-  ) {
-    const glyphCount = fontkitFont.numGlyphs as number;
-    this.known = new Array(glyphCount);
-    this.lowest = reverseCharacterMap(bytes, glyphCount) ?? this.askFontkit(glyphCount);
+  ) {}
+
+  /** The reverse character map, read when first needed (validate, say, never draws). */
+  private get lowest(): Int32Array {
+    if (!this.reverse) {
+      const glyphCount = this.fontkitFont.numGlyphs as number;
+      this.reverse = reverseCharacterMap(this.bytes, glyphCount) ?? this.askFontkit(glyphCount);
+    }
+    return this.reverse;
   }
 
   private askFontkit(glyphCount: number): Int32Array {
@@ -144,7 +163,8 @@ export class GlyphText {
   charactersOf(gid: number): string {
     let text = this.known[gid];
     if (text === undefined) {
-      const cp = gid >= 0 && gid < this.lowest.length ? this.lowest[gid] : -1;
+      const lowest = this.lowest;
+      const cp = gid >= 0 && gid < lowest.length ? lowest[gid] : -1;
       text = cp >= 0 ? String.fromCodePoint(cp) : (this.shapedGlyphs().get(gid) ?? '');
       this.known[gid] = text;
     }
@@ -180,9 +200,10 @@ export class GlyphText {
     if (!gsub) return shaped;
     const lookups = new Set<number>();
     for (const feature of gsub.featureList) if (DEFAULT_FEATURES.has(feature.tag)) for (const i of feature.feature.lookupListIndexes) lookups.add(i);
-    const textOf = (gid: number) => (this.lowest[gid] >= 0 ? String.fromCodePoint(this.lowest[gid]) : shaped.get(gid));
+    const lowest = this.lowest;
+    const textOf = (gid: number) => (lowest[gid] >= 0 ? String.fromCodePoint(lowest[gid]) : shaped.get(gid));
     const found = (gid: number, text: string | undefined) => {
-      if (text === undefined || text === '' || this.lowest[gid] >= 0 || shaped.has(gid)) return false;
+      if (text === undefined || text === '' || lowest[gid] >= 0 || shaped.has(gid)) return false;
       shaped.set(gid, text);
       return true;
     };
