@@ -79,11 +79,13 @@ export class TextLayerTally {
   /** Expected strings per reader (a string checked by both readers counts once here). */
   strings = 0;
   readonly files = new Map<string, number>();
+  /** Expected strings, by kind of PDF. */
+  readonly stringsOf = new Map<string, number>();
   /** PDFs read by each reader. */
   readonly reads = new Map<Extractor, number>();
 
   summary(): string {
-    const kinds = [...this.files.entries()].map(([k, n]) => `${k} ${n}`).join(', ');
+    const kinds = [...this.files.entries()].map(([k, n]) => `${k} ${n} (${this.stringsOf.get(k) ?? 0} strings)`).join(', ');
     const reads = [...this.reads.entries()].map(([k, n]) => `${k} ${n}`).join(', ');
     return `text layer: ${this.pdfs} PDFs (${kinds}), ${this.pages} pages, ${this.strings} expected strings; PDFs read by ${reads}`;
   }
@@ -110,7 +112,10 @@ export async function compareTextLayer(
   tally.files.set(kind, (tally.files.get(kind) ?? 0) + 1);
   tally.pages += pageCount;
   for (const [reader] of readers) tally.reads.set(reader, (tally.reads.get(reader) ?? 0) + 1);
-  expected.forEach((page) => (tally.strings += (page?.ordered?.length ?? 0) + (page?.contains?.length ?? 0)));
+  let strings = 0;
+  expected.forEach((page) => (strings += (page?.ordered?.length ?? 0) + (page?.contains?.length ?? 0)));
+  tally.strings += strings;
+  tally.stringsOf.set(kind, (tally.stringsOf.get(kind) ?? 0) + strings);
   for (const [reader, pages] of readers) {
     const where = (p: number) => `${file} page ${p + 1} (${reader})`;
     if (pages.length !== pageCount) problems.push(`${file} (${reader}): ${pages.length} pages, expected ${pageCount}`);
