@@ -52,12 +52,9 @@ export function loadBundle(distDir: string, { useCache = true } = {}): LoadedBun
   }
   // The build makes the bundle ASCII (src/build/bundle.ts): a one-byte string, copied rather than decoded.
   const text = isAscii?.(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const script = new vm.Script(text, {
-    filename: file,
-    cachedData,
-    // vega and pdf.js are ES modules, imported when used: with node's own loader, as from any module.
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No dynamic import() in the bundle (pdf.js, an ES module, is required), so no loader for one: node calls the
+  // option for it experimental and says so on stderr when it is used.
+  const script = new vm.Script(text, { filename: file, cachedData });
   const module = { exports: {} as typeof Program };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return { program: module.exports, hash, script, cached: cachedData !== undefined && !script.cachedDataRejected };

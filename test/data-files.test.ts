@@ -85,8 +85,11 @@ function sha256(file: string): string {
 // ---- the schemas ------------------------------------------------------------------------------------------------
 
 describe('the data files’ schemas', () => {
+  /** Where a data file's schema is: written in src/model/, or generated from the sheet's (the standard sentences). */
+  const schemaFile = (kind: DataFileKind) => join(ROOT, 'src/model', kind === 'evaluation-sentences' ? 'generated' : '', `${kind}.schema.json`);
+
   it.each(Object.keys(FILES) as DataFileKind[])('%s: draft 2020-12, compiles strictly, a Japanese title on every property', (kind) => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'src/model', `${kind}.schema.json`), 'utf8'));
+    const schema = JSON.parse(readFileSync(schemaFile(kind), 'utf8'));
     expect(schema).toEqual(DATA_FILE_SCHEMAS[kind]);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     createAjv().compile(schema);
@@ -115,7 +118,7 @@ describe('the data files’ schemas', () => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const modeline = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text);
     expect(modeline, `${file} starts with a modeline`).not.toBeNull();
-    expect(resolve(ROOT, dirname(file), modeline![1])).toBe(join(ROOT, 'src/model', `${kind}.schema.json`));
+    expect(resolve(ROOT, dirname(file), modeline![1])).toBe(schemaFile(kind as DataFileKind));
     const validate = createAjv().compile(DATA_FILE_SCHEMAS[kind as DataFileKind]);
     expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
@@ -241,6 +244,7 @@ describe('data files: the commands', () => {
     const result = run('build', '--data', dataDir, '--out', tempDir('sheetbook-out-'));
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
+      `対象年度: 2021年度（令和3年度。--year を省いたので、${dataDir} にある最新の年度。ほかの年度は --year で指定します）`,
       `${dataDir}${dateFinding}`,
       `${sentences}:12:3 エラー 市の関与: 「6」は点数として使えません。点数は 1 から 5 の半角数字で書きます`,
       'データのファイルに誤りが 2 件あるため、何も作りませんでした（前に作ったファイルはそのままです）。上の一覧を直して、もう一度実行してください。',

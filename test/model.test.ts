@@ -1,18 +1,28 @@
 // Issue 9: one model of the form. The schema is the one description of a sheet: its types are generated from it,
 // the facts about each field are its annotations, and the stages read them from src/model/form.ts.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../src/commands/export.runner';
 import { packageVersion, SHAPING_LIBRARIES } from '../src/batch/cache';
-import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate } from '../src/model/era';
+import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate, parseEraYear } from '../src/model/era';
 import { BOXED_FIELDS, EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, MUST_FILL, REWRITE_EVERY_YEAR, boxOf, officialLabel } from '../src/model/form';
 import { deriveSheetView } from '../src/pipeline/derive';
 import { checkData, openWorkspace } from '../src/pipeline/sheet';
+import { loadTemplates } from '../src/pipeline/layout';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+import { parsePdf } from './helpers/pdf';
+
+/** The text of bundled sheet 087 as the command line prints it. */
+async function renderBundled(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'sheetbook-labels-'));
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'build', '087', '--data', makeDataDir({ '087.yaml': bundledSheet('087') }), '--out', out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return (await parsePdf(readFileSync(join(out, '2021', '087.pdf')))).text;
+}
 
 const ROOT = resolve(__dirname, '..');
 const layout = parse(readFileSync(join(ROOT, 'templates/layout.yaml'), 'utf8'));
@@ -21,6 +31,20 @@ describe('the types of a sheet', () => {
   it('are generated from sheet.schema.json and cannot drift from it', async () => {
     const { generate, OUTPUT } = require('../src/build/generate-types.js');
     expect(readFileSync(OUTPUT, 'utf8')).toBe(await generate());
+    const { boxedFieldsType, BOXED_FIELDS_OUTPUT } = require('../src/build/generate-types.js');
+    expect(readFileSync(BOXED_FIELDS_OUTPUT, 'utf8')).toBe(boxedFieldsType());
+  });
+
+  it('give the schema of the standard sentences, generated from the evaluation items of the sheet', () => {
+    const { evaluationSentencesSchema, EVALUATION_SENTENCES_OUTPUT } = require('../src/build/generate-types.js');
+    expect(readFileSync(EVALUATION_SENTENCES_OUTPUT, 'utf8')).toBe(evaluationSentencesSchema());
+    const generated = JSON.parse(evaluationSentencesSchema());
+    expect(Object.keys(generated.properties)).toEqual(EVALUATION_ITEMS);
+    expect(generated.properties.priority.title).toBe('優先度');
+    // A fifth item in the sheet's schema is a fifth map of sentences, with no other file to change.
+    const sheet = JSON.parse(readFileSync(join(ROOT, 'src/model/sheet.schema.json'), 'utf8'));
+    sheet.properties.evaluation.properties.efficiency = { $ref: '#/$defs/evaluationItem', title: '効率性' };
+    expect(JSON.parse(evaluationSentencesSchema(sheet)).properties.efficiency).toMatchObject({ title: '効率性', propertyNames: { pattern: '^[1-5]$' } });
   });
 });
 
@@ -57,6 +81,15 @@ describe('the annotations of the schema', () => {
 });
 
 describe('era labels, computed in one module', () => {
+  it('read an era year written alone, in every era the module knows', () => {
+    expect(parseEraYear('令和3')).toBe(2021);
+    expect(parseEraYear('令和元年度')).toBe(2019);
+    expect(parseEraYear('令和３年')).toBe(2021);
+    expect(parseEraYear('平成31年度')).toBe(2019);
+    expect(parseEraYear('昭和60')).toBeUndefined();
+    expect(parseEraYear('2021')).toBeUndefined();
+  });
+
   it('print fiscal years and dates as the city writes them', () => {
     expect([2019, 2021, 2028].map(eraYearLabel)).toEqual(['令和元年度', '令和 3年度', '令和10年度']);
     expect([2019, 2021, 2028].map(eraYearText)).toEqual(['令和元年度', '令和3年度', '令和10年度']);
@@ -99,5 +132,33 @@ describe('the render cache', () => {
   it('is keyed by the installed version of every library that shapes a page', () => {
     expect(SHAPING_LIBRARIES).toEqual(expect.arrayContaining(['pdfmake', 'pdfkit', 'fontkit', 'handlebars', 'yaml']));
     for (const lib of SHAPING_LIBRARIES) expect(packageVersion(lib), lib).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+/);
+  });
+});
+
+describe('the printed labels of the form', () => {
+  const partials = join(ROOT, 'templates', 'partials');
+  const templates = () => readdirSync(partials).map((f) => ({ file: f, text: readFileSync(join(partials, f), 'utf8') }));
+
+  it('are the schema titles, through {{label}}: no title is typed again in a template', () => {
+    const titles = new Set(FORM_FIELDS.map((f) => f.title));
+    const typed = templates().flatMap(({ file, text }) => [...text.matchAll(/"text": "([^"]+)"/g)].map((m) => ({ file, label: m[1] })));
+    expect(typed.filter(({ label }) => titles.has(label))).toEqual([]);
+    const labels = templates().flatMap(({ text }) => [...text.matchAll(/\{\{label "([^"]+)"/g)].map((m) => m[1]));
+    expect(labels.length).toBeGreaterThan(40);
+  });
+
+  it('print each evaluation item once, by its title, in the schema order', async () => {
+    const pages = await renderBundled();
+    const order = EVALUATION_ITEMS.map((item) => pages.indexOf(FORM_FIELDS.find((f) => f.path.join('.') === `evaluation.${item}`)!.title));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('refuse a template that names no field of the form, with the file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sheetbook-templates-'));
+    cpSync(join(ROOT, 'templates'), dir, { recursive: true });
+    const file = join(dir, 'partials', 'direction.hbs');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('{{label "direction.reason"}}', '{{label "direction.reasons"}}'));
+    expect(() => loadTemplates(dir)).toThrow(/templates\/partials\/direction\.hbs:8: .*\{\{label "direction\.reasons"\}\}: シートのスキーマ.*にない項目です/);
   });
 });

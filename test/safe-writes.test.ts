@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize } from 'node:v8';
+import { openEntry } from '../src/batch/cache';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { bundledSheet, makeDataDir } from './helpers/data';
@@ -170,7 +170,7 @@ describe('one file that cannot be written whole (injected faults)', () => {
     const run = sheetbook(['booklet', '--data', dataDir, '--out', out], { file: '*.v8', fault: 'enospc' });
     const cache = join(out, '.cache/2021');
     for (const name of readdirSync(cache).filter((n) => n.endsWith('.v8'))) {
-      expect(() => deserialize(readFileSync(join(cache, name))), name).not.toThrow();
+      expect(openEntry(readFileSync(join(cache, name))), name).toBeDefined();
     }
     expect(temporaries(out)).toEqual([]);
     // Whatever the cache could not keep, the booklet is either the old one or the new one, whole.
@@ -196,7 +196,7 @@ describe('one file that cannot be written whole (injected faults)', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const name of files) writeFileSync(join(compiled, name), '');
     editCost(dataDir);
-    const run = sheetbook(['build', '087', '--data', dataDir, '--out', out]);
+    const run = sheetbook(['build', '087', '--year', '2021', '--data', dataDir, '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     qpdfCheck(join(out, '2021/087.pdf'));

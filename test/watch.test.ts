@@ -187,8 +187,8 @@ describe('sheetbook watch', () => {
       onLine: (line, session) => {
         if (changedTemplate || !line.includes('を検査します')) return;
         changedTemplate = true;
-        const partial = join(session.templatesDir, 'partials', 'results.hbs');
-        writeFileSync(partial, readFileSync(partial, 'utf8').replace('"前年度の課題への対応"', '"前年度の課題への対応（途中で変更）"'));
+        const partial = join(session.templatesDir, 'partials', 'basic-info.hbs');
+        writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報（途中で変更）"'));
       },
     });
     const rebuild = await s.saved(() => writeFileSync(s.sheet('087'), named('テンプレートの変更と同時の保存')));
@@ -197,7 +197,7 @@ describe('sheetbook watch', () => {
     expect(rebuild.scope).toBe('year');
     expect(rebuild.written.sort()).toEqual([s.pdf('087'), s.pdf('088')]);
     const text = await pdfText(s.pdf('087'));
-    expect(text).toContain('前年度の課題への対応（途中で変更）');
+    expect(text).toContain('事業の基本情報（途中で変更）');
     expect(text).toContain('テンプレートの変更と同時の保存');
   });
 
@@ -217,12 +217,12 @@ describe('sheetbook watch', () => {
 
   it('rebuilds every sheet of the year when a template changes', async () => {
     const s = session();
-    const partial = join(s.templatesDir, 'partials', 'results.hbs');
-    const rebuild = await s.saved(() => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"前年度の課題への対応"', '"前年度の課題への対応状況"')));
+    const partial = join(s.templatesDir, 'partials', 'basic-info.hbs');
+    const rebuild = await s.saved(() => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報・改"')));
     expect(rebuild.scope).toBe('year');
     expect(rebuild.changed).toEqual([partial]);
     expect(rebuild.written.sort()).toEqual([s.pdf('087'), s.pdf('088')]);
-    for (const n of ['087', '088']) expect(await pdfText(s.pdf(n))).toContain('前年度の課題への対応状況');
+    for (const n of ['087', '088']) expect(await pdfText(s.pdf(n))).toContain('事業の基本情報・改');
 
     // The partials' folder made anew (as a checkout does): rebuilt, and the new folder is watched.
     const partials = join(s.templatesDir, 'partials');
@@ -232,9 +232,9 @@ describe('sheetbook watch', () => {
       rmSync(`${partials}.old`, { recursive: true });
     });
     expect(remade.scope).toBe('year');
-    const edited = await s.savedWith(partial, () => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"前年度の課題への対応状況"', '"前年度の課題への対応（新しいフォルダ）"')));
+    const edited = await s.savedWith(partial, () => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報・改"', '"事業の基本情報（新しいフォルダ）"')));
     expect(edited.scope).toBe('year');
-    expect(await pdfText(s.pdf('088'))).toContain('前年度の課題への対応（新しいフォルダ）');
+    expect(await pdfText(s.pdf('088'))).toContain('事業の基本情報（新しいフォルダ）');
   });
 
   it('rebuilds every sheet when the city data changes, and goes on watching through an error in it', async () => {
@@ -321,7 +321,8 @@ describe('sheetbook watch', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    expect(stderr).toBe('');
+    // The year it took, as every command says when --year is left out; nothing else.
+    expect(stderr).toBe(`対象年度: 2021年度（令和3年度。--year を省いたので、${dataDir} にある最新の年度。ほかの年度は --year で指定します）\n`);
     expect(stdout).toContain(`作成: ${join(outDir, '2021', '087.pdf')}`);
     expect(stdout).toContain('監視を終わりました。');
     expect(await pdfText(join(outDir, '2021', '087.pdf'))).toContain('コマンドから監視');

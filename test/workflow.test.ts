@@ -137,7 +137,7 @@ describe('sheetbook rollover 2021 2022', () => {
     expect(findings[0].message).toMatch(/^「results\.achievement」は review に書ける項目ではありません/);
   });
 
-  it('issue dates belong to a year: the 2022 booklet never prints the date of 2021, and rollover says what 2022 still needs', async () => {
+  it('issue dates belong to a year: the 2022 booklet never prints the date of 2021 (nor is made without its own), and rollover says what 2022 still needs', async () => {
     const dataDir = fiveSheets();
     const lines: string[] = [];
     runRollover({ from: 2021, to: 2022, dataDir }, (l) => lines.push(l));
@@ -150,12 +150,13 @@ describe('sheetbook rollover 2021 2022', () => {
     writeFileSync(join(dataDir, '2022/087.yaml'), stringify(sheet, { lineWidth: 0 }));
     const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-out-'));
     const cover = async () => (await parsePdf(readFileSync((await runBooklet({ year: 2022, dataDir, outDir, selection: { only: [], departments: [] } }, quiet)).file!))).pages[0];
-    const before = await cover();
-    expect(before).toContain('令和 4年度 事務事業マネジメントシート');
-    expect(before).not.toContain('発行');
+    await expect(cover()).rejects.toThrow('令和4年度（2022年度）の発行日がないため、冊子は作りません');
     const city = join(dataDir, 'city.yaml');
     writeFileSync(city, readFileSync(city, 'utf8') + '  2022:\n    issueDate: 2023-10-02\n');
-    expect(await cover()).toContain('令和5年10月2日発行');
+    const after = await cover();
+    expect(after).toContain('令和 4年度 事務事業マネジメントシート');
+    expect(after).toContain('令和5年10月2日発行');
+    expect(after).not.toContain('令和4年10月1日');
   });
 
   it('never overwrites, and says so', () => {

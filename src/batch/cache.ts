@@ -1,5 +1,9 @@
 // Rendered sheets kept between runs, keyed by the content of everything that shapes them: the sheet file,
 // the city data, the templates, the fonts and the program itself. A changed input simply misses.
+// An entry is used only when it proves itself: whole (its digest), and made for the very key asked for (it says
+// which). A torn entry, one copied or renamed under another key, one of another font or program: all miss, and
+// the sheet is drawn again. Pages keep only glyph ids (their text layer is the font's, see pdf/glyph-text.ts), and
+// the fonts' identity is part of every key, so that an entry's glyph ids always mean the glyphs of these fonts.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -77,10 +81,47 @@ export function programKey(): string {
   return programKeyOfProcess;
 }
 
-/** Everything but the sheet itself: program, libraries, templates, fonts, city data. */
-export function environmentKey(dataDir: string, templatesDir: string, fontsDir: string): string {
+/** What an entry file starts with: its format. An older format is not read. */
+const ENTRY_MAGIC = Buffer.from('sheetbook render cache 2\n', 'latin1');
+const DIGEST_BYTES = 32;
+
+/** An entry's bytes: the format, the SHA-256 of the rest, and the key with the value (v8 serialization). */
+export function sealEntry(key: string, value: unknown): Buffer {
+  const body = serialize({ key, value });
+  return Buffer.concat([ENTRY_MAGIC, createHash('sha256').update(body).digest(), body]);
+}
+
+/** What an entry holds, or undefined when it is not whole and of this format (it is then not used). */
+export function openEntry(bytes: Buffer): { key: string; value: unknown } | undefined {
+  const start = ENTRY_MAGIC.length + DIGEST_BYTES;
+  if (bytes.length <= start || !bytes.subarray(0, ENTRY_MAGIC.length).equals(ENTRY_MAGIC)) return undefined;
+  const body = bytes.subarray(start);
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(ENTRY_MAGIC.length, start))) return undefined;
+  try {
+    const entry = deserialize(body) as { key?: unknown; value?: unknown };
+    return typeof entry?.key === 'string' ? { key: entry.key, value: entry.value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entry in `file` when it is whole and made for `key`; undefined otherwise (none, torn, another key's). */
+function readEntry(file: string, key: string): unknown {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const entry = openEntry(bytes);
+  return entry && entry.key === key ? entry.value : undefined;
+}
+
+/** Everything but the sheet itself: program, libraries, templates, fonts (their files and their glyphs), city data. */
+export function environmentKey(dataDir: string, templatesDir: string, fontsDir: string, fontIdentity: string): string {
   const hash = createHash('sha256');
   hash.update(`program ${programKey()}\0`);
+  hash.update(`fonts ${fontIdentity}\0`);
   hashFiles(hash, templatesDir);
   hashFiles(hash, fontsDir);
   for (const file of ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml']) {
@@ -124,14 +165,10 @@ export class RenderCache {
   }
 
   get(key: string, file: string): SheetResult | undefined {
-    const path = join(this.dir, `${key}.v8`);
-    if (!existsSync(path)) return undefined;
-    try {
-      const result = deserialize(readFileSync(path)) as SheetResult;
-      return { ...result, file, findings: result.findings.map((f) => ({ ...f, file })), reused: true };
-    } catch {
-      return undefined; // a damaged entry is simply rebuilt
-    }
+    // An entry that does not prove itself is simply drawn again (and replaced).
+    const result = readEntry(join(this.dir, `${key}.v8`), key) as SheetResult | undefined;
+    if (!result) return undefined;
+    return { ...result, file, findings: result.findings.map((f) => ({ ...f, file })), reused: true };
   }
 
   /**
@@ -174,7 +211,7 @@ export class RenderCache {
 
   // (writeFileAtomic makes the folder when it is missing.)
   put(key: string, result: SheetResult): void {
-    writeFileAtomic(join(this.dir, `${key}.v8`), serialize({ ...result, reused: undefined }), { durable: false });
+    writeFileAtomic(join(this.dir, `${key}.v8`), sealEntry(key, { ...result, reused: undefined }), { durable: false });
   }
 
   /**
@@ -184,14 +221,11 @@ export class RenderCache {
   async rendering<T>(name: string, content: unknown, draw: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(this.environment).update(JSON.stringify(content)).digest('hex');
     const file = join(this.dir, `${name}.v8`);
-    try {
-      const kept = deserialize(readFileSync(file)) as { key: string; value: T };
-      if (kept.key === key) return kept.value;
-    } catch {
-      // none yet, or damaged: draw it
-    }
+    const kept = readEntry(file, key) as T | undefined;
+    if (kept !== undefined) return kept;
+    // None yet, another content's, or damaged: draw it.
     const value = await draw();
-    writeFileAtomic(file, serialize({ key, value }), { durable: false });
+    writeFileAtomic(file, sealEntry(key, value), { durable: false });
     return value;
   }
 }
@@ -200,5 +234,5 @@ export class RenderCache {
 export function cacheFor(workspace: Workspace, outDir: string, year: number): RenderCache {
   const dir = join(outDir, '.cache', String(year));
   removeStaleTemporaries(dir);
-  return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR), workspace.dataDir);
+  return new RenderCache(dir, environmentKey(workspace.dataDir, workspace.templates.dir, DEFAULT_FONTS_DIR, workspace.fontSet.identity), workspace.dataDir);
 }

@@ -1,9 +1,10 @@
 // Which year and which sheet files a command works on: one routine for every command, so that a missing year
-// folder, a number that has no sheet and two files claiming one number are treated alike everywhere.
+// folder, a number that has no sheet, two files claiming one number, a link that is refused and a file that only
+// looks like a sheet (as model/data-folder.ts judges them) are treated alike everywhere.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UserError } from '../model/errors';
-import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, sheetFiles } from '../model/data-folder';
+import { duplicateNumberFindings, newestFiscalYear, numberFromFileName, readYearFolder, sheetFiles } from '../model/data-folder';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
 import type { Finding } from '../model/types';
@@ -18,15 +19,22 @@ export interface SheetRequest {
 
 export interface SheetSelection {
   year: number;
-  /** Every selected file, in number order, files that share a number included (for checks that report all). */
+  /** Every selected file named as a sheet, in number order, the excluded included (for checks that report all). */
   all: string[];
-  /** The sheets to work on, in number order. Files that share their number with another are not among them. */
+  /** The sheets to work on, in number order: neither files that share their number with another nor unreadable ones. */
   files: string[];
-  /** Selected files left out because another file of the year has the same number (`087.yaml` and `87.yaml`). */
+  /** Selected files left out: they share their number with another file (`087.yaml` and `87.yaml`), or are unreadable. */
   excluded: string[];
+  /** Selected files named as sheets that are not read at all (a link leading outside the data folder, a broken link). */
+  unreadable: string[];
   /** One error finding for each excluded file, to report like any other finding. */
-  duplicates: Finding[];
+  refused: Finding[];
+  /** One warning for each file of the year that looks like a sheet but is not one (`092.YAML`, `087.yaml.bak`). */
+  ignored: Finding[];
 }
+
+/** What a command says about the year folder before the sheets' own findings: the files not read, and why. */
+export const folderFindings = (selection: SheetSelection): Finding[] => [...selection.ignored, ...selection.refused];
 
 /** The year a command works on: the one asked for (its folder must exist), or the newest one. */
 export function selectYear(dataDir: string, year?: number): number {
@@ -46,21 +54,39 @@ export function selectYear(dataDir: string, year?: number): number {
 export function selectSheetFiles(request: SheetRequest): SheetSelection {
   const year = selectYear(request.dataDir, request.year);
   const numbers = request.numbers ?? [];
-  let files = sheetFiles(request.dataDir, year);
+  const folder = readYearFolder(request.dataDir, year);
+  const unreadableOf = new Map(folder.refused.map((f) => [f.file, f]));
+  // Unreadable files keep their place: a number asked for is theirs, and the year's documents wait for them.
+  let files = [...folder.sheets, ...unreadableOf.keys()].sort((a, b) => numberFromFileName(a)! - numberFromFileName(b)!);
   if (numbers.length > 0) {
     const missing = numbers.filter((n) => !files.some((f) => numberFromFileName(f) === n));
     if (missing.length > 0) {
       const names = [...new Set(missing)].map(formatNumber).join('、');
+      const lookalikes = folder.ignored.filter((f) => missing.includes(Number(/^([0-9]{1,4})\./.exec(basename(f.file))?.[1])));
+      const hint = lookalikes.map((f) => `${basename(f.file)}: ${f.message}。`).join('');
       // A number with no sheet is a mistake in the command, not in a sheet: a usage error.
-      throw new UserError(`${year}年度のシート ${names} が見つかりません（${join(request.dataDir, String(year))}）。番号を確かめてください。`, 2);
+      throw new UserError(`${year}年度のシート ${names} が見つかりません（${join(request.dataDir, String(year))}）。${hint}番号を確かめてください。`, 2);
     }
     files = files.filter((f) => numbers.includes(numberFromFileName(f)!));
   }
-  if (files.length === 0) throw new UserError(`${year}年度のシートがありません（${join(request.dataDir, String(year))}）。`);
+  if (files.length === 0) {
+    const hint = folder.ignored.map((f) => `${basename(f.file)}: ${f.message}。`).join('');
+    throw new UserError(`${year}年度のシートがありません（${join(request.dataDir, String(year))}）。${hint}`);
+  }
   // Two files claiming one number would make one PDF twice: neither is used until it is settled.
-  const duplicates = duplicateNumberFindings(files);
-  const excluded = files.filter((f) => duplicates.some((d) => d.file === f));
-  return { year, all: files, files: files.filter((f) => !excluded.includes(f)), excluded, duplicates };
+  const readable = files.filter((f) => !unreadableOf.has(f));
+  const duplicates = duplicateNumberFindings(readable);
+  const unreadable = files.filter((f) => unreadableOf.has(f));
+  const excluded = files.filter((f) => unreadableOf.has(f) || duplicates.some((d) => d.file === f));
+  return {
+    year,
+    all: files,
+    files: files.filter((f) => !excluded.includes(f)),
+    excluded,
+    unreadable,
+    refused: [...unreadable.map((f) => unreadableOf.get(f)!), ...duplicates].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file)),
+    ignored: folder.ignored,
+  };
 }
 
 /** The existing files of a year that hold the sheet with this number (none, one, or several). */

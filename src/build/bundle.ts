@@ -1,7 +1,7 @@
 // Build step (npm ci / npm run build), after tsc: the bundled program.
 //
 //   1. esbuild bundles dist/program.js (src/program.ts) and everything it loads into dist/sheetbook.cjs, one script
-//      (vega, vega-lite and pdf.js, used only by publish, errata and import, stay in their files);
+//      (pdf.js, used only by import, stays in its files);
 //   2. src/build/code-cache.ts runs it once on a made-up sheet and keeps V8's compiled code in dist/sheetbook.cjs.cache;
 //   3. dist/cli.js, tsc's output of src/cli.ts, is replaced by a plain node script that runs the bundle (src/bundled.ts).
 //
@@ -18,8 +18,8 @@ const DIST = resolve(__dirname, '..');
 const CLI = join(DIST, 'cli.js');
 const BUNDLE = join(DIST, BUNDLE_FILE);
 const CODE_CACHE = join(DIST, CODE_CACHE_FILE);
-// Loaded only by `publish`/`errata` (charts) and `import` (reading PDFs), as ES modules: left in their files.
-const EXTERNAL = ['vega', 'vega-lite', 'pdfjs-dist'];
+// Loaded only by `import` (reading PDFs), an ES module (required: node 20.19 and later load it so): left in its files.
+const EXTERNAL = ['pdfjs-dist'];
 
 /**
  * `source` with every character beyond ASCII in its regular expression literals written as an escape (the same

@@ -32,12 +32,20 @@ export function parse(argv: string[]): BookletOptions {
     usageError('booklet', `booklet に番号は指定できません（「${positionals.join(' ')}」）。シートを選ぶには --only を使います（例: --only 087,089）。`);
   }
   // Lists as people type them: commas (half- or full-width) or the flag repeated, spaces around, a name twice.
-  const list = (given: string[] | undefined) => [...new Set((given ?? []).flatMap((v) => v.split(/[,、，]/)).map((v) => v.trim()).filter(Boolean))];
-  const only = [...new Set(parseNumbers('booklet', list(values.only)))].sort((a, b) => a - b);
+  // A flag given nothing (`--only ""`, an unset shell variable) would otherwise mean the whole year: refused.
+  const items = (v: string) => v.split(/[,、，]/).map((item) => item.trim()).filter(Boolean);
+  const list = (flag: string, given: string[] | undefined, what: string, example: string) => {
+    const empty = (given ?? []).find((v) => items(v).length === 0);
+    if (empty !== undefined) {
+      usageError('booklet', `--${flag} に${what}がありません（「${empty}」）。冊子に入れる${what}を書いてください（例: --${flag} ${example}）。年度のすべてのシートの冊子は --${flag} を付けずに作ります。`);
+    }
+    return [...new Set((given ?? []).flatMap(items))];
+  };
+  const only = [...new Set(parseNumbers('booklet', list('only', values.only, 'シートの番号', '087,089')))].sort((a, b) => a - b);
   return {
     year: parseYear('booklet', values.year),
     dataDir: values.data ?? 'data',
     outDir: values.out ?? 'output',
-    selection: { only, departments: list(values.department) },
+    selection: { only, departments: list('department', values.department, '部の名前', '総務部') },
   };
 }

@@ -12,6 +12,7 @@ import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from '../model/report';
 import { processSheets, type Progress } from '../batch/sheets';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedRefusal } from './target-year';
 
 export interface BookletOptions {
   year?: number;
@@ -41,17 +42,19 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
     for (const file of choice.unreadable) log(`${displayPath(file)}: 読み取れないため、どの部のシートか分かりません（この抜粋には入りません）。`);
     files = choice.files;
   }
-  const duplicates = picked.duplicates.filter((d) => files.includes(d.file));
+  const refused = picked.refused.filter((d) => files.includes(d.file));
   files = files.filter((f) => !picked.excluded.includes(f));
 
   const workspace = context.workspace ?? openWorkspace(options.dataDir);
-  const tally: Tally = { built: 0, reused: 0, failed: duplicates.length };
-  for (const finding of duplicates) log(formatFinding(finding));
+  // A booklet's cover and its PDF carry the year's 発行日: without one there is nothing true to print.
+  if (!hasIssueDate(workspace.city, year)) throw undatedRefusal(options.dataDir, year, '冊子は作りません');
+  const tally: Tally = { built: 0, reused: 0, failed: refused.length };
+  for (const finding of [...picked.ignored, ...refused]) log(formatFinding(finding));
   const cache = cacheFor(workspace, options.outDir, year);
   const results = await processSheets(files, workspace, cache, (context.progress ?? ((t) => createProgress('冊子', log, t)))(tally));
   if (everything) cache.prune();
   const file = join(options.outDir, String(year), bookletFileName(options.selection));
-  const failed = [...duplicates.map((d) => ({ file: d.file, line: d.line })), ...results.filter((r) => !r.rendered).map((r) => ({ file: r.file, line: r.findings.find((f) => f.severity === 'error')?.line ?? 1 }))];
+  const failed = [...refused.map((d) => ({ file: d.file, line: d.line })), ...results.filter((r) => !r.rendered).map((r) => ({ file: r.file, line: r.findings.find((f) => f.severity === 'error')?.line ?? 1 }))];
   if (failed.length > 0) {
     log(summaryLine(`${year}年度の冊子`, tally, started));
     log(`誤りのあるシートが ${failed.length} 件あるため、冊子 ${displayPath(file)} は作りませんでした（前の冊子はそのままです）: ${failed.map((f) => `${displayPath(f.file)}:${f.line}`).join('、')}`);
@@ -86,6 +89,6 @@ function stalePdfLines(results: SheetResult[], cache: RenderCache, outDir: strin
 
 /** `sheetbook booklet`: exit 1 when the booklet was not made for errors in its sheets. */
 export async function main(options: BookletOptions): Promise<number> {
-  const result = await runBooklet(options);
+  const result = await runBooklet({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result.file ? 0 : 1;
 }

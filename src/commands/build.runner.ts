@@ -6,9 +6,10 @@ import { formatFinding } from '../model/report';
 import { processSheets, type Progress } from '../batch/sheets';
 import { cacheFor, type RenderCache } from '../batch/cache';
 import { writeSheetPdfs } from '../batch/sheet-pdfs';
-import { selectSheetFiles, type SheetSelection } from '../batch/selection';
+import { folderFindings, selectSheetFiles, type SheetSelection } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedSheetsWarning } from './target-year';
 
 export interface BuildOptions {
   numbers: number[];
@@ -25,8 +26,9 @@ export interface BuildSummary {
 
 /**
  * The work of build once the files are chosen and the workspace is open (for build, and for watch, which keeps both
- * open between saves): report the files that share a number, check and render the others through the cache, and
- * write the PDFs whose rendering changed. `prune` after a pass over a whole year.
+ * open between saves): report the files of the year folder that are not read (look-alikes, files that share a number,
+ * unreadable links), check and render the others through the cache, and write the PDFs whose rendering changed.
+ * `prune` after a pass over a whole year.
  */
 export async function buildSelection(
   workspace: Workspace,
@@ -39,7 +41,7 @@ export async function buildSelection(
   { prune = false } = {},
 ): Promise<BuildSummary & { results: SheetResult[] }> {
   const summary: BuildSummary = { built: [], failed: [], tally };
-  for (const finding of selection.duplicates) log(formatFinding(finding));
+  for (const finding of folderFindings(selection)) log(formatFinding(finding));
   summary.failed.push(...selection.excluded);
   tally.failed += selection.excluded.length;
   const results = await processSheets(selection.files, workspace, cache, progress);
@@ -55,6 +57,7 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
   const { year } = selection;
 
   const workspace = openWorkspace(options.dataDir);
+  if (!hasIssueDate(workspace.city, year)) log(undatedSheetsWarning(options.dataDir, year));
   removeStaleTemporaries(join(options.outDir, String(year)));
   const tally: Tally = { built: 0, reused: 0, failed: 0 };
   const cache = cacheFor(workspace, options.outDir, year);
@@ -69,6 +72,6 @@ export async function runBuild(options: BuildOptions, log: (line: string) => voi
 
 /** `sheetbook build`: exit 1 when a sheet was left out for its errors. */
 export async function main(options: BuildOptions): Promise<number> {
-  const summary = await runBuild(options);
+  const summary = await runBuild({ ...options, year: announcedYear(options.dataDir, options.year) });
   return summary.failed.length > 0 ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import { documentPdf, openWorkspace, type Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
+import { announcedYear, undatedRefusal } from './target-year';
 
 export interface ErrataOptions {
   year?: number;
@@ -40,7 +41,9 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   const record = recordToCorrect(options.dataDir, fiscalYear, options.date, options.since);
   const workspace = openWorkspace(options.dataDir);
   const issueDate = yearSettings(workspace.city, fiscalYear).issueDate;
-  if (issueDate) checkCorrectionDate(options.date, { date: issueDate, what: `発行日（${join(options.dataDir, 'city.yaml')}）` });
+  // The revised booklet and the replacement pages carry the 発行日 (cover, PDF dates): none, no correction.
+  if (!issueDate) throw undatedRefusal(options.dataDir, fiscalYear, '訂正できません');
+  checkCorrectionDate(options.date, { date: issueDate, what: `発行日（${join(options.dataDir, 'city.yaml')}）` });
   const rendered = await renderYear(
     { ...options, year: record.fiscalYear, workspace },
     log,
@@ -162,6 +165,6 @@ function replacementPdf(workspace: Workspace, year: number, date: string, parts:
 
 /** `sheetbook errata`: exit 1 when a sheet has an error (nothing is written). */
 export async function main(options: ErrataOptions): Promise<number> {
-  const result = await runErrata(options);
+  const result = await runErrata({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result ? 0 : 1;
 }

@@ -5,9 +5,10 @@ import { personnelCosts } from '../pipeline/derive';
 import { openDataColumns, openDataRow, toCsv, toJson, type OpenDataRow } from '../interchange/open-data';
 import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { checkData, openWorkspace } from '../pipeline/sheet';
-import { selectSheetFiles } from '../batch/selection';
+import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
 import type { Sheet } from '../model/types';
+import { announcedYear } from './target-year';
 
 export interface ExportOptions {
   year?: number;
@@ -29,11 +30,11 @@ export function exportPathFor(outDir: string, year: number, format: ExportOption
 
 export async function runExport(options: ExportOptions, log: (line: string) => void = console.log): Promise<ExportSummary> {
   const selection = selectSheetFiles(options);
-  const { year, duplicates } = selection;
+  const { year } = selection;
 
   const workspace = openWorkspace(options.dataDir);
   const failed = new Set(selection.excluded);
-  for (const finding of duplicates) log(formatFinding(finding));
+  for (const finding of folderFindings(selection)) log(formatFinding(finding));
 
   // Every sheet is checked before anything is written, with the same data checks as build.
   const sheets: Sheet[] = [];
@@ -63,6 +64,6 @@ export async function runExport(options: ExportOptions, log: (line: string) => v
 
 /** `sheetbook export`: exit 1 when nothing was written for errors in the sheets. */
 export async function main(options: ExportOptions): Promise<number> {
-  const result = await runExport(options);
+  const result = await runExport({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result.file ? 0 : 1;
 }

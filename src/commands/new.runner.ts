@@ -7,11 +7,11 @@ import { readCityData } from '../pipeline/city-data';
 import { eraYearText } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
-import { fiscalYears } from '../model/data-folder';
 import { filesForNumber } from '../batch/selection';
 import { displayPath } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import { blankSheet } from '../model/form';
+import { defaultYearLine, newestYear } from './target-year';
 
 export interface NewOptions {
   number: number;
@@ -42,17 +42,27 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
  * booklet that is issued or about to be.
  */
 function defaultYear(dataDir: string, log: (line: string) => void): number {
-  const years = existsSync(dataDir) ? fiscalYears(dataDir) : [];
-  const newest = years[years.length - 1];
-  if (newest === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(dataDir)} に年度のフォルダがありません）。`, 2);
-  const issued = yearSettings(readCityData(dataDir).city, newest).issueDate;
-  if (!issued) return newest;
-  log(`${eraYearText(newest)}は発行日（${issued}）が決まっているため、新しい事業は${eraYearText(newest + 1)}のシートとして作ります（${eraYearText(newest)}に作るには --year ${newest} を付けます）。`);
-  return newest + 1;
+  const { year, after } = newSheetYear(dataDir);
+  if (after !== undefined) {
+    log(`${eraYearText(after.year)}は発行日（${after.issueDate}）が決まっているため、新しい事業は${eraYearText(year)}のシートとして作ります（${eraYearText(after.year)}に作るには --year ${after.year} を付けます）。`);
+  }
+  return year;
 }
 
-/** `sheetbook new`. */
+/** The year `new` takes without --year, and the issued year it comes after, if it does. */
+function newSheetYear(dataDir: string): { year: number; after?: { year: number; issueDate: string } } {
+  const newest = existsSync(dataDir) ? newestYear(dataDir) : undefined;
+  if (newest === undefined) throw new UserError(`年度を --year で指定してください（${displayPath(dataDir)} に年度のフォルダがありません）。`, 2);
+  const issued = yearSettings(readCityData(dataDir).city, newest).issueDate;
+  return issued ? { year: newest + 1, after: { year: newest, issueDate: issued } } : { year: newest };
+}
+
+/** `sheetbook new`: says on stderr which year it takes when --year is left out. */
 export async function main(options: NewOptions): Promise<number> {
+  if (options.year === undefined) {
+    const { year, after } = newSheetYear(options.dataDir);
+    console.error(defaultYearLine(options.dataDir, year, after?.year));
+  }
   runNew(options);
   return 0;
 }

@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import { assembleBooklet } from '../batch/booklet';
 import { stageSheetPdfs } from '../batch/sheet-pdfs';
 import { yearSettings } from '../model/city';
-import { eraYearText, japaneseDate } from '../model/era';
-import { UserError } from '../model/errors';
+import { japaneseDate } from '../model/era';
 import { displayPath } from '../model/report';
 import { FileTransaction, removeStaleTemporaries } from '../pipeline/write';
 import { checkPublication, recordFile, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
 import { overviewPath, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
+import { selectYear } from '../batch/selection';
+import { openWorkspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
+import { announcedYear, hasIssueDate, undatedRefusal } from './target-year';
 
 export interface PublishOptions {
   year?: number;
@@ -19,13 +21,14 @@ export interface PublishOptions {
 }
 
 export async function runPublish(options: PublishOptions, log: (line: string) => void = console.log): Promise<{ record?: PublicationRecord; written: boolean }> {
-  const rendered = await renderYear(options, log, (tally) => createProgress('発行', log, tally), '発行しませんでした（データも記録もそのままです）。直してから、もう一度実行してください');
+  // Refused before any sheet is rendered: a year without its 発行日 has no date to publish under.
+  const year = selectYear(options.dataDir, options.year);
+  const workspace = openWorkspace(options.dataDir);
+  if (!hasIssueDate(workspace.city, year)) throw undatedRefusal(options.dataDir, year, '発行できません');
+  const rendered = await renderYear({ ...options, year, workspace }, log, (tally) => createProgress('発行', log, tally), '発行しませんでした（データも記録もそのままです）。直してから、もう一度実行してください');
   if (!rendered) return { written: false };
-  const { year, workspace, cache, sheets } = rendered;
-  const issueDate = yearSettings(workspace.city, year).issueDate;
-  if (!issueDate) {
-    throw new UserError(`${eraYearText(year)}の発行日が ${join(options.dataDir, 'city.yaml')} にありません。years: の下に「${year}: {issueDate: YYYY-MM-DD}」を書いてください。`);
-  }
+  const { cache, sheets } = rendered;
+  const issueDate = yearSettings(workspace.city, year).issueDate!;
   // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
   const printed = printedValuesOf(rendered);
   const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
@@ -66,6 +69,6 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
 
 /** `sheetbook publish`: exit 1 when a sheet has an error (nothing is published). */
 export async function main(options: PublishOptions): Promise<number> {
-  const result = await runPublish(options);
+  const result = await runPublish({ ...options, year: announcedYear(options.dataDir, options.year) });
   return result.record ? 0 : 1;
 }

@@ -10,10 +10,10 @@ import { costYears, eraYearText, indicatorYears } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
 import { loadSheetFile } from '../pipeline/load';
-import { selectSheetFiles } from '../batch/selection';
+import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import { REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
+import { COST_ROWS, formField, NEXT_YEAR_VALUES, REWRITE_EVERY_YEAR, YEARLY_FIGURES, type Sheet, type YearRow } from '../model/form';
 import { validateSheet } from '../pipeline/validate';
 
 export interface RolloverOptions {
@@ -38,16 +38,16 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
   const iy = indicatorYears(to);
   const c = sheet.costs;
   const oldPersonnel = personnelCosts(sheet, city);
-  const costs: Sheet['costs'] = {
-    budget: shiftRow(c.budget, cy, () => 0),
-    settled: shiftRow(c.settled, cy, () => 0),
-    generalFund: shiftRow(c.generalFund, cy, () => 0),
-    subsidies: shiftRow(c.subsidies, cy, () => 0),
-    otherFunds: shiftRow(c.otherFunds, cy, () => 0),
-    staffRatio: shiftRow(c.staffRatio, cy, () => latest(c.staffRatio, 0)),
-    overtimeHours: shiftRow(c.overtimeHours, cy, () => latest(c.overtimeHours, 0)),
-    partTimeStaff: shiftRow(c.partTimeStaff, cy, () => latest(c.partTimeStaff, '無' as const)),
-  };
+  // Each row keeps its years' figures; a year new to the table starts at 0, or at the latest year's value where
+  // the schema carries it over (staffing and overtime are planned like the last known year).
+  const costs = Object.fromEntries(
+    COST_ROWS.filter((row) => row !== 'personnelCost').map((row) => {
+      const values = c[row] as YearRow<number | string>;
+      const carried = formField(['costs', row]).node['x-carryOver'] === 'latest';
+      const start = formField(['costs', row, '*']).node.default ?? 0;
+      return [row, shiftRow(values, cy, () => (carried ? latest(values, start) : start))];
+    }),
+  ) as Sheet['costs'];
   if (c.personnelCost) {
     costs.personnelCost = shiftRow(c.personnelCost, cy, () => latest(oldPersonnel, 0));
   } else {
@@ -57,8 +57,8 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
   }
   const rolled: Sheet = {
     ...sheet,
+    ...(Object.fromEntries(NEXT_YEAR_VALUES.map(({ key, value }) => [key, value])) as Partial<Sheet>),
     fiscalYear: to,
-    status: '継続',
     costs,
     indicators: sheet.indicators.map((ind) => ({
       ...ind,
@@ -89,15 +89,22 @@ function reviewList(sheet: Sheet, year: number): string[] {
 export function runRollover(options: RolloverOptions, log: (line: string) => void = console.log): { written: string[]; skipped: string[] } {
   const { from, to, dataDir } = options;
   if (to <= from) throw new UserError(`移す先の年度（${to}）は元の年度（${from}）より後にしてください。`, 2);
-  const { files, excluded, duplicates } = selectSheetFiles({ dataDir, year: from });
+  const selection = selectSheetFiles({ dataDir, year: from });
+  const { files, excluded, unreadable } = selection;
   const city = loadCityData(dataDir);
   const targetDir = join(dataDir, String(to));
   mkdirSync(targetDir, { recursive: true });
   const written: string[] = [];
   const skipped: string[] = [];
   // Two files of one number would both become next year's file of that number: neither is carried over.
-  for (const finding of duplicates) log(formatFinding(finding));
-  for (const file of excluded) log(`作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`);
+  for (const finding of folderFindings(selection)) log(formatFinding(finding));
+  for (const file of excluded) {
+    log(
+      unreadable.includes(file)
+        ? `作りませんでした: ${displayPath(file)} はシートとして読めません（理由は上のとおりです）。直してから、もう一度実行してください。`
+        : `作りませんでした: ${displayPath(file)} と同じ事業番号のファイルがあります。どちらか一方にまとめてから、もう一度実行してください。`,
+    );
+  }
   skipped.push(...excluded);
   for (const file of files) {
     const result = validateSheet(loadSheetFile(file));

@@ -1,6 +1,6 @@
 // `sheetbook validate`: every problem of every file, one line each, in one run. Nothing is written.
 import { findingOrder } from '../model/types';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../model/errors';
@@ -8,8 +8,8 @@ import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { checkOnly } from '../batch/sheet-job';
 import { dataFileFindings } from '../pipeline/city-data';
 import { checkInWorkers, worthWorkers } from '../batch/sheets';
-import { selectSheetFiles } from '../batch/selection';
-import { duplicateNumberFindings, fiscalYears, sheetFiles } from '../model/data-folder';
+import { folderFindings, selectSheetFiles } from '../batch/selection';
+import { duplicateNumberFindings, fiscalYears, judgeEntry, readYearFolder } from '../model/data-folder';
 import { findingsAsJson, formatFinding } from '../model/report';
 import type { Finding } from '../model/types';
 
@@ -28,11 +28,13 @@ export interface ValidateResult {
 }
 
 /**
- * Expand files and folders into sheet files: a data folder holds year folders, a year folder holds sheets.
+ * Expand files and folders into sheet files: a data folder holds year folders, a year folder holds sheets, judged as
+ * every command judges them (data-folder.ts): the files not read are named, as `notes`, and not checked.
  * Patterns such as `data/2021/08*.yaml` are expanded here too, for shells that do not (Windows).
  */
-function collectFiles(patterns: string[]): string[] {
+function collectFiles(patterns: string[]): { files: string[]; notes: Finding[] } {
   const files: string[] = [];
+  const notes: Finding[] = [];
   const paths = patterns.flatMap((p) => {
     if (existsSync(p) || !/[*?[{]/.test(p)) return [p];
     const fg = require('fast-glob') as typeof import('fast-glob');
@@ -40,18 +42,53 @@ function collectFiles(patterns: string[]): string[] {
     if (matches.length === 0) throw new UserError(`「${p}」に当てはまるファイルがありません。`, 2);
     return matches;
   });
+  const yearFolder = (dataDir: string, year: number, shown: string) => {
+    const folder = readYearFolder(dataDir, year);
+    files.push(...folder.sheets.map((f) => join(shown, basename(f))));
+    notes.push(...[...folder.ignored, ...folder.refused].map((f) => ({ ...f, file: join(shown, basename(f.file)) })));
+  };
   for (const path of paths) {
-    if (!existsSync(path)) throw new UserError(`「${path}」が見つかりません。`, 2);
-    if (statSync(path).isFile()) files.push(path);
-    else if (/^[0-9]{4}$/.test(basename(resolve(path)))) files.push(...sheetFiles(dirname(resolve(path)), Number(basename(resolve(path)))).map((f) => join(path, basename(f))));
-    else if (fiscalYears(path).length > 0)
-      for (const year of fiscalYears(path)) files.push(...sheetFiles(path, year).map((f) => join(path, String(year), basename(f))));
+    if (!existsSync(path) && !isLink(path)) throw new UserError(`「${path}」が見つかりません。`, 2);
+    if (!isFolder(path)) files.push(...fileInYearFolder(path, notes));
+    else if (/^[0-9]{4}$/.test(basename(resolve(path)))) yearFolder(dirname(resolve(path)), Number(basename(resolve(path))), path);
+    else if (fiscalYears(path).length > 0) for (const year of fiscalYears(path)) yearFolder(path, year, join(path, String(year)));
     // Any other folder: the YAML files directly in it (drafts, copies sent by a division…).
     else files.push(...readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f)));
   }
-  if (files.length === 0) throw new UserError(`検査するシートが見つかりません（${patterns.join(' ')}）。`, 2);
-  return [...new Set(files)];
+  if (files.length === 0 && notes.length === 0) throw new UserError(`検査するシートが見つかりません（${patterns.join(' ')}）。`, 2);
+  return { files: [...new Set(files)], notes };
 }
+
+/**
+ * A file named on the command line: checked, unless it lies in a year folder and no other command would read it
+ * either (a link leading outside the data folder): then only that is said. A look-alike (`092.YAML`) is checked and
+ * named as one that the other commands do not read.
+ */
+function fileInYearFolder(file: string, notes: Finding[]): string[] {
+  const yearDir = dirname(resolve(file));
+  if (!/^[0-9]{4}$/.test(basename(yearDir))) return [file];
+  const judged = judgeEntry(dirname(yearDir), resolve(file));
+  if (judged.kind === 'refused' || judged.kind === 'ignored') {
+    notes.push({ file, line: 1, column: 1, severity: judged.kind === 'refused' ? 'error' : 'warning', labels: [], path: [], message: judged.why });
+  }
+  return judged.kind === 'refused' ? [] : [file];
+}
+
+const isLink = (path: string) => {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // a broken link: judged as a file
+  }
+};
 
 /** The data folder a sheet belongs to (the parent of its year folder), for the city's rates and sentences. */
 function dataDirOf(file: string, fallback: string): string {
@@ -62,19 +99,24 @@ function dataDirOf(file: string, fallback: string): string {
 /** The files to check, grouped by the data folder whose city data applies to them. */
 function plan(options: Omit<ValidateOptions, 'format'>): { files: string[]; groups: Map<string, string[]>; findings: Finding[] } {
   let files: string[];
+  let findings: Finding[];
   if (options.year !== undefined) {
     if (options.paths.length > 0) throw new UserError('ファイルやフォルダを指定したときは --year を使えません。年度のシートを検査するには --year だけを指定してください。', 2);
-    // Every file of the year is checked, both files of a duplicated number included: validate reports all.
-    files = selectSheetFiles({ dataDir: options.dataDir, year: options.year }).all;
+    // Every readable file of the year is checked, both files of a duplicated number included: validate reports all.
+    const selection = selectSheetFiles({ dataDir: options.dataDir, year: options.year });
+    files = selection.all.filter((f) => !selection.unreadable.includes(f));
+    findings = folderFindings(selection);
   } else {
-    files = collectFiles(options.paths.length > 0 ? options.paths : [options.dataDir]);
+    const collected = collectFiles(options.paths.length > 0 ? options.paths : [options.dataDir]);
+    files = collected.files;
+    findings = [...collected.notes, ...duplicateNumberFindings(files)];
   }
   const groups = new Map<string, string[]>();
   for (const file of files) {
     const dataDir = dataDirOf(file, options.dataDir);
     groups.set(dataDir, [...(groups.get(dataDir) ?? []), file]);
   }
-  return { files, groups, findings: duplicateNumberFindings(files) };
+  return { files, groups, findings };
 }
 
 /** The data files' findings first (they concern every sheet), then the sheets', each by file, line and column. */

@@ -6,11 +6,11 @@ import { existsSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { cacheFor, type RenderCache } from '../batch/cache';
-import { filesForNumber, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
+import { filesForNumber, folderFindings, selectSheetFiles, selectYear, type SheetSelection } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { writeSheetPdfs } from '../batch/sheet-pdfs';
 import { processSheets } from '../batch/sheets';
-import { numberFromFileName, outputPathFor, SHEET_FILE } from '../model/data-folder';
+import { judgeEntry, numberFromFileName, outputPathFor, readYearFolder, SHEET_FILE } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
 import { displayPath, formatFinding } from '../model/report';
 import type { Finding } from '../model/types';
@@ -23,6 +23,7 @@ import { runBooklet } from './booklet.runner';
 import { buildSelection } from './build.runner';
 import { FolderWatch } from './folder-watch';
 import { createProgress, summaryLine, type Tally } from './progress';
+import { announcedYear, hasIssueDate, undatedRefusal, undatedSheetsWarning } from './target-year';
 
 /**
  * How long the events of one save may keep coming before it is taken as done. An editor's save is a burst of
@@ -140,6 +141,8 @@ class SheetWatch extends EventEmitter implements WatchHandle {
   private waitedForEmpty = false;
   /** When each sheet file was last named by an event (performance.now()). */
   private readonly lastEvent = new Map<string, number>();
+  /** Look-alikes of sheets already named (`092.YAML`), so that each is named once. */
+  private readonly named = new Set<string>();
   /** What each sheet was when last checked (its cache key), and whether it had errors. */
   private readonly checked = new Map<string, { key: string; failed: boolean }>();
 
@@ -193,7 +196,11 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const name = basename(path);
     if (isTemporaryName(name)) return undefined;
     const dir = dirname(path);
-    if (dir === this.yearDir) return SHEET_FILE.test(name) ? 'sheet' : undefined;
+    if (dir === this.yearDir) {
+      if (SHEET_FILE.test(name)) return 'sheet';
+      this.sayIfLookalike(path);
+      return undefined;
+    }
     // The year's folder itself made anew (a checkout, a restore): any sheet may have changed.
     if (path === this.yearDir) return 'year';
     if (dir === this.dataDir) return (CITY_FILES as readonly string[]).includes(name) ? 'year' : undefined;
@@ -201,6 +208,15 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     if (within(this.templatesDir, path)) return TEMPLATE_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
     if (within(this.fontsDir, path)) return FONT_FILE.test(name) || !name.includes('.') ? 'year' : undefined;
     return undefined;
+  }
+
+  /** A file saved into the year's folder that looks like a sheet but is not read (`092.YAML`): said once. */
+  private sayIfLookalike(path: string): void {
+    if (this.named.has(path) || this.closed) return;
+    const judged = judgeEntry(this.dataDir, path);
+    if (judged.kind !== 'ignored') return;
+    this.named.add(path);
+    this.log(formatFinding({ file: path, line: 1, column: 1, severity: 'warning', labels: [], path: [], message: judged.why }));
   }
 
   private changed(path: string): void {
@@ -313,6 +329,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     const rebuild: Rebuild = { scope: 'year', changed, files: [], written: [], failed: [], findings: [] };
     const problem = this.open();
     if (problem) return { ...rebuild, problem };
+    this.sayUndated();
     const selection = selectSheetFiles({ dataDir: this.options.dataDir, year: this.year });
     const tally: Tally = { built: 0, reused: 0, failed: 0 };
     const progress = createProgress('シート', this.log, tally);
@@ -320,7 +337,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.log(summaryLine(`${this.year}年度のシート`, tally, started));
     this.remember(selection, summary.results, summary.failed);
     this.reportFailed(summary.failed);
-    const findings = [...selection.duplicates, ...summary.results.flatMap((r) => r.findings)];
+    const findings = [...folderFindings(selection), ...summary.results.flatMap((r) => r.findings)];
     return { ...rebuild, files: selection.all, written: summary.built, failed: summary.failed, findings, booklet: await this.booklet(summary.failed) };
   }
 
@@ -361,7 +378,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     // The stages of build (buildSelection), with the PDFs written only once the check is confirmed.
     // Said at once (a check taken again because the sheet changed meanwhile is said again).
     this.log(`${clock()} ${selection.all.map(displayPath).join('、')} を検査します`);
-    for (const finding of selection.duplicates) say(formatFinding(finding));
+    for (const finding of selection.refused) say(formatFinding(finding));
     const tally: Tally = { built: 0, reused: 0, failed: selection.excluded.length };
     const progress = createProgress('シート', say, tally, process.stderr, { moving: false });
     // The cache as processSheets uses it, with the keys just observed, and its new entries kept until the PDFs are
@@ -373,7 +390,7 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     });
     const results = await processSheets(selection.files, this.workspace!, view, progress);
     const failed = [...selection.excluded, ...results.filter((r) => !r.rendered || !r.entry).map((r) => r.file)];
-    const findings = [...selection.duplicates, ...results.flatMap((r) => r.findings)];
+    const findings = [...selection.refused, ...results.flatMap((r) => r.findings)];
     if (!(await this.confirmed(saved, files, observed))) return undefined;
 
     for (const line of lines) this.log(line);
@@ -452,9 +469,20 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.log(`誤りのある ${failed.length} 件は PDF にしませんでした（前に作った PDF はそのままです）。${WAITING}`);
   }
 
+  /**
+   * A year without its 発行日: its sheet PDFs carry no date, and there is no booklet (said when the city's data is
+   * read, at the start and after it changes; not at every save).
+   */
+  sayUndated(): void {
+    if (!this.workspace || hasIssueDate(this.workspace.city, this.year)) return;
+    this.log(undatedSheetsWarning(this.options.dataDir, this.year));
+    if (this.options.booklet) this.log(undatedRefusal(this.options.dataDir, this.year, '冊子は作りません').message);
+  }
+
   /** With --booklet, the year's booklet after the sheets, from the same workspace (not while a sheet has errors). */
   private async booklet(failed: string[]): Promise<string | undefined> {
     if (!this.options.booklet) return undefined;
+    if (this.workspace && !hasIssueDate(this.workspace.city, this.year)) return undefined; // said by sayUndated
     if (failed.length > 0) {
       this.log('誤りのあるシートがあるため、冊子は作り直しません（前の冊子はそのままです）。');
       return undefined;
@@ -477,6 +505,15 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     this.immediate = undefined;
     this.folders.close();
     await this.running;
+  }
+
+  /** The files of the year's folder that are not read, as every command names them (at the start). */
+  nameUnread(): void {
+    const folder = readYearFolder(this.options.dataDir, this.year);
+    for (const finding of [...folder.ignored, ...folder.refused]) {
+      if (finding.severity === 'warning') this.named.add(resolve(finding.file));
+      this.log(formatFinding(finding));
+    }
   }
 
   /** What is watched, for the message at the start. */
@@ -510,6 +547,8 @@ export function startWatch(options: WatchOptions, log: (line: string) => void = 
     throw error;
   }
   log(watch.describe());
+  watch.nameUnread();
+  watch.sayUndated();
   log(`シートを保存すると、検査してそのシートの PDF を作り直します${options.booklet ? '（冊子も作り直します）' : ''}。終わるには Ctrl+C を押します。`);
   return watch;
 }
@@ -519,7 +558,7 @@ export const runsUntilStopped = true;
 
 /** `sheetbook watch`: watch until Ctrl+C, then end (exit 0) once the rebuild under way is over. */
 export async function main(options: WatchOptions, stop: AbortSignal): Promise<number> {
-  const watch = startWatch(options);
+  const watch = startWatch({ ...options, year: announcedYear(options.dataDir, options.year) });
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   if (watch.busy) console.log('作り直しの途中です。終わってから止めます（すぐに止めるには、もう一度 Ctrl+C を押します）。');
   await watch.close();

@@ -82,7 +82,7 @@ export function openDataColumns(fiscalYear: number): OpenDataColumn[] {
   }
 
   for (const item of EVALUATION_ITEMS) {
-    columns.push({ ...openDataColumn(['evaluation', item, 'score']), value: (s) => s.evaluation[item].score ?? '' });
+    columns.push({ ...openDataColumn(['evaluation', item]), value: (s) => s.evaluation[item].score ?? '' });
   }
   columns.push({ ...openDataColumn(['direction', 'decision']), value: (s) => s.direction.decision ?? '' });
   return columns;

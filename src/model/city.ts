@@ -1,6 +1,6 @@
 // City-wide data kept beside the sheets: standard evaluation sentences, personnel rates, the city's name.
 // Each file is checked against its schema (city.schema.json, personnel-rates.schema.json,
-// evaluation-sentences.schema.json) before use, by src/pipeline/city-data.ts; the types below are what those
+// generated/evaluation-sentences.schema.json, made from the sheet schema) before use, by src/pipeline/city-data.ts; the types below are what those
 // schemas guarantee.
 import type { EvaluationItemKey } from './types';
 
@@ -54,9 +54,9 @@ export const yearSettings = (city: CityData, fiscalYear: number): YearSettings =
 
 /**
  * When a fiscal year's documents were issued: its 発行日, as the PDFs' creation date. Never the clock, so the same
- * data gives the same bytes; a year with no 発行日 yet gets a fixed date.
+ * data gives the same bytes; a year with no 発行日 yet has no date at all (its PDFs carry none), never a made-up one.
  */
-export function issuedOn(city: CityData, fiscalYear: number): Date {
+export function issuedOn(city: CityData, fiscalYear: number): Date | undefined {
   const date = yearSettings(city, fiscalYear).issueDate;
-  return date ? new Date(`${date}T00:00:00+09:00`) : new Date(Date.UTC(2000, 0, 1));
+  return date ? new Date(`${date}T00:00:00+09:00`) : undefined;
 }

@@ -1,7 +1,10 @@
-// Where things are: the data folder's fiscal years and sheet files.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// Where things are: the data folder's fiscal years and sheet files. This module alone decides which files of a year
+// folder are sheets; every command asks it, so that no command reads a file another leaves out, and every file that
+// looks like a sheet is either read or named with the reason it is not.
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from './errors';
+import { displayPath } from './report';
 import type { Finding } from './types';
 
 export const SHEET_FILE = /^([0-9]{1,4})\.ya?ml$/;
@@ -11,7 +14,7 @@ export function fiscalYears(dataDir: string): number[] {
     throw new UserError(`データのフォルダ「${dataDir}」が見つかりません。--data で指定してください。`, 2);
   }
   return readdirSync(dataDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^[0-9]{4}$/.test(e.name))
+    .filter((e) => /^[0-9]{4}$/.test(e.name) && (e.isDirectory() || (e.isSymbolicLink() && isDirectory(join(dataDir, e.name)))))
     .map((e) => Number(e.name))
     .sort((a, b) => a - b);
 }
@@ -22,16 +25,124 @@ export function newestFiscalYear(dataDir: string): number {
   return years[years.length - 1];
 }
 
+/** What a year folder holds, as every command sees it. */
+export interface YearFolder {
+  /** The sheet files, in project-number order: files named `087.yaml` (or `87.yml`), and links to such a file inside the data folder. */
+  sheets: string[];
+  /**
+   * Files named as sheets that are not read: a link leading outside the data folder, a broken link, a folder. One
+   * error each (their sheet is missing from every document until it is settled), in number order.
+   */
+  refused: Finding[];
+  /** Files that look like sheets but are not named as one (`092.YAML`, `087.yaml.bak`): one warning each, saying why. */
+  ignored: Finding[];
+}
+
 /** The sheet files of one fiscal year, in project-number order. */
 export function sheetFiles(dataDir: string, year: number): string[] {
+  return readYearFolder(dataDir, year).sheets;
+}
+
+/** Every file of a year folder that is, or looks like, a sheet, judged by `judgeEntry`. */
+export function readYearFolder(dataDir: string, year: number): YearFolder {
   const dir = join(dataDir, String(year));
   if (!existsSync(dir)) throw new UserError(`${year}年度のフォルダ「${dir}」がありません。`, 2);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && SHEET_FILE.test(e.name))
-    .map((e) => e.name)
-    .sort((a, b) => Number(SHEET_FILE.exec(a)![1]) - Number(SHEET_FILE.exec(b)![1]))
-    .map((f) => join(dir, f));
+  const inside = insideDataFolder(dataDir);
+  const outside = inside(dir) ? undefined : realpathSync(dir);
+  if (outside !== undefined) {
+    throw new UserError(`${year}年度のフォルダ ${displayPath(dir)} は、データのフォルダ（${displayPath(dataDir)}）の外の ${displayPath(outside)} へのリンクです。データのフォルダの外のファイルは読みません（発行の記録やバックアップに入らないため）。フォルダを ${displayPath(dataDir)} の中に移してください。`);
+  }
+  const folder: YearFolder = { sheets: [], refused: [], ignored: [] };
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name);
+    const judged = judgeEntry(dataDir, file, entry, inside);
+    if (judged.kind === 'sheet') folder.sheets.push(file);
+    else if (judged.kind === 'refused') folder.refused.push(folderFinding(file, 'error', judged.why));
+    else if (judged.kind === 'ignored') folder.ignored.push(folderFinding(file, 'warning', judged.why));
+  }
+  const byNumber = (a: string, b: string) => numberFromFileName(a)! - numberFromFileName(b)! || (a < b ? -1 : a > b ? 1 : 0);
+  folder.sheets.sort(byNumber);
+  folder.refused.sort((a, b) => byNumber(a.file, b.file));
+  folder.ignored.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return folder;
 }
+
+/** What a file of a year folder is: a sheet, a file named as a sheet that cannot be read as one, a look-alike, or nothing to do with sheets. */
+export type Judgement = { kind: 'sheet' } | { kind: 'refused'; why: string } | { kind: 'ignored'; why: string } | { kind: 'other' };
+
+/**
+ * Judge one file of a year folder (`entry` when it comes from a listing, saving a stat). A link is read when it
+ * leads to a file inside the data folder: what is published must be in the data folder, which is what is kept and
+ * backed up. Names that start with `.` or `#` are editors' and sheetbook's own temporary files: nothing is said.
+ */
+export function judgeEntry(dataDir: string, file: string, entry?: Dirent, inside = insideDataFolder(dataDir)): Judgement {
+  const name = basename(file);
+  if (name.startsWith('.') || name.startsWith('#')) return { kind: 'other' };
+  let type: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean };
+  try {
+    type = entry ?? lstatSync(file);
+  } catch {
+    return { kind: 'other' }; // gone since it was listed
+  }
+  if (SHEET_FILE.test(name)) {
+    if (type.isFile()) return { kind: 'sheet' };
+    if (type.isSymbolicLink()) return judgeLink(dataDir, file, inside);
+    if (type.isDirectory()) return { kind: 'refused', why: 'シートのファイル名ですが、ファイルではなくフォルダです。シートは番号.yaml のファイルに書きます' };
+    return { kind: 'refused', why: 'シートのファイル名ですが、普通のファイルではないため読めません' };
+  }
+  if (type.isDirectory() || !looksLikeSheet(name)) return { kind: 'other' };
+  const upper = /^([0-9]{1,4})\.(ya?ml)$/i.exec(name);
+  if (upper) return { kind: 'ignored', why: `シートのファイルとしては読みません（拡張子が大文字です。「${upper[1]}.${upper[2].toLowerCase()}」に名前を変えると読みます）` };
+  return { kind: 'ignored', why: 'シートのファイルとしては読みません（シートのファイル名は 087.yaml のような「番号.yaml」です。シートなら名前を変え、控えならデータのフォルダの外に移してください）' };
+}
+
+/** A name a person may have meant as a sheet: anything with `.yaml`/`.yml` in it, or a number with another extension (`087.txt`). */
+function looksLikeSheet(name: string): boolean {
+  return /\.ya?ml/i.test(name) || /^[0-9]{1,4}\.[^.]+$/.test(name);
+}
+
+function judgeLink(dataDir: string, file: string, inside: (path: string) => boolean): Judgement {
+  let target: string;
+  try {
+    target = realpathSync(file);
+  } catch {
+    const written = (() => {
+      try {
+        return readlinkSync(file);
+      } catch {
+        return '';
+      }
+    })();
+    return { kind: 'refused', why: `リンク先のファイル ${written} がありません。リンク先を直すか、このリンクを消してください` };
+  }
+  if (!inside(target)) {
+    return {
+      kind: 'refused',
+      why: `データのフォルダ（${displayPath(dataDir)}）の外のファイル ${displayPath(target)} へのリンクです。データのフォルダの外のファイルは読みません（発行の記録やバックアップに入らないため）。ファイルをデータのフォルダの中に移すか、コピーしてください`,
+    };
+  }
+  if (!statSync(target).isFile()) return { kind: 'refused', why: `リンク先 ${displayPath(target)} がファイルではありません` };
+  return { kind: 'sheet' };
+}
+
+/** A test of whether a path, links followed, lies inside the data folder (itself found through any link). */
+function insideDataFolder(dataDir: string): (path: string) => boolean {
+  const root = realpathSync(dataDir);
+  return (path: string) => {
+    const rel = relative(root, realpathSync(path));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const folderFinding = (file: string, severity: Finding['severity'], message: string): Finding => ({ file, line: 1, column: 1, severity, labels: [], path: [], message });
 
 /** The project number a sheet file's name promises (`087.yaml` → 87). */
 export function numberFromFileName(file: string): number | undefined {

@@ -39,6 +39,18 @@ export function eraShortLabel(fiscalYear: number): string {
   return `${era.initial}${String(year).padStart(2, '0')}年度`;
 }
 
+/**
+ * A fiscal year written as an era year, alone: `令和3`, `令和元年度`, `平成３１年` → its western year (2021, 2019,
+ * 2019); undefined for anything else.
+ */
+export function parseEraYear(text: string): number | undefined {
+  const names = ERAS.map((e) => e.name).join('|');
+  const match = new RegExp(`^(${names})(元|[0-9０-９]+)(年度?)?$`, 'u').exec(text.trim());
+  if (!match) return undefined;
+  const year = match[2] === '元' ? 1 : Number(match[2].replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
+  return fiscalYearOf(match[1], year);
+}
+
 /** 令和3 → 2021, 平成31 → 2019: the western fiscal year of an era year; undefined for an unknown era. */
 export function fiscalYearOf(eraName: string, year: number): number | undefined {
   const era = ERAS.find((e) => e.name === eraName || e.initial === eraName.toUpperCase());

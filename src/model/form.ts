@@ -1,18 +1,9 @@
-// The form: what each field of a sheet means. Every fact lives once, as an annotation in sheet.schema.json, and is
-// read here for the stages that need it:
-//   x-box            the box of templates/layout.yaml the field is printed in (derive, fit)
-//   x-mustFill       must be written before the sheet can print; a string is a hint for the author (check)
-//   x-yearly         rewritten every year: rollover carries it over and lists it under `review` (rollover, check)
-//   x-yearlyFigure   a year row whose figure for the sheet's own year is entered every year (rollover, check)
-//   x-officialLabel  how the official text labels the field, where that is not its title (import)
-//   x-openData       its open-data column: a stable English key, and a header when not its title (export)
-//   x-years          a year row's years: the cost table's five or the indicator table's six (check, new)
-//   x-slots          a list printed as a fixed number of slots (maxItems), used or not (derive, new)
-//   x-section        the section of the form that starts at this field, as YAML files head it (YAML writer)
-// and the standard keywords `description` (guidance in a blank sheet) and `default` (a blank sheet's value).
-import sheetSchema from './sheet.schema.json';
+// The form: what each field of a sheet means. Every fact lives once, as an annotation in sheet.schema.json (listed
+// with its meaning in ANNOTATIONS below), or follows from the schema's standard keywords: `title` (the printed label),
+// `description` (guidance in a blank sheet), `default` (a blank sheet's value), `enum` (the choices).
 import type { Sheet } from './generated/sheet';
 import { costYears, indicatorYears } from './era';
+import { dereferenced, fieldsOf, SHEET_SCHEMA, type SchemaField, type SchemaNode } from './schema';
 import type { DataPath } from './types';
 
 export type { Sheet } from './generated/sheet';
@@ -28,56 +19,33 @@ export type Direction = NonNullable<Sheet['direction']['decision']>;
 /** A fiscal-year keyed row, e.g. {2019: 0, 2020: 26499}. Keys are western fiscal years. */
 export type YearRow<T> = Record<string, T>;
 
-export interface FieldNode {
-  title?: string;
-  description?: string;
-  default?: unknown;
-  required?: string[];
-  propertyNames?: { pattern?: string };
-  type?: string | string[];
-  enum?: unknown[];
-  maxItems?: number;
-  properties?: Record<string, FieldNode>;
-  items?: FieldNode;
-  additionalProperties?: FieldNode | boolean;
-  'x-box'?: string;
-  'x-mustFill'?: true | string;
-  'x-yearly'?: true;
-  'x-yearlyFigure'?: true;
-  pattern?: string;
-  'x-officialLabel'?: string;
-  'x-openData'?: { key: string; header?: string };
-  'x-years'?: 'cost' | 'indicator';
-  'x-slots'?: true;
-  'x-section'?: string;
-}
+/** The schema's annotations and what each says of a field (and who reads it). The validator accepts these and no other. */
+export const ANNOTATIONS = {
+  'x-box': 'the box of templates/layout.yaml the field is printed in (derive, fit)',
+  'x-mustFill': 'must be written before the sheet can print; a string is a hint for the author (check)',
+  'x-yearly': 'rewritten every year: rollover carries it over and lists it under `review` (rollover, check)',
+  'x-yearlyFigure': "a year row whose figure for the sheet's own year is entered every year (rollover, check)",
+  'x-officialLabel': 'how the official text labels the field, where that is not its title (import)',
+  'x-openData': 'its open-data column: a stable English key, and a header when not its title (export)',
+  'x-years': "a year row's years: the cost table's five or the indicator table's six (check, new)",
+  'x-slots': 'a list printed as a fixed number of slots (maxItems), used or not (derive, new)',
+  'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
+  'x-carryOver': "a year row whose years new to next year's table take its latest year's value, not 0 (rollover)",
+  'x-nextYear': "the field's value in next year's sheet: 新規 becomes 継続 (rollover)",
+} as const;
+
+/** A node of the sheet's schema, `$ref`s resolved. */
+export type FieldNode = SchemaNode;
 
 /** One field of the form. A list's items and a year row's years stand as `'*'` in the path. */
-export interface FormField {
-  path: string[];
-  title: string;
-  node: FieldNode;
-}
+export type FormField = SchemaField;
 
-/** The sheet's schema, as the model reads it. */
-export const SHEET_FORM = sheetSchema as unknown as FieldNode;
+/** The sheet's schema as the model reads it: `$ref`s resolved. */
+export const SHEET_FORM: FieldNode = dereferenced(SHEET_SCHEMA);
 const ROOT = SHEET_FORM;
 
 /** Every field of the form in the schema's order (which is the form's reading order). */
-export const FORM_FIELDS: readonly FormField[] = (() => {
-  const fields: FormField[] = [];
-  const walk = (node: FieldNode, path: string[]) => {
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
-      fields.push({ path: [...path, key], title: child.title ?? key, node: child });
-      walk(child, [...path, key]);
-      if (child.items) walk(child.items, [...path, key, '*']);
-      // A year row's values (`costs.budget.2021`) are one field, the row's.
-      if (typeof child.additionalProperties === 'object') fields.push({ path: [...path, key, '*'], title: child.title ?? key, node: child.additionalProperties });
-    }
-  };
-  walk(ROOT, []);
-  return fields;
-})();
+export const FORM_FIELDS: readonly FormField[] = fieldsOf(SHEET_SCHEMA);
 
 const byPath = new Map(FORM_FIELDS.map((f) => [f.path.join('.'), f]));
 const key = (path: DataPath) => path.map((step) => (typeof step === 'number' || /^[0-9]{4}$/.test(step) ? '*' : step)).join('.');
@@ -141,6 +109,12 @@ export function openDataFields(parent: string[] = []): FormField[] {
   );
 }
 
+/** Fields whose value next year's sheet sets (`x-nextYear`), with that value: fields at the top of a sheet only. */
+export const NEXT_YEAR_VALUES: readonly { key: keyof Sheet; value: unknown }[] = FORM_FIELDS.filter((f) => 'x-nextYear' in f.node).map((f) => {
+  if (f.path.length !== 1) throw new Error(`sheet.schema.json: x-nextYear is read at the top of a sheet only, not at ${f.path.join('.')}`);
+  return { key: f.path[0] as keyof Sheet, value: f.node['x-nextYear'] };
+});
+
 /** The four evaluation items, in form order. */
 export const EVALUATION_ITEMS = Object.keys(ROOT.properties!.evaluation.properties!) as EvaluationItemKey[];
 
@@ -157,6 +131,9 @@ export function rowYears(node: FieldNode, fiscalYear: number): number[] {
 
 /** True for a year row: an object keyed by fiscal year. */
 export const isYearRow = (node: FieldNode): boolean => typeof node.additionalProperties === 'object' && node['x-years'] !== undefined;
+
+/** The rows of the cost table, in form order: every year row under `costs`. */
+export const COST_ROWS = FORM_FIELDS.filter((f) => f.path.length === 2 && f.path[0] === 'costs' && isYearRow(f.node)).map((f) => f.path[1] as CostRowKey);
 
 /**
  * A blank sheet with every field a person writes, as `sheetbook new` hands it out: texts empty, choices and scores

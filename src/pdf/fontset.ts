@@ -1,20 +1,19 @@
 // The fonts as pdfkit objects, created once per process and shared by every document laid out or rendered in it.
 // Text is encoded with the font's own glyph ids (not per-document subset ids), so a page rendered once can be
 // placed in any PDF: a single sheet or a booklet of a thousand, which then embeds one subset for all of them.
+// A page keeps only which glyphs it shows; what each stands for comes from the font (glyph-text.ts), never from
+// the page or from fontkit's glyph objects.
+import { createHash } from 'node:crypto';
 import type { FontFace } from './fonts';
 import { layOutPlainTextDirectly } from './direct-layout';
+import { fontIdentity, GlyphText } from './glyph-text';
 import './style-lookup';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
 
-/** A glyph a page used: the characters it stands for. */
-export interface GlyphUse {
-  codePoints: number[];
-}
-
 /** Which glyphs of which font (by resource name, `F1`…) the pages rendered so far have used. */
-export type GlyphUsage = Record<string, Map<number, GlyphUse>>;
+export type GlyphUsage = Record<string, Set<number>>;
 
 export interface SharedFont {
   id: string;
@@ -23,6 +22,8 @@ export interface SharedFont {
   bytes: Buffer;
   /** pdfkit's EmbeddedFont; its fontkit font is parsed once. */
   pdfkit: any;
+  /** What each of its glyphs stands for: its text layer. */
+  text: GlyphText;
 }
 
 export class FontSet {
@@ -31,6 +32,14 @@ export class FontSet {
   private recording: GlyphUsage | undefined;
   /** pdfmake's font table: family → face → a placeholder (fonts are provided by `provide`). */
   readonly descriptors: Record<string, Record<string, string>> = {};
+  /**
+   * Encodings (while recording) whose glyphs do not spell the text they were asked for (a glyph two characters
+   * share, a character the font hides, a glyph with no characters of its own): the renderer marks those runs with
+   * ActualText. A counter, so that a caller can tell whether its own drawing added one.
+   */
+  unspelled = 0;
+  /** The fonts' bytes, in short (fontIdentity): a page's glyph ids mean these glyphs and no others. */
+  readonly identity: string;
 
   constructor(faces: FontFace[]) {
     // (`font: null`: no Helvetica metrics parsed for this document, which only makes the font objects.)
@@ -40,21 +49,23 @@ export class FontSet {
       layOutPlainTextDirectly(pdfkit.font);
       const id = `F${index + 1}`;
       pdfkit.id = id;
+      const text = new GlyphText(face.bytes, pdfkit.font);
       const originalLayout = pdfkit.layout.bind(pdfkit);
-      // Encode with original glyph ids, and note each glyph's width and characters for the final embedding.
-      pdfkit.encode = (text: string, features?: unknown) => {
-        const { glyphs, positions } = originalLayout(text, features);
+      // Encode with original glyph ids, and note which glyphs the pages show, for the final embedding.
+      pdfkit.encode = (value: string, features?: unknown) => {
+        const { glyphs, positions } = originalLayout(value, features);
         const encoded: string[] = [];
-        const usage = this.recording ? (this.recording[id] ??= new Map()) : undefined;
+        const usage = this.recording ? (this.recording[id] ??= new Set()) : undefined;
         for (const glyph of glyphs) {
           encoded.push(glyph.id.toString(16).padStart(4, '0'));
-          if (usage && !usage.has(glyph.id)) usage.set(glyph.id, { codePoints: glyph.codePoints });
+          usage?.add(glyph.id);
           // pdfkit's own table of the characters behind each encoded glyph, which SVG text (svg-to-pdfkit) reads.
-          pdfkit.unicode[glyph.id] ??= glyph.codePoints;
+          pdfkit.unicode[glyph.id] ??= text.codePointsOf(glyph.id);
         }
+        if (usage && !text.spells(glyphs, value)) this.unspelled++;
         return [encoded, positions];
       };
-      this.fonts.push({ id, family: face.family, face: face.face, bytes: face.bytes, pdfkit });
+      this.fonts.push({ id, family: face.family, face: face.face, bytes: face.bytes, pdfkit, text });
       this.descriptors[face.family] ??= {};
       this.descriptors[face.family][face.face] = `${face.family}-${face.face}`;
     });
@@ -62,6 +73,9 @@ export class FontSet {
       family.italics = family.normal;
       family.bolditalics = family.bold;
     }
+    const identity = createHash('sha256');
+    for (const face of faces) identity.update(`${face.family}/${face.face}:${fontIdentity(face.bytes)}\0`);
+    this.identity = identity.digest('hex');
   }
 
   /**

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from './fontset';
+import type { GlyphText } from './glyph-text';
 import { CREATOR, PRODUCER } from './identity';
 import { glyphTable, type GlyphTable, type RenderedPage } from '../pipeline/render';
 import type { StructNode } from './structure';
@@ -48,7 +49,8 @@ export interface PdfSpec {
   glyphs: GlyphTable[];
   info: { title: string; author: string; subject: string; keywords?: string };
   lang: string;
-  creationDate: Date;
+  /** The documents' date (the year's 発行日); none yet: the file carries no date (ISO 32000-1 14.3.3, all optional). */
+  creationDate?: Date;
   outline?: OutlineItem[];
   pageNumber: { font: string; fontSize: number; bottom: number };
   /** The structure of each document placed (a sheet, the cover, the contents), in reading order. */
@@ -308,34 +310,35 @@ class Writer {
   }
 }
 
-type GlyphMap = Map<number, { codePoints: number[] }>;
-
-function mergeGlyphs(tables: GlyphTable[]): Map<string, GlyphMap> {
-  const merged = new Map<string, GlyphMap>();
+/** The glyphs of every page placed, by font: the subset each font embeds, and the codes its ToUnicode map covers. */
+function mergeGlyphs(tables: GlyphTable[]): Map<string, Set<number>> {
+  const merged = new Map<string, Set<number>>();
   for (const table of tables) {
-    for (const [font, { ids, text }] of Object.entries(table)) {
-      const into = merged.get(font) ?? new Map();
+    for (const [font, ids] of Object.entries(table)) {
+      const into = merged.get(font) ?? new Set();
       merged.set(font, into);
-      const chars = text.split('\0');
-      ids.forEach((id, i) => {
-        if (!into.has(id)) into.set(id, { codePoints: [...chars[i]].map((c) => c.codePointAt(0)!) });
-      });
+      for (const id of ids) into.add(id);
     }
   }
   return merged;
 }
 
-function toUnicodeCMap(glyphs: Map<number, { codePoints: number[] }>): Buffer {
+/**
+ * The ToUnicode map (ISO 32000-1 9.10.3) of a subset: every glyph shown gets an entry, with the characters the font
+ * says it stands for (glyph-text.ts), whatever page it came from and however that page was drawn. A glyph that
+ * stands for nothing of its own maps to U+FFFD (its run carries ActualText): no shown code is left unmapped.
+ */
+function toUnicodeCMap(ids: number[], text: GlyphText): Buffer {
   const hex4 = (n: number) => n.toString(16).padStart(4, '0');
-  const utf16 = (cps: number[]) =>
-    cps
-      .map((cp) => (cp > 0xffff ? hex4(0xd800 + ((cp - 0x10000) >> 10)) + hex4(0xdc00 + ((cp - 0x10000) & 0x3ff)) : hex4(cp)))
-      .join('');
-  const entries = [...glyphs.entries()].filter(([, g]) => g.codePoints.length > 0).sort((a, b) => a[0] - b[0]);
+  const utf16 = (chars: string) => {
+    let hex = '';
+    for (let i = 0; i < chars.length; i++) hex += hex4(chars.charCodeAt(i));
+    return hex;
+  };
   const blocks: string[] = [];
-  for (let i = 0; i < entries.length; i += 100) {
-    const chunk = entries.slice(i, i + 100);
-    blocks.push(`${chunk.length} beginbfchar\n${chunk.map(([id, g]) => `<${hex4(id)}> <${utf16(g.codePoints)}>`).join('\n')}\nendbfchar`);
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    blocks.push(`${chunk.length} beginbfchar\n${chunk.map((id) => `<${hex4(id)}> <${utf16(text.charactersOf(id) || '\ufffd')}>`).join('\n')}\nendbfchar`);
   }
   return Buffer.from(
     `/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n${blocks.join('\n')}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`,
@@ -364,10 +367,10 @@ function fontProgram(fontBytes: Buffer, ids: number[], key: string): Buffer {
   return program;
 }
 
-function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap): number {
+function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: Set<number>): number {
   const font = fontSet.byId(fontId);
   const kit = font.pdfkit;
-  const ids = [...glyphs.keys()].sort((a, b) => a - b);
+  const ids = [...glyphs].sort((a, b) => a - b);
   // The subset tag is derived from the glyphs it holds: same glyphs, same name, same bytes.
   const digest = createHash('sha256').update(ids.join(',')).digest();
   const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
@@ -387,8 +390,10 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap
     StemV: 0,
     FontFile2: ref(fontFile),
   });
+  // Read from the font's metrics, not from fontkit glyph objects: one made here would stand for no characters.
+  const metrics = kit.font.hmtx.metrics;
   const widths: unknown[] = [];
-  for (const id of ids) widths.push(id, [kit.font.getGlyph(id).advanceWidth * kit.scale]);
+  for (const id of ids) widths.push(id, [metrics.get(Math.min(id, metrics.length - 1)).advance * kit.scale]);
   const cidFont = w.add({
     Type: name('Font'),
     Subtype: name('CIDFontType2'),
@@ -398,7 +403,7 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: GlyphMap
     W: widths,
     CIDToGIDMap: name('Identity'),
   });
-  const toUnicode = w.add({ Filter: name('FlateDecode') }, deflateSync(toUnicodeCMap(glyphs)));
+  const toUnicode = w.add({ Filter: name('FlateDecode') }, deflateSync(toUnicodeCMap(ids, font.text)));
   return w.add({
     Type: name('Font'),
     Subtype: name('Type0'),
@@ -415,10 +420,10 @@ function marginText(text: string, align: 'foot' | 'outer-top', page: RenderedPag
   const font = fontSet.byId(spec.pageNumber.font).pdfkit;
   const { glyphs } = font.layout(text);
   let width = 0;
-  const used = new Map<number, { codePoints: number[] }>();
+  const used = new Set<number>();
   for (const g of glyphs) {
     width += g.advanceWidth * font.scale;
-    used.set(g.id, { codePoints: g.codePoints });
+    used.add(g.id);
   }
   const size = spec.pageNumber.fontSize;
   const textWidth = (width * size) / 1000;
@@ -464,7 +469,7 @@ function xmpDate(date: Date): string {
  * `pdfuaid` schema declared as a PDF/A extension schema (6.6.2.3.3).
  */
 export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
-  const date = xmpDate(spec.creationDate);
+  const date = spec.creationDate && xmpDate(spec.creationDate);
   const lines = [
     '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
     '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
@@ -486,9 +491,7 @@ export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
     ...(spec.info.keywords !== undefined ? [`   <pdf:Keywords>${xml(spec.info.keywords)}</pdf:Keywords>`] : []),
     `   <pdf:Producer>${xml(producer)}</pdf:Producer>`,
     `   <xmp:CreatorTool>${xml(CREATOR)}</xmp:CreatorTool>`,
-    `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
-    `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
-    `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
+    ...(date ? [`   <xmp:CreateDate>${date}</xmp:CreateDate>`, `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`, `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`] : []),
     '   <pdfaid:part>2</pdfaid:part>',
     '   <pdfaid:conformance>A</pdfaid:conformance>',
     '   <pdfuaid:part>1</pdfuaid:part>',
@@ -551,8 +554,8 @@ export function writePdf(spec: PdfSpec, fontSet: FontSet): Buffer {
     Keywords: spec.info.keywords,
     Creator: CREATOR,
     Producer: PRODUCER,
-    CreationDate: new Raw(`(${pdfDate(spec.creationDate)})`),
-    ModDate: new Raw(`(${pdfDate(spec.creationDate)})`),
+    CreationDate: spec.creationDate && new Raw(`(${pdfDate(spec.creationDate)})`),
+    ModDate: spec.creationDate && new Raw(`(${pdfDate(spec.creationDate)})`),
   });
   // Not compressed, so that any reader finds it (ISO 19005-2 6.6.2.1).
   const metadata = w.add({ Type: name('Metadata'), Subtype: name('XML') }, xmpMetadata(spec, PRODUCER));

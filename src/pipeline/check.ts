@@ -2,7 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraYearText } from '../model/era';
-import { EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
+import { EVALUATION_ITEMS, FORM_FIELDS, formField, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
@@ -186,6 +186,9 @@ function checkYears(sheet: Sheet, out: Findings): void {
   }
 }
 
+/** A cost row's title, as the form prints it (messages name rows as the sheet does). */
+const title = (row: keyof Sheet['costs']) => formField(['costs', row]).title;
+
 /** 決算額 = 一般財源 + 国庫、県支出金、地方債 + その他, every year. */
 function checkSettledTotals(sheet: Sheet, out: Findings, usable: (path: DataPath) => boolean): void {
   const c = sheet.costs;
@@ -196,10 +199,11 @@ function checkSettledTotals(sheet: Sheet, out: Findings, usable: (path: DataPath
     if (!['settled', 'generalFund', 'subsidies', 'otherFunds'].every((row) => usable(['costs', row, year]))) continue;
     const sum = parts.reduce((a, b) => a + b, 0);
     if (sum !== c.settled[year]) {
+      const terms = (['generalFund', 'subsidies', 'otherFunds'] as const).map((row, i) => `${title(row)} ${formatAmount(parts[i])}`);
       out.add(
         'error',
         ['costs', 'settled', year],
-        `決算額 ${formatAmount(c.settled[year])} が内訳の合計 ${formatAmount(sum)}（一般財源 ${formatAmount(parts[0])} + 国庫、県支出金、地方債 ${formatAmount(parts[1])} + その他 ${formatAmount(parts[2])}）と合いません`,
+        `${title('settled')} ${formatAmount(c.settled[year])} が内訳の合計 ${formatAmount(sum)}（${terms.join(' + ')}）と合いません`,
       );
     }
   }
@@ -222,7 +226,7 @@ function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings, usable
         out.add(
           'error',
           c.personnelCost ? ['costs', 'personnelCost'] : ['costs'],
-          `${era(year)}の人件費単価が personnel-rates.yaml にないため人件費計を計算できません。人件費計を書くか、単価を追加してください`,
+          `${era(year)}の人件費単価が personnel-rates.yaml にないため${title('personnelCost')}を計算できません。${title('personnelCost')}を書くか、単価を追加してください`,
           'key',
         );
       }
@@ -232,7 +236,7 @@ function checkPersonnelCosts(sheet: Sheet, city: CityData, out: Findings, usable
       out.add(
         'warning',
         ['costs', 'personnelCost', year],
-        `人件費計 ${formatAmount(written)} が 従事割合 ${formatTwoDecimals(ratio)} × ${rate.staffYear} + 時間外勤務 ${formatTwoDecimals(hours)} × ${rate.overtimeHour} = ${formatAmount(computed)} と合いません`,
+        `${title('personnelCost')} ${formatAmount(written)} が ${title('staffRatio')} ${formatTwoDecimals(ratio)} × ${rate.staffYear} + ${title('overtimeHours')} ${formatTwoDecimals(hours)} × ${rate.overtimeHour} = ${formatAmount(computed)} と合いません`,
       );
     }
   }

@@ -3,7 +3,7 @@
 // schemas (src/model/*.schema.json), with the same Japanese, positioned findings as sheets.
 import { existsSync, readFileSync } from 'node:fs';
 import citySchema from '../model/city.schema.json';
-import evaluationSentencesSchema from '../model/evaluation-sentences.schema.json';
+import evaluationSentencesSchema from '../model/generated/evaluation-sentences.schema.json';
 import layoutSchema from '../model/layout.schema.json';
 import personnelRatesSchema from '../model/personnel-rates.schema.json';
 import { UserError } from '../model/errors';

@@ -4,7 +4,8 @@
 // form composes from several fields (the project's name with its number, the indicator slots…) is written out below.
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraShortLabel, eraYearLabel, indicatorYears } from '../model/era';
-import { BOXED_FIELDS, boxOf, EVALUATION_ITEMS, INDICATOR_SLOTS, type EvaluationItemKey, type Indicator, type Sheet, type YearRow } from '../model/form';
+import { BOXED_FIELDS, boxOf, COST_ROWS, EVALUATION_ITEMS, formField, INDICATOR_SLOTS, type CostRowKey, type EvaluationItemKey, type Indicator, type Sheet, type YearRow } from '../model/form';
+import type { BoxedFields } from '../model/generated/boxed-fields';
 import { formatAmount, formatIndicator, formatNumber, formatTwoDecimals } from '../model/format';
 import { sdgLine } from '../model/sdgs';
 import type { DataPath } from '../model/types';
@@ -44,54 +45,36 @@ export interface IndicatorSlot<B> {
 }
 
 /** What one sheet prints. `B` is a box's text: `TextBox` from derive, `FittedBox` once the fit stage has sized it. */
-export interface SheetView<B = TextBox> {
+export interface SheetView<B = TextBox> extends BoxedFields<B> {
   fiscalYear: number;
   number: string;
   name: string;
   title: string;
+  // What the form composes from several fields, or prints in rows and slots:
   projectName: B;
   budgetItem: B;
   department: B;
   departmentName: string;
   divisionName: string;
   mayorPledges: B;
-  section: B;
   /** 戦略プラン rows, at least three: the form prints 新規・継続, 事業分類 and 事業体制 beside them. */
   strategicPlanRows: { code: B; policy: string; measure: string; title: B }[];
-  status: B;
-  category: B;
-  structure: B;
-  individualPlan: B;
-  period: B;
-  legalBasis: B;
   sdgs: B;
-  overview: { target: B; purpose: B; activities: B };
-  costTable: {
-    years: string[];
-    budget: string[];
-    settled: string[];
-    generalFund: string[];
-    subsidies: string[];
-    otherFunds: string[];
-    personnelCost: string[];
-    staffRatio: string[];
-    overtimeHours: string[];
-    partTimeStaff: string[];
-  };
-  participation: { sharing: B; planning: B; implementation: B; review: B };
+  /** The cost table: its years' headings, and each row of the schema's `costs` as printed, year by year. */
+  costTable: { years: string[] } & Record<CostRowKey, string[]>;
   indicatorTable: { years: string[]; slots: IndicatorSlot<B>[] };
-  results: {
-    previousIssues: B;
-    achievements: B;
-    challenges: { operations: B; organization: B };
-    improvementGoal: B;
-  };
   evaluation: Record<EvaluationItemKey, { score: string; sentence: B }>;
-  direction: { decision: B; reason: B };
 }
 
-function row<T>(values: YearRow<T>, years: number[], format: (v: T) => string, missing: T): string[] {
-  return years.map((y) => format(values[String(y)] ?? missing));
+/**
+ * A cost row as printed, year by year: amounts with thousands separators, shares and hours with two decimals (the
+ * schema's `multipleOf: 0.01`), a choice as written; a year left out as the row's default, or 0.
+ */
+function costRow(row: CostRowKey, values: YearRow<number | string> | undefined, years: number[]): string[] {
+  const value = formField(['costs', row, '*']).node;
+  const missing = (value.default ?? 0) as number | string;
+  const format = (v: number | string) => (typeof v === 'string' ? v : value.multipleOf === 0.01 ? formatTwoDecimals(v) : formatAmount(v));
+  return years.map((y) => format(values?.[String(y)] ?? missing));
 }
 
 /** 人件費計 as written, or computed from the rates for the years where the sheet leaves it out. */
@@ -110,7 +93,7 @@ export function evaluationSentence(city: CityData, item: EvaluationItemKey, scor
 }
 
 /** Every field with a box of its own, as a TextBox at its own path (`{overview: {target: TextBox}}`). */
-function boxedFields(sheet: Sheet): Record<string, unknown> {
+function boxedFields(sheet: Sheet): BoxedFields<TextBox> {
   const view: Record<string, any> = {};
   for (const field of BOXED_FIELDS) {
     let value: any = sheet;
@@ -120,7 +103,7 @@ function boxedFields(sheet: Sheet): Record<string, unknown> {
     for (const step of field.path.slice(0, -1)) into = into[step] ??= {};
     into[field.path[field.path.length - 1]] = own(field.path, value);
   }
-  return view;
+  return view as BoxedFields<TextBox>;
 }
 
 function indicatorSlot(indicator: Indicator | undefined, index: number, years: number[]): IndicatorSlot<TextBox> {
@@ -151,7 +134,7 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
     title: box(boxOf(['strategicPlans', 0, 'title']), '', ['strategicPlans']),
   });
   return {
-    ...(boxedFields(sheet) as Pick<SheetView, 'section' | 'status' | 'category' | 'structure' | 'individualPlan' | 'period' | 'legalBasis' | 'overview' | 'participation' | 'results' | 'direction'>),
+    ...boxedFields(sheet),
     fiscalYear: sheet.fiscalYear,
     number,
     name: sheet.name,
@@ -175,15 +158,8 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
     sdgs: box('sdgs', sdgLines.join('\n'), ['sdgs'], sdgLines.join('　'), '目標の数を減らしてください'),
     costTable: {
       years: years.map(eraYearLabel),
-      budget: row(c.budget, years, formatAmount, 0),
-      settled: row(c.settled, years, formatAmount, 0),
-      generalFund: row(c.generalFund, years, formatAmount, 0),
-      subsidies: row(c.subsidies, years, formatAmount, 0),
-      otherFunds: row(c.otherFunds, years, formatAmount, 0),
-      personnelCost: row(personnelCosts(sheet, city), years, formatAmount, 0),
-      staffRatio: row(c.staffRatio, years, formatTwoDecimals, 0),
-      overtimeHours: row(c.overtimeHours, years, formatTwoDecimals, 0),
-      partTimeStaff: row(c.partTimeStaff, years, String, '無'),
+      // 人件費計 as written, or computed from the rates where the sheet leaves it out.
+      ...(Object.fromEntries(COST_ROWS.map((row) => [row, costRow(row, row === 'personnelCost' ? personnelCosts(sheet, city) : c[row], years)])) as Record<CostRowKey, string[]>),
     },
     indicatorTable: {
       years: indYears.map(eraShortLabel),

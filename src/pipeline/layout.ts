@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import Handlebars from 'handlebars/runtime';
 import type { CityData } from '../model/city';
 import { checkDataFile, DATA_FILE_SCHEMAS, DataFileError } from './data-file';
+import { formField } from '../model/form';
 import { labelsFor } from '../model/schema';
 import type { BoxSpec } from './fit';
 import { loadYamlFile } from './load';
@@ -221,8 +222,22 @@ export interface Templates {
   overview: Handlebars.TemplateDelegate;
 }
 
-// Mustaches a template may use: `json` for every value; block helpers and partials for structure.
-const VALUE_HELPERS = new Set(['json']);
+// Mustaches a template may use: `json` for every value, `label` for a field's printed name; block helpers and
+// partials for structure.
+const VALUE_HELPERS = new Set(['json', 'label']);
+
+/**
+ * The printed name of a field of the sheet: its schema title, so that no label is typed twice. The path is given
+ * as dotted segments (`"costs.settled"`, or `"evaluation" @key` inside an `each`).
+ */
+function fieldLabel(segments: unknown[]): string {
+  const path = segments.flatMap((s) => String(s).split('.')).filter((s) => s !== '');
+  try {
+    return formField(path).title;
+  } catch {
+    throw new UserError(`テンプレートの {{label "${path.join('.')}"}}: シートのスキーマ（src/model/sheet.schema.json）にない項目です。`);
+  }
+}
 
 /** Refuse templates that print a value without `json`: such a value could break the JSON with a quote. */
 function lintTemplate(compiler: typeof import('handlebars'), name: string, source: string): void {
@@ -230,11 +245,19 @@ function lintTemplate(compiler: typeof import('handlebars'), name: string, sourc
     if (!node || typeof node !== 'object') return;
     if (node.type === 'MustacheStatement') {
       const head = node.path?.original;
+      const line = node.loc?.start?.line ?? 0;
       if (!VALUE_HELPERS.has(head)) {
-        const line = node.loc?.start?.line ?? 0;
         throw new UserError(
           `${name}:${line}: テンプレートの値は {{json …}} で出力してください（{{${head}}} はそのまま出力できません）。`,
         );
+      }
+      // A label named in full is checked now, not when a sheet is printed.
+      if (head === 'label' && node.params.every((p: any) => p.type === 'StringLiteral')) {
+        try {
+          fieldLabel(node.params.map((p: any) => p.value));
+        } catch (error) {
+          throw new UserError(`${name}:${line}: ${(error as Error).message}`);
+        }
       }
     }
     for (const value of Object.values(node)) {
@@ -252,6 +275,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     if (value === undefined) throw new Error('json: 値がありません');
     return new hb.SafeString(JSON.stringify(value));
   });
+  hb.registerHelper('label', (...args: unknown[]) => new hb.SafeString(JSON.stringify(fieldLabel(args.slice(0, -1)))));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partialsDir = join(dir, 'partials');
   const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();

@@ -36,10 +36,11 @@ export interface Region {
 }
 
 /**
- * The glyphs pages use, by font resource name: their ids, and the characters each stands for (separated by NUL).
- * Kept compact: a booklet holds a thousand of these.
+ * The glyphs pages use, by font resource name: their ids, in order. Only the ids: what each glyph stands for is
+ * the font's to say (pdf/glyph-text.ts), so no page, however and whenever it was drawn, can carry a text layer of
+ * its own. Kept compact: a booklet holds a thousand of these.
  */
-export type GlyphTable = Record<string, { ids: Uint16Array; text: string }>;
+export type GlyphTable = Record<string, Uint16Array>;
 
 export interface RenderedDocument {
   pages: RenderedPage[];
@@ -76,10 +77,7 @@ function tableLayouts(layout: LayoutSpec): Record<string, object> {
 
 export function glyphTable(usage: GlyphUsage): GlyphTable {
   const table: GlyphTable = {};
-  for (const [font, glyphs] of Object.entries(usage)) {
-    const ids = [...glyphs.keys()].sort((a, b) => a - b);
-    table[font] = { ids: Uint16Array.from(ids), text: ids.map((id) => String.fromCodePoint(...glyphs.get(id)!.codePoints)).join('\0') };
-  }
+  for (const [font, glyphs] of Object.entries(usage)) table[font] = Uint16Array.from(glyphs).sort();
   return table;
 }
 
@@ -275,11 +273,21 @@ export function renderPages(definition: DocDefinition, layout: LayoutSpec, fontS
     // pdfmake sets the text colour with fill(colour), which also paints an empty path (a stray `f`): set the colour only.
     doc.fill = (color?: unknown, ...rest: unknown[]) =>
       inLine && color !== undefined && rest.length === 0 ? doc.fillColor(color) : fill(color, ...rest);
-    // pdf.js reads a full-width space back as a plain one: say what the run really holds (ActualText), for it and for import.
+    // Say what a run really holds (ActualText) where its glyphs alone would not: a full-width space, which pdf.js
+    // reads back as a plain one (for it and for import), and glyphs that do not spell the run's text through the
+    // fonts' ToUnicode maps (fontSet.unspelled: a glyph two characters share, a character the font hides).
     doc.text = (value: string, ...rest: unknown[]) => {
-      if (!inLine || stating || !value.includes('\u3000')) return text(value, ...rest);
-      doc.addContent(`/Span <</ActualText ${hexText(value)}>> BDC`);
+      // A line that states its whole text (line breaks and all) states this run's too.
+      if (!inLine || stating) return text(value, ...rest);
+      const unspelled = fontSet.unspelled;
+      const before = operators.get(doc.page);
+      const at = before?.length ?? 0;
       text(value, ...rest);
+      if (!value.includes('\u3000') && fontSet.unspelled === unspelled) return doc;
+      // The run is drawn by then: the sequence opens just before its operators (on its page's list, which the run
+      // may have begun).
+      const drawn = operators.get(doc.page)!;
+      drawn.splice(drawn === before ? at : 0, 0, `/Span <</ActualText ${hexText(value)}>> BDC`);
       return doc.addContent('EMC');
     };
     const renderVector = renderer.renderVector.bind(renderer);

@@ -146,7 +146,7 @@ export function renderSheet(workspace: Workspace, view: FittedView): RenderedDoc
 }
 
 /** A document on its own (a sheet, the 評価結果一覧, a 正誤表): its pages numbered `1 / n`, `2 / n`… */
-export function documentPdf(workspace: Workspace, rendered: RenderedDocument, info: DocDefinition['info'], creationDate: Date): Buffer {
+export function documentPdf(workspace: Workspace, rendered: RenderedDocument, info: DocDefinition['info'], creationDate: Date | undefined): Buffer {
   const { number } = workspace.templates.layout.page;
   return writePdf(
     {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
-import { fiscalYearOf } from '../model/era';
+import { fiscalYearOf, parseEraYear } from '../model/era';
 import { figureAdvice, unitOf } from '../model/figure-advice';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
@@ -57,11 +57,8 @@ function pointerToPath(pointer: string): DataPath {
 /** What a figure typed as text was probably meant to be, and what to change: `"24,857"` → 24857; `令和3` → 2021. */
 function figureHint(value: unknown, node: SchemaNode | undefined): string {
   if (typeof value !== 'string') return '';
-  const era = /^令和(元|[0-9０-９]+)(年度?)?$/.exec(value.trim());
-  if (era) {
-    const year = era[1] === '元' ? 1 : Number(era[1].replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
-    return `。年度は西暦で書いてください（${value} → ${fiscalYearOf('令和', year)}）`;
-  }
+  const western = parseEraYear(value);
+  if (western !== undefined) return `。年度は西暦で書いてください（${value} → ${western}）`;
   const advice = figureAdvice(value, unitOf(node?.title));
   return advice ? `。${advice}` : '';
 }

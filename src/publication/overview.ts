@@ -15,7 +15,7 @@ import { renderPages, type RenderedDocument } from '../pipeline/render';
 import { documentPdf, type Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
 import type { PrintedValue } from './printed';
-import { barSteps, costChartSpec, directionChartSpec, drawCharts, widestLabel, wrapLabel } from './charts';
+import { barSteps, costChart, directionChart, wrapLabel } from './charts';
 
 /** The overview's name: its title after the year, and its file's name. */
 export const OVERVIEW_TITLE = '評価結果一覧';
@@ -162,8 +162,14 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
     return fitted;
   };
 
-  // Page 1 holds everything before the list when the overview with an empty list has two pages.
-  const fitsOnePage = (definition: DocDefinition) => renderPages(definition, layout, workspace.fontSet).pages.length <= 2;
+  // How the overview with an empty list is laid out: whether both charts are drawn (pdfmake leaves out, without a
+  // word, a figure taller than a page), and whether page 1 holds everything before the list (two pages in all).
+  const trial = (definition: DocDefinition) => {
+    const { pages, structure } = renderPages(definition, layout, workspace.fontSet);
+    const figures = structure.flatMap((n, i) => (n.s === 'Figure' ? [i] : []));
+    const drawn = figures.every((sid) => pages.some((page) => page.marks.includes(sid)));
+    return { drawn, onPage1: drawn && pages.length <= 2 };
+  };
   const charts = layout.overview.charts;
   const contentWidth = layout.page.width - layout.page.margins[0] - layout.page.margins[2];
   const costWidth = contentWidth - charts.directionWidth - charts.gap;
@@ -173,11 +179,10 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
   const of = data.total.projects;
   const directionBars = data.directions.map((direction, i) => ({ direction, count: data.total.byDirection[i], label: countLabel(data.total.byDirection[i], of) }));
   const wrapped = data.departments.map((d) => wrapLabel(workspace.fontSet, layout.font, d.name, charts.fontSize, charts.labelWidth));
-  const costBars = data.departments.map((d, i) => ({ department: wrapped[i].join('\n'), parts: [d.settled, d.personnel], label: formatAmount(d.total) }));
-  const room = (bars: { label: string }[]) => widestLabel(workspace.fontSet, layout.font, bars.map((b) => b.label), charts.fontSize);
+  const costBars = data.departments.map((d, i) => ({ lines: wrapped[i], parts: [d.settled, d.personnel], label: formatAmount(d.total) }));
   const partNames = [formField(['costs', 'settled']).title, formField(['costs', 'personnelCost']).title];
-  const [directionSvg] = await drawCharts(workspace.fontSet, layout.font, [directionChartSpec(layout, directionBars, charts.directionWidth, room(directionBars))]);
-  const costSvg = (step: number) => drawCharts(workspace.fontSet, layout.font, [costChartSpec(layout, costBars, partNames, costWidth, step, room(costBars))]).then(([svg]) => svg);
+  const directionSvg = directionChart(workspace.fontSet, layout, directionBars);
+  const costSvg = (step: number) => costChart(workspace.fontSet, layout, costBars, partNames, costWidth, step);
 
   // What each chart shows, in words: a screen reader reads this for the figure (PDF/UA: a figure has /Alt).
   const directionAlt = `方向性の内訳のグラフ。${directionBars.map((b) => `${b.direction} ${b.label}`).join('、')}。`;
@@ -221,21 +226,26 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
     return JSON.parse(workspace.templates.overview(context)) as DocDefinition;
   };
 
-  // The cost chart grows with the number of 部. Its bars are narrowed, step by step, until page 1 holds it (laid
-  // out with an empty list: page 1, then the list's first page); when no step will do (many 部), the charts move
-  // to the next page at full size.
+  // The cost chart grows with the number of 部. Its bars are narrowed, step by step, until page 1 holds it; when no
+  // step will do (many 部), the charts move to the next page, at the largest step that a page holds.
   const steps = barSteps(layout, Math.max(1, ...wrapped.map((w) => w.length)));
-  let cost = await costSvg(steps[0]);
-  if (steps.length > 1 && !fitsOnePage(definition(cost, []))) {
-    let fitted: string | undefined;
-    for (const step of steps.slice(1)) {
-      const candidate = await costSvg(step);
-      if (fitsOnePage(definition(candidate, []))) {
-        fitted = candidate;
-        break;
-      }
+  let cost: string | undefined;
+  let onAPage: string | undefined;
+  for (const step of steps) {
+    const svg = costSvg(step);
+    const { drawn, onPage1 } = trial(definition(svg, []));
+    if (onPage1) {
+      cost = svg;
+      break;
     }
-    if (fitted !== undefined) cost = fitted;
+    if (drawn) onAPage ??= svg;
+  }
+  cost ??= onAPage;
+  if (cost === undefined) {
+    throw new UserError(
+      `${OVERVIEW_TITLE}: 部が ${data.departments.length} あるため、部別のトータルコストのグラフが 1 ページに入りません。` +
+        'templates/layout.yaml の overview.charts の fontSize（文字の大きさ）を小さくするか、labelWidth（部の名前を折り返す幅）を広げてください。',
+    );
   }
   const rendered = renderPages(definition(cost, rows), layout, workspace.fontSet);
   const departments = data.departments.map((d) => d.name);

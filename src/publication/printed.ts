@@ -2,7 +2,7 @@
 // stable key (its place in the data), the Japanese labels of its place (as findings name it) and the page of the
 // sheet it stands on. Values are compared as printed, so 1.5 and 1.50 are the same and a computed 人件費計 is one.
 import { costYears, eraYearText, indicatorYears } from '../model/era';
-import { EVALUATION_ITEMS } from '../model/form';
+import { COST_ROWS, EVALUATION_ITEMS } from '../model/form';
 import { labelsFor } from '../model/schema';
 import type { DataPath } from '../model/types';
 import type { SheetView, TextBox } from '../pipeline/derive';
@@ -20,8 +20,6 @@ export interface PrintedValue {
 // The sections printed on a sheet's second page: templates/partials/indicators.hbs begins it ("pageBreak": "before").
 // A test reads every value back from the page this says.
 const SECOND_PAGE = new Set(['indicatorTable', 'results', 'evaluation', 'direction']);
-
-const COST_ROWS = ['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'personnelCost', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const;
 
 /** Every value a sheet prints, in the order of the form. */
 export function printedValues(view: SheetView): PrintedValue[] {

@@ -1,7 +1,7 @@
 // A whole fiscal year rendered for publication: every sheet checked and drawn (through the render cache), or the
 // findings that stop it. Publishing and correcting take all the sheets of a year or none.
 import { cacheFor, type RenderCache } from '../batch/cache';
-import { selectSheetFiles } from '../batch/selection';
+import { folderFindings, selectSheetFiles } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { processSheets, type Progress } from '../batch/sheets';
 import { displayPath, formatFinding } from '../model/report';
@@ -24,14 +24,15 @@ export async function renderYear(
   progress: (tally: { built: number; reused: number; failed: number }) => Progress,
   what: string,
 ): Promise<RenderedYear | undefined> {
-  const { year, files, duplicates } = selectSheetFiles(request);
+  const selection = selectSheetFiles(request);
+  const { year, files, refused } = selection;
   const workspace = request.workspace ?? openWorkspace(request.dataDir);
-  const tally = { built: 0, reused: 0, failed: duplicates.length };
-  for (const finding of duplicates) log(formatFinding(finding));
+  const tally = { built: 0, reused: 0, failed: refused.length };
+  for (const finding of folderFindings(selection)) log(formatFinding(finding));
   const cache = cacheFor(workspace, request.outDir, year);
   const sheets = await processSheets(files, workspace, cache, progress(tally));
   cache.prune();
-  const failed = [...duplicates.map((d) => `${displayPath(d.file)}:${d.line}`), ...sheets.filter((s) => !s.rendered).map((s) => `${displayPath(s.file)}:${s.findings.find((f) => f.severity === 'error')?.line ?? 1}`)];
+  const failed = [...refused.map((d) => `${displayPath(d.file)}:${d.line}`), ...sheets.filter((s) => !s.rendered).map((s) => `${displayPath(s.file)}:${s.findings.find((f) => f.severity === 'error')?.line ?? 1}`)];
   if (failed.length > 0) {
     log(`誤りのあるシートが ${failed.length} 件あるため、${what}: ${failed.join('、')}`);
     return undefined;

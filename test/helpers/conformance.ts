@@ -66,7 +66,7 @@ function trueType(font: Buffer) {
 }
 
 /** A ToUnicode CMap: code → Unicode values (UTF-16 code units). */
-function parseToUnicode(cmap: string): Map<number, number[]> {
+export function parseToUnicode(cmap: string): Map<number, number[]> {
   const map = new Map<number, number[]>();
   const units = (hex: string) => hex.match(/.{4}/g)!.map((u) => parseInt(u, 16));
   for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {

@@ -8,6 +8,8 @@
 //   eio          the first write fails with EIO
 //   fsync        fsync fails with EIO
 //   rename       renaming onto the file fails with EBUSY (a file held open by a viewer, as Windows does)
+//   kill         the first write takes half the bytes, then the process is killed with SIGKILL (`kill -9` in the
+//                middle of writing the file)
 // `file` is matched against the base name of the file written (the temporary file beside it holds that name too:
 // `.booklet.pdf.<pid>.tmp`) and of the rename's target. `*.v8` matches by the end of the name.
 'use strict';
@@ -48,6 +50,11 @@ if (spec.file && spec.fault) {
         if (calls === 0) return take(Math.floor(length / 2));
         throw failure('ENOSPC', -28, 'write');
       case 'zero':
+        return 0;
+      case 'kill':
+        take(Math.floor(length / 2));
+        process.kill(process.pid, 'SIGKILL');
+        // SIGKILL is delivered at once; nothing after it runs.
         return 0;
       case 'eio':
         throw failure('EIO', -5, 'write');

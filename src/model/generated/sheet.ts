@@ -37,24 +37,12 @@ export interface Sheet {
     activities: string;
   };
   costs: {
-    budget: {
-      [k: string]: number;
-    };
-    settled: {
-      [k: string]: number;
-    };
-    generalFund: {
-      [k: string]: number;
-    };
-    subsidies: {
-      [k: string]: number;
-    };
-    otherFunds: {
-      [k: string]: number;
-    };
-    personnelCost?: {
-      [k: string]: number;
-    };
+    budget: AmountRow;
+    settled: AmountRow;
+    generalFund: AmountRow;
+    subsidies: AmountRow;
+    otherFunds: AmountRow;
+    personnelCost?: AmountRow;
     staffRatio: {
       [k: string]: number;
     };
@@ -78,12 +66,8 @@ export interface Sheet {
     name: string;
     unit: string;
     kind?: '活動結果指標' | '成果指標' | null;
-    target: {
-      [k: string]: number;
-    };
-    actual: {
-      [k: string]: number;
-    };
+    target: IndicatorRow;
+    actual: IndicatorRow;
     description?: string;
   }[];
   results: {
@@ -96,29 +80,24 @@ export interface Sheet {
     improvementGoal: string;
   };
   evaluation: {
-    citizenNeeds: {
-      score: number | null;
-      sentence?: string;
-      exception?: boolean;
-    };
-    progress: {
-      score: number | null;
-      sentence?: string;
-      exception?: boolean;
-    };
-    cityInvolvement: {
-      score: number | null;
-      sentence?: string;
-      exception?: boolean;
-    };
-    priority: {
-      score: number | null;
-      sentence?: string;
-      exception?: boolean;
-    };
+    citizenNeeds: EvaluationItem;
+    progress: EvaluationItem;
+    cityInvolvement: EvaluationItem;
+    priority: EvaluationItem;
   };
   direction: {
     decision: '継続' | '拡大・拡充' | '改善' | '縮小' | '休止・廃止' | '統合' | '完了' | null;
     reason: string;
   };
+}
+export interface AmountRow {
+  [k: string]: number;
+}
+export interface IndicatorRow {
+  [k: string]: number;
+}
+export interface EvaluationItem {
+  score: number | null;
+  sentence?: string;
+  exception?: boolean;
 }
