@@ -1,8 +1,9 @@
 // Open data: one row per sheet for the city's open-data portal, as CSV (UTF-8 with BOM, CRLF) or JSON.
 // The columns are fixed per fiscal year: English keys for programs, Japanese headers for people.
 // Which fields are exported, their keys and their headers are annotations of the schema (`x-openData`).
-import { costYears, eraYearText, indicatorYears } from '../model/era';
-import { EVALUATION_ITEMS, INDICATOR_SLOTS, openDataColumn, openDataFields, type Indicator, type Sheet, type YearRow } from '../model/form';
+import { costYears, eraYearText } from '../model/era';
+import { unitOf } from '../model/figure-advice';
+import { formField, isYearRow, OPEN_DATA_FIELDS, openDataColumn, rowYears, type FormField, type Sheet, type YearRow } from '../model/form';
 import { formatNumber } from '../model/format';
 
 export type OpenDataValue = string | number;
@@ -27,66 +28,96 @@ const era = eraYearText;
 /** A figure of a year; a year the sheet leaves out is 0, as the printed sheet shows it. */
 const at = (row: YearRow<number> | undefined, year: number): number => row?.[String(year)] ?? 0;
 
-/** The value of a top-level field as exported: the project number with its leading zeros, as printed. */
-const fieldValue = (sheet: Sheet, key: keyof Sheet): OpenDataValue => (key === 'number' ? formatNumber(sheet.number) : String(sheet[key] ?? ''));
+/** The value at a place of a sheet (`'*'` steps taken by `slot`). */
+function valueAt(sheet: Sheet, path: readonly string[], slot = 0): unknown {
+  return path.reduce<any>((value, step) => value?.[step === '*' ? slot : step], sheet);
+}
 
-/** The columns of one fiscal year's export, in order. */
+/** A field's exported value: a number as its number (the project number with its leading zeros, as printed), an
+ *  object by the key its annotation names (an evaluation item by its score), a blank as empty. */
+function exportedValue(field: FormField, value: unknown): OpenDataValue {
+  const of = field.node['x-openData']?.value;
+  const v = of && value && typeof value === 'object' ? (value as Record<string, unknown>)[of] : value;
+  if (field.path.length === 1 && field.path[0] === 'number' && typeof v === 'number') return formatNumber(v);
+  return typeof v === 'number' ? v : v === null || v === undefined ? '' : String(v);
+}
+
+const sameParent = (a: FormField, b: FormField, depth: number) => a.path.length === b.path.length && a.path.slice(0, depth).every((s, i) => b.path[i] === s);
+
+/**
+ * The columns of one fiscal year's export, in order: every field the schema gives an `x-openData` column, in form
+ * order. A table's year rows (コスト) go year by year, each year's rows followed by its total costs; a list printed
+ * in slots (指標) goes slot by slot, an unused slot empty in every column (never 0).
+ */
 export function openDataColumns(fiscalYear: number): OpenDataColumn[] {
-  const columns: OpenDataColumn[] = openDataFields().map((field) => {
-    const name = field.path[0] as keyof Sheet;
-    return { ...openDataColumn(field.path), value: (s: Sheet) => fieldValue(s, name) };
-  });
+  const columns: OpenDataColumn[] = [];
+  const taken = new Set<FormField>();
+  for (const field of OPEN_DATA_FIELDS) {
+    if (taken.has(field)) continue;
+    const slot = field.path.indexOf('*');
+    if (slot >= 0) {
+      const list = field.path.slice(0, slot);
+      const members = OPEN_DATA_FIELDS.filter((f) => f.path[slot] === '*' && list.every((s, i) => f.path[i] === s));
+      members.forEach((f) => taken.add(f));
+      columns.push(...slotColumns(list, members, fiscalYear));
+    } else if (isYearRow(field.node)) {
+      const rows = OPEN_DATA_FIELDS.filter((f) => isYearRow(f.node) && !f.path.includes('*') && sameParent(field, f, field.path.length - 1));
+      rows.forEach((f) => taken.add(f));
+      columns.push(...costColumns(rows, fiscalYear));
+    } else {
+      taken.add(field);
+      columns.push({ ...openDataColumn(field.path), value: (s) => exportedValue(field, valueAt(s, field.path)) });
+    }
+  }
+  return columns;
+}
 
-  // 人件費計 is exported with the years computed from the rates filled in (`personnelCost`, from derive.ts).
-  const costRows = openDataFields(['costs']).map((field) => {
-    const name = field.path[1] as keyof Sheet['costs'];
-    const row = (s: Sheet, p: YearRow<number>) => (name === 'personnelCost' ? p : (s.costs[name] as YearRow<number>));
-    return { ...openDataColumn(field.path), row };
-  });
+/** The cost table, year by year: each row's figure (人件費計 with the years computed from the rates filled in), then
+ *  the year's total costs, settled and budgeted, each with 人件費計. */
+function costColumns(rows: FormField[], fiscalYear: number): OpenDataColumn[] {
+  const columns: OpenDataColumn[] = [];
+  const figures = (field: FormField) => (s: Sheet, personnel: YearRow<number>) =>
+    field.path[field.path.length - 1] === 'personnelCost' ? personnel : (valueAt(s, field.path) as YearRow<number> | undefined);
   for (const year of costYears(fiscalYear)) {
-    for (const cost of costRows) {
-      columns.push({ key: `${cost.key}_${year}`, header: `${cost.header} ${era(year)}（千円）`, value: (s, p) => at(cost.row(s, p), year) });
+    for (const field of rows) {
+      const { key, header } = openDataColumn(field.path);
+      const unit = unitOf(formField([...field.path, '*']).node.title);
+      columns.push({ key: `${key}_${year}`, header: `${header} ${era(year)}${unit ? `（${unit}）` : ''}`, value: (s, p) => at(figures(field)(s, p), year) });
     }
     columns.push(
-      {
-        key: `total_cost_settled_${year}`,
-        header: `トータルコスト（決算） ${era(year)}（千円）`,
-        value: (s, p) => at(s.costs.settled, year) + at(p, year),
-      },
-      {
-        key: `total_cost_budget_${year}`,
-        header: `トータルコスト（予算） ${era(year)}（千円）`,
-        value: (s, p) => at(s.costs.budget, year) + at(p, year),
-      },
+      { key: `total_cost_settled_${year}`, header: `トータルコスト（決算） ${era(year)}（千円）`, value: (s, p) => at(s.costs.settled, year) + at(p, year) },
+      { key: `total_cost_budget_${year}`, header: `トータルコスト（予算） ${era(year)}（千円）`, value: (s, p) => at(s.costs.budget, year) + at(p, year) },
     );
   }
+  return columns;
+}
 
-  const indicatorField = (name: keyof Indicator) => openDataColumn(['indicators', 0, name]);
-  for (let slot = 1; slot <= INDICATOR_SLOTS; slot++) {
-    const indicator = (s: Sheet): Indicator | undefined => s.indicators[slot - 1];
-    // An unused slot is empty in every column, never 0.
-    const used = (read: (i: Indicator) => OpenDataValue) => (s: Sheet) => {
-      const i = indicator(s);
-      return i ? read(i) : '';
-    };
-    for (const name of ['name', 'unit', 'kind'] as const) {
-      const { key, header } = indicatorField(name);
-      columns.push({ key: `indicator${slot}_${key}`, header: `指標${slot} ${header}`, value: used((i) => i[name] ?? '') });
+/** A list printed in slots, slot by slot: each slot's fields in form order, a year row year by year. */
+function slotColumns(list: string[], members: FormField[], fiscalYear: number): OpenDataColumn[] {
+  const columns: OpenDataColumn[] = [];
+  const slots = formField(list).node.maxItems ?? 0;
+  const itemTitle = formField(list).node.items?.title ?? '';
+  const rows = members.filter((f) => isYearRow(f.node));
+  for (let slot = 1; slot <= slots; slot++) {
+    const used = (read: (s: Sheet) => OpenDataValue) => (s: Sheet) => ((valueAt(s, list) as unknown[] | undefined)?.[slot - 1] === undefined ? '' : read(s));
+    const prefix = (key: string, header: string) => ({ key: `${itemTitleKey(list)}${slot}_${key}`, header: `${itemTitle}${slot} ${header}` });
+    for (const field of members.filter((f) => !isYearRow(f.node))) {
+      const { key, header } = openDataColumn(field.path);
+      columns.push({ ...prefix(key, header), value: used((s) => exportedValue(field, valueAt(s, field.path, slot - 1))) });
     }
-    for (const year of indicatorYears(fiscalYear)) {
-      for (const name of ['target', 'actual'] as const) {
-        const { key, header } = indicatorField(name);
-        columns.push({ key: `indicator${slot}_${key}_${year}`, header: `指標${slot} ${header} ${era(year)}`, value: used((i) => at(i[name], year)) });
+    for (const year of rowYears(rows[0]?.node ?? {}, fiscalYear)) {
+      for (const field of rows) {
+        const { key, header } = openDataColumn(field.path);
+        const column = prefix(`${key}_${year}`, `${header} ${era(year)}`);
+        columns.push({ ...column, value: used((s) => at(valueAt(s, field.path, slot - 1) as YearRow<number>, year)) });
       }
     }
   }
-
-  for (const item of EVALUATION_ITEMS) {
-    columns.push({ ...openDataColumn(['evaluation', item]), value: (s) => s.evaluation[item].score ?? '' });
-  }
-  columns.push({ ...openDataColumn(['direction', 'decision']), value: (s) => s.direction.decision ?? '' });
   return columns;
 }
+
+/** The stable key of a slotted list's columns: `indicator` for `indicators`. */
+const itemTitleKey = (list: string[]) => list[list.length - 1].replace(/s$/, '');
 
 /** One sheet's row. `personnelCost` comes from derive.ts personnelCosts(sheet, city). */
 export function openDataRow(columns: OpenDataColumn[], sheet: Sheet, personnelCost: YearRow<number>): OpenDataRow {

@@ -26,7 +26,7 @@ export const ANNOTATIONS = {
   'x-yearly': 'rewritten every year: rollover carries it over and lists it under `review` (rollover, check)',
   'x-yearlyFigure': "a year row whose figure for the sheet's own year is entered every year (rollover, check)",
   'x-officialLabel': 'how the official text labels the field, where that is not its title (import)',
-  'x-openData': 'its open-data column: a stable English key, and a header when not its title (export)',
+  'x-openData': 'its open-data column: a stable English key, a header when not its title, and for an object the key of the value it exports (export)',
   'x-years': "a year row's years: the cost table's five or the indicator table's six (check, new)",
   'x-slots': 'a list printed as a fixed number of slots (maxItems), used or not (derive, new)',
   'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
@@ -102,12 +102,8 @@ export function openDataColumn(path: DataPath): { key: string; header: string } 
   return { key: column.key, header: column.header ?? field.title };
 }
 
-/** Fields with an open-data column, in form order, below `parent` (e.g. `['costs']`). */
-export function openDataFields(parent: string[] = []): FormField[] {
-  return FORM_FIELDS.filter(
-    (f) => f.node['x-openData'] && f.path.length === parent.length + 1 + (f.path.includes('*') ? 1 : 0) && parent.every((p, i) => f.path[i] === p),
-  );
-}
+/** Fields with an open-data column, in form order. */
+export const OPEN_DATA_FIELDS: readonly FormField[] = FORM_FIELDS.filter((f) => f.node['x-openData']);
 
 /** Fields whose value next year's sheet sets (`x-nextYear`), with that value: fields at the top of a sheet only. */
 export const NEXT_YEAR_VALUES: readonly { key: keyof Sheet; value: unknown }[] = FORM_FIELDS.filter((f) => 'x-nextYear' in f.node).map((f) => {

@@ -29,7 +29,7 @@ export interface SchemaNode {
   'x-yearly'?: true;
   'x-yearlyFigure'?: true;
   'x-officialLabel'?: string;
-  'x-openData'?: { key: string; header?: string };
+  'x-openData'?: { key: string; header?: string; value?: string };
   'x-years'?: 'cost' | 'indicator';
   'x-slots'?: true;
   'x-section'?: string;
