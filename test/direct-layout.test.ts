@@ -7,18 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { layOutPlainTextDirectly } from '../src/pdf/direct-layout';
 import { loadFontFaces } from '../src/pdf/fonts';
+import { fontkitFontOf, installPlainTextLayout } from '../src/pdf/pdfmake';
 import { WARM_UP_SHEET } from '../src/build/warm-up';
 
-const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
 const ROOT = join(__dirname, '..');
 
-/** A fontkit font of these bytes, made as src/pdf/fontset.ts makes it. */
-function fontkitFont(bytes: Buffer): any {
-  const doc = new PdfmakeDocument({}, {}, {}, {}, { autoFirstPage: false, size: [100, 100] }, null, () => false);
-  return doc.font(bytes)._font.font;
-}
+/** A fontkit font of these bytes, made as src/pdf/pdfmake.ts makes it for the font set (nothing installed yet). */
+const fontkitFont = (bytes: Buffer): any => fontkitFontOf(bytes);
 
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value, ...value.split(/(?<=[ \t])/));
@@ -54,7 +50,7 @@ function run(font: any, text: string) {
 function compare(bytes: Buffer, texts: string[]): { direct: number; total: number } {
   const shaped = fontkitFont(bytes);
   const direct = fontkitFont(bytes);
-  expect(layOutPlainTextDirectly(direct)).toBe(true);
+  expect(installPlainTextLayout(direct)).toBe(true);
   let taken = 0;
   for (const text of texts) {
     const expected = run(shaped, text);
@@ -88,7 +84,7 @@ describe('text laid out directly', () => {
 
   it('leaves to fontkit what shaping may change', () => {
     const direct = fontkitFont(faces[0].bytes);
-    layOutPlainTextDirectly(direct);
+    installPlainTextLayout(direct);
     for (const text of ['office', 'か\u309a', 'soft\u00adhyphen', 'e\u0301', '한국어', '1\u20442', '葛\ufe00', '\ud800']) {
       expect(run(direct, text).direct, text).toBe(false);
     }

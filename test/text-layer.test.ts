@@ -105,7 +105,7 @@ describe('what a glyph stands for comes from the font alone', () => {
 
   it('every glyph of the character map: its lowest code point, as fontkit maps it, in both faces', () => {
     for (const font of fontSet.fonts) {
-      const fontkit = font.pdfkit.font;
+      const fontkit = font.pdfkit.fontkit;
       const lowest = new Map<number, number>();
       for (const cp of fontkit.characterSet as number[]) {
         const gid = fontkit._cmapProcessor.lookup(cp) as number;
@@ -120,19 +120,19 @@ describe('what a glyph stands for comes from the font alone', () => {
 
   it('a glyph only shaping reaches stands for what it replaces; a run says whether its glyphs spell its text', () => {
     const font = fontSet.fonts[0];
-    const ligature = font.pdfkit.font.layout('か\u309a');
+    const ligature = font.pdfkit.fontkit.layout('か\u309a');
     expect(ligature.glyphs).toHaveLength(1);
     expect(font.text.charactersOf(ligature.glyphs[0].id)).toBe('か\u309a');
     expect(font.text.spells(ligature.glyphs, 'か\u309a')).toBe(true);
     // Two characters, one glyph: it stands for the lower one, and a run of the other does not spell its text.
-    const shared = font.pdfkit.font.glyphForCodePoint(0x29fd7);
-    expect(shared.id).toBe(font.pdfkit.font.glyphForCodePoint(0x29fce).id);
+    const shared = font.pdfkit.fontkit.glyphForCodePoint(0x29fd7);
+    expect(shared.id).toBe(font.pdfkit.fontkit.glyphForCodePoint(0x29fce).id);
     expect(font.text.charactersOf(shared.id)).toBe('\u{29fce}');
     expect(font.text.spells([shared], '\u{29fd7}')).toBe(false);
     // Whatever fontkit's glyph objects say: one made by id (as for a page from the cache) stands for nothing there.
     const untouched = new FontSet(loadFontFaces()).fonts[0];
-    const gid = untouched.pdfkit.font.glyphForCodePoint(0x89a7).id; // 覧
-    expect(new FontSet(loadFontFaces()).fonts[0].pdfkit.font.getGlyph(gid).codePoints).toEqual([]);
+    const gid = untouched.pdfkit.fontkit.glyphForCodePoint(0x89a7).id; // 覧
+    expect(new FontSet(loadFontFaces()).fonts[0].pdfkit.fontkit.getGlyph(gid).codePoints).toEqual([]);
     expect(untouched.text.charactersOf(gid)).toBe('覧');
   });
 

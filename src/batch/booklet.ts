@@ -13,14 +13,11 @@ import { formatNumber } from '../model/format';
 import type { Workspace } from '../pipeline/sheet';
 import type { LayoutSpec } from '../pipeline/layout';
 import { writePdf, type LinkSpec, type OutlineItem, type PlacedPage } from '../pdf/writer';
-import { renderPages, type GlyphTable, type RenderedDocument, type RenderedPage } from '../pipeline/render';
+import type { GlyphTable, RenderedDocument, RenderedPage } from '../pdf/pages';
+import { lineWidthMeter } from '../pdf/pdfmake';
+import { renderPages } from '../pipeline/render';
 import type { StructNode } from '../pdf/structure';
 import type { SheetEntry, SheetResult } from './sheet-job';
-
-/* eslint-disable @typescript-eslint/no-var-requires */
-// pdfmake's own measure of a line of text (it has no public one; version pinned in package.json, as measure.ts).
-const TextInlines = require('pdfmake/js/TextInlines').default;
-const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
 
 export interface Selection {
   only: number[];
@@ -39,15 +36,7 @@ export function bookletFileName(selection: Selection): string {
 /** The width pdfmake gives a one-line text (an `auto` column's width), in the booklet's font. */
 function widthMeter(workspace: Workspace): (text: string | InlineRun[], fontSize: number, characterSpacing: number) => number {
   const { layout } = workspace.templates;
-  const inlines = new TextInlines(workspace.fontSet.document({ autoFirstPage: false, size: [100, 100] }));
-  const base = new StyleContextStack({}, { font: layout.font, lineHeight: layout.lineHeight });
-  return (text, fontSize, characterSpacing) => {
-    const stack = base.clone();
-    stack.push({ fontSize, characterSpacing, preserveLeadingSpaces: true });
-    // pdfmake writes into the runs it measures: give it copies.
-    const runs = typeof text === 'string' ? text : text.map((r) => (typeof r === 'string' ? r : { ...r }));
-    return inlines.buildInlines(runs, stack).maxWidth;
-  };
+  return lineWidthMeter(workspace.fontSet.pdfmake, layout.font, layout.lineHeight);
 }
 
 /** Fail early, with a clear message, when a contents row is smaller than its text: the row would grow. */

@@ -1,7 +1,7 @@
 // One sheet's whole journey short of the file: check it, and when it has no errors, render its pages.
 // The unit of work that is cached and handed to worker threads.
 import { checkSheet, renderSheet, type Workspace } from '../pipeline/sheet';
-import type { RenderedDocument } from '../pipeline/render';
+import type { RenderedDocument } from '../pdf/pages';
 import type { Finding } from '../model/types';
 import { overviewProject, type OverviewProject } from '../publication/overview';
 

@@ -156,13 +156,17 @@ class DirectRun {
   }
 }
 
+/** fontkit's Font#layout. */
+export type LayoutFunction = (text: unknown, features?: unknown, script?: unknown, language?: unknown, direction?: unknown) => any;
+
 /**
- * Lay out the strings that shaping cannot change without shaping, on this fontkit font (its `layout` replaced).
- * Returns false, changing nothing, when the font is not one this file knows how to read.
+ * A `layout` for this fontkit font that lays out the strings shaping cannot change without shaping, and gives
+ * every other string to the font's own `layout` (pdf/pdfmake.ts puts it in the font's place). Undefined when the
+ * font is not one this file knows how to read.
  */
-export function layOutPlainTextDirectly(font: any): boolean {
+export function plainTextLayout(font: any): LayoutFunction | undefined {
   const shaped = shapedGlyphs(font);
-  if (!shaped) return false;
+  if (!shaped) return undefined;
   const shape = font.layout.bind(font);
   // Per character of the Basic Multilingual Plane: its glyph when it is laid out here, null when not, undefined
   // until asked. The glyph is fontkit's own object, made by the same call fontkit makes (glyphForCodePoint).
@@ -176,7 +180,7 @@ export function layOutPlainTextDirectly(font: any): boolean {
     glyphOf[cp] = glyph;
     return glyph;
   };
-  font.layout = function layout(text: unknown, features?: unknown, script?: unknown, language?: unknown, direction?: unknown) {
+  return function layout(text: unknown, features?: unknown, script?: unknown, language?: unknown, direction?: unknown) {
     if (typeof text !== 'string' || text.length === 0 || features !== undefined || script !== undefined || language !== undefined || direction !== undefined) {
       return shape(text, features, script, language, direction);
     }
@@ -214,5 +218,4 @@ export function layOutPlainTextDirectly(font: any): boolean {
     const positions = glyphs.map((glyph) => ({ xAdvance: glyph.advanceWidth as number, yAdvance: 0, xOffset: 0, yOffset: 0 }));
     return new DirectRun(glyphs, positions);
   };
-  return true;
 }

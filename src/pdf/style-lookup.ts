@@ -3,14 +3,11 @@
 // again: a sixth of drawing a sheet. The same answers are found here by walking the same stack in the same order,
 // allocating nothing (a Set only for a named style that `extends` another, as pdfmake does to stop cycles), and the
 // stack's part of the answer is found once per text rather than once per inline.
-// Loaded with the fonts (pdf/fontset.ts), before anything is measured; pdfmake's version is pinned in package.json.
-
-/* eslint-disable @typescript-eslint/no-var-requires */
-const StyleContextStack = require('pdfmake/js/StyleContextStack').default;
-const TextInlines = require('pdfmake/js/TextInlines').default;
+// Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
 
 type Style = Record<string, unknown> & { extends?: string | string[] };
-interface Stack {
+/** The parts of pdfmake's StyleContextStack read here. */
+export interface Stack {
   styleDictionary: Record<string, Style | undefined>;
   defaultStyle?: Record<string, unknown>;
   styleOverrides: unknown[];
@@ -47,7 +44,7 @@ function fromEntry(stack: Stack, entry: any, property: string): unknown {
 }
 
 /** StyleContextStack#getProperty: the top of the stack first, then the default style. */
-function getProperty(stack: Stack, property: string): unknown {
+export function getProperty(stack: Stack, property: string): unknown {
   const overrides = stack.styleOverrides;
   for (let i = overrides.length - 1; i >= 0; i--) {
     const value = fromEntry(stack, overrides[i], property);
@@ -56,15 +53,11 @@ function getProperty(stack: Stack, property: string): unknown {
   return stack.defaultStyle && stack.defaultStyle[property];
 }
 
-StyleContextStack.prototype.getProperty = function (this: Stack, property: string) {
-  return getProperty(this, property);
-};
-
 /**
  * StyleContextStack.getStyleProperty: the item's own value; else what the stack answers with the item pushed on it
  * (`auto`: the item's style names, then the item itself, unless it is a string or a section).
  */
-StyleContextStack.getStyleProperty = function (item: any, stack: Stack | undefined, property: string, defaultValue: unknown) {
+export function getStyleProperty(item: any, stack: Stack | undefined, property: string, defaultValue: unknown): unknown {
   if (isValue(item[property])) return item[property];
   if (!stack) return defaultValue;
   let value: unknown;
@@ -75,7 +68,7 @@ StyleContextStack.getStyleProperty = function (item: any, stack: Stack | undefin
   }
   if (!isValue(value)) value = answer(stack, property);
   return isValue(value) ? value : defaultValue;
-};
+}
 
 /** What the stack says of `property`, kept for the stack's inlines while they are measured. */
 function answer(stack: Stack, property: string): unknown {
@@ -90,15 +83,13 @@ function answer(stack: Stack, property: string): unknown {
 // TextInlines#measure asks the same stack the same twenty questions for each of a text's inlines; nothing is pushed
 // on the stack or popped, and no entry of it changes, while it runs (it writes to the inlines, which are not on the
 // stack). Its answers are kept for that time only.
-const measure = TextInlines.prototype.measure;
-TextInlines.prototype.measure = function (this: unknown, array: unknown[], stack: Stack | undefined) {
-  if (!stack || stack.sheetbookAnswers) return measure.call(this, array, stack);
+/** Run `measure` (TextInlines#measure of this stack's inlines) with the stack's answers kept while it runs. */
+export function keepingAnswers<T>(stack: Stack | undefined, measure: () => T): T {
+  if (!stack || stack.sheetbookAnswers) return measure();
   stack.sheetbookAnswers = new Map();
   try {
-    return measure.call(this, array, stack);
+    return measure();
   } finally {
     stack.sheetbookAnswers = undefined;
   }
-};
-
-export {};
+}

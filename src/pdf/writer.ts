@@ -2,14 +2,13 @@
 // bookmarks, metadata. Written object by object in a fixed order, so the same pages give the same bytes.
 // Every file claims PDF/A-2a (ISO 19005-2) and PDF/UA-1 (ISO 14289-1): XMP metadata, an sRGB output intent, and a
 // structure tree built here from the pages' marked content and their documents' structure (pdf/structure.ts).
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { FontSet } from './fontset';
 import type { GlyphText } from './glyph-text';
 import { CREATOR, PRODUCER } from './identity';
-import { glyphTable, type GlyphTable, type RenderedPage } from '../pipeline/render';
+import { glyphTable, type GlyphTable, type RenderedPage } from './pages';
+import { pdfkitSrgbProfile } from './pdfmake';
 import type { StructNode } from './structure';
 import { subsetKeepingGlyphIds } from './truetype-subset';
 
@@ -369,31 +368,30 @@ function fontProgram(fontBytes: Buffer, ids: number[], key: string): Buffer {
 
 function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: Set<number>): number {
   const font = fontSet.byId(fontId);
-  const kit = font.pdfkit;
+  const metrics = font.pdfkit.descriptor();
   const ids = [...glyphs].sort((a, b) => a - b);
   // The subset tag is derived from the glyphs it holds: same glyphs, same name, same bytes.
   const digest = createHash('sha256').update(ids.join(',')).digest();
   const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
-  const baseName = `${tag}+${String(kit.font.postscriptName).replace(/ /g, '_')}`;
+  const baseName = `${tag}+${metrics.postscriptName.replace(/ /g, '_')}`;
   const fontFile = w.add({ Filter: name('FlateDecode') }, fontProgram(font.bytes, ids, digest.toString('hex')));
-  const bbox = kit.font.bbox;
   const descriptor = w.add({
     Type: name('FontDescriptor'),
     FontName: name(baseName),
     Flags: 4,
-    FontBBox: [bbox.minX * kit.scale, bbox.minY * kit.scale, bbox.maxX * kit.scale, bbox.maxY * kit.scale],
-    ItalicAngle: kit.font.italicAngle,
-    Ascent: kit.ascender,
-    Descent: kit.descender,
-    CapHeight: (kit.font.capHeight || kit.font.ascent) * kit.scale,
-    XHeight: (kit.font.xHeight || 0) * kit.scale,
+    FontBBox: metrics.bbox,
+    ItalicAngle: metrics.italicAngle,
+    Ascent: metrics.ascent,
+    Descent: metrics.descent,
+    CapHeight: metrics.capHeight,
+    XHeight: metrics.xHeight,
     StemV: 0,
     FontFile2: ref(fontFile),
   });
   // Read from the font's metrics, not from fontkit glyph objects: one made here would stand for no characters.
-  const metrics = kit.font.hmtx.metrics;
+  const advances = font.pdfkit.advances(ids);
   const widths: unknown[] = [];
-  for (const id of ids) widths.push(id, [metrics.get(Math.min(id, metrics.length - 1)).advance * kit.scale]);
+  ids.forEach((id, i) => widths.push(id, [advances[i]]));
   const cidFont = w.add({
     Type: name('Font'),
     Subtype: name('CIDFontType2'),
@@ -417,20 +415,14 @@ function embedFont(w: Writer, fontSet: FontSet, fontId: string, glyphs: Set<numb
 /** The page number, centred at the foot, as a tiny content stream in the shared font. */
 /** One line of text drawn with the page-number font: `align` places it centred at the foot or at the top outer corner. */
 function marginText(text: string, align: 'foot' | 'outer-top', page: RenderedPage, spec: PdfSpec, fontSet: FontSet, shiftX: number, odd: boolean) {
-  const font = fontSet.byId(spec.pageNumber.font).pdfkit;
-  const { glyphs } = font.layout(text);
-  let width = 0;
-  const used = new Set<number>();
-  for (const g of glyphs) {
-    width += g.advanceWidth * font.scale;
-    used.add(g.id);
-  }
+  const { ids, width } = fontSet.byId(spec.pageNumber.font).pdfkit.glyphRun(text);
+  const used = new Set(ids);
   const size = spec.pageNumber.fontSize;
   const textWidth = (width * size) / 1000;
   const edge = spec.pageNumber.bottom + size; // as far from the paper's edge as the page number
   const x = align === 'foot' ? (page.width - textWidth) / 2 + shiftX : odd ? page.width - edge - textWidth + shiftX : edge + shiftX;
   const y = align === 'foot' ? spec.pageNumber.bottom : page.height - edge;
-  const hex = glyphs.map((g: any) => g.id.toString(16).padStart(4, '0')).join('');
+  const hex = ids.map((id) => id.toString(16).padStart(4, '0')).join('');
   // Page numbers are pagination artifacts (ISO 14289-1 7.8): the structure does not read them.
   const ops = `/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nBT\n/${spec.pageNumber.font} ${pdfNumber(size)} Tf\n${pdfNumber(x)} ${pdfNumber(y)} Td\n<${hex}> Tj\nET\nEMC\n`;
   return { ops, used };
@@ -525,7 +517,7 @@ export function xmpMetadata(spec: PdfSpec, producer: string): Buffer {
 let iccProfile: Buffer | undefined;
 /** The sRGB profile pdfkit ships (its PDF/A support uses it too); read once, at run time. */
 function srgbProfile(): Buffer {
-  iccProfile ??= readFileSync(require.resolve('pdfkit/js/data/sRGB_IEC61966_2_1.icc', { paths: [dirname(require.resolve('pdfmake'))] }));
+  iccProfile ??= pdfkitSrgbProfile();
   return iccProfile;
 }
 

@@ -13,6 +13,7 @@ import type { BoxSpec } from './fit';
 import { loadYamlFile } from './load';
 import type { DataPath, Finding } from '../model/types';
 import type { SheetView } from './derive';
+import type { DocDefinition, TableRules } from '../pdf/pdfmake';
 import { UserError } from '../model/errors';
 import { writeFileAtomic } from './write';
 
@@ -65,11 +66,8 @@ function compileOrLoad(key: string, sources: Record<string, string>, options: ob
   return new Function('module', `${module}; return module.exports;`)({});
 }
 
-export interface TableLayoutSpec {
-  lineWidth: number;
-  lineColor: string;
-  padding: [number, number, number, number];
-}
+/** A table's rulings and padding (drawn by pdf/pdfmake.ts). */
+export type TableLayoutSpec = TableRules;
 
 export interface TableSpec {
   layout: string;
@@ -211,7 +209,7 @@ export function loadLayout(dir: string = DEFAULT_TEMPLATES_DIR): LayoutSpec {
 }
 
 /** A pdfmake document definition (kept loose: pdfmake validates its own shape). */
-export type DocDefinition = Record<string, any>;
+export type { DocDefinition };
 
 export interface Templates {
   dir: string;

@@ -4,6 +4,7 @@
 // Two horizontal bar charts need no chart library: a scale is one division, the axis a handful of ticks.
 // Greys and sizes come from templates/layout.yaml (`overview.charts`): the charts must read in black and white.
 import type { FontSet } from '../pdf/fontset';
+import type { PdfkitFont } from '../pdf/pdfmake';
 import type { LayoutSpec } from '../pipeline/layout';
 import { formatAmount } from '../model/format';
 
@@ -89,7 +90,7 @@ const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
  */
 class Drawing {
   private readonly parts: string[] = [];
-  private readonly font: any;
+  private readonly font: PdfkitFont;
 
   constructor(fontSet: FontSet, readonly layout: LayoutSpec) {
     this.font = fontSet.provide(layout.font, false);
