@@ -48,10 +48,10 @@ module.exports = {
     {
       name: 'pdfmake-through-adapter',
       comment:
-        "pdfmake's and pdfkit's modules are used only by src/pdf/pdfmake.ts, which holds every patch of them and pins the versions the patches were written for",
+        "pdfmake's, pdfkit's and fontkit's modules are used only by src/pdf/pdfmake.ts, which holds every patch of them and pins the versions the patches were written for",
       severity: 'error',
       from: { pathNot: '^src/pdf/pdfmake\\.ts$' },
-      to: { path: '^node_modules/(pdfmake|pdfkit)/' },
+      to: { path: '^node_modules/(pdfmake|pdfkit|fontkit)/' },
     },
   ],
   options: {

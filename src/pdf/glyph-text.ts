@@ -12,6 +12,7 @@
 // else has no characters of its own (`''`): the run that shows it does not spell its text, and says so with
 // ActualText (render.ts).
 import { createHash } from 'node:crypto';
+import { fontkitGlyphId } from './pdfmake';
 
 /** fontkit's default shaper's substitution features (as in direct-layout.ts). */
 const DEFAULT_FEATURES = new Set(['rvrn', 'ltra', 'ltrm', 'ccmp', 'locl', 'rlig', 'calt', 'clig', 'liga', 'rclt']);
@@ -153,7 +154,7 @@ export class GlyphText {
   private askFontkit(glyphCount: number): Int32Array {
     const lowest = new Int32Array(glyphCount).fill(-1);
     for (const cp of this.fontkitFont.characterSet as number[]) {
-      const gid = this.fontkitFont._cmapProcessor.lookup(cp) as number;
+      const gid = fontkitGlyphId(this.fontkitFont, cp);
       if (gid > 0 && gid < glyphCount && (lowest[gid] < 0 || cp < lowest[gid])) lowest[gid] = cp;
     }
     return lowest;

@@ -4,9 +4,10 @@
 // pdfmake has no public API for what sheetbook needs — measuring text with its own layout engine, drawing pages
 // without writing a file, fonts parsed once for a thousand documents, marked content for PDF/UA — so this file
 // drives its LayoutBuilder and Renderer directly and patches pdfkit's document and font objects. Every patch is
-// marked PATCH with the reason it is needed. They were written for the versions declared below, which
-// test/pdfmake-versions.test.ts compares with the installed ones: after an upgrade, read each patch against the
-// new sources and compare the PDFs of the bundled data, byte for byte, before and after.
+// marked PATCH with the reason it is needed. They were written for the versions declared below (pdfmake's, and the
+// pdfkit and fontkit it brought), which test/pdfmake-versions.test.ts compares with the installed ones: after an
+// upgrade, read each patch against the new sources and compare the PDFs of the bundled data, byte for byte, before
+// and after.
 //
 // The patches, in order: style lookup (3, on pdfmake's StyleContextStack and TextInlines, at load); per font,
 // pdfkit's `encode` (glyph ids) and fontkit's `layout` (no shaping where it changes nothing); per pdfmake document,
@@ -27,6 +28,8 @@ import { getProperty, getStyleProperty, keepingAnswers, type Stack } from './sty
 export const PDFMAKE_VERSION = '0.3.11';
 /** The pdfkit release pdfmake brought with it then (package-lock.json holds it). */
 export const PDFKIT_VERSION = '0.19.1';
+/** The fontkit release pdfkit brought with it then: the font objects patched here, whose shaping direct-layout.ts copies. */
+export const FONTKIT_VERSION = '2.0.4';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
@@ -151,6 +154,14 @@ export class PdfkitFont {
     const kit = this[KIT];
     if (kit.layoutCache && Object.keys(kit.layoutCache).length > limit) kit.layoutCache = Object.create(null);
   }
+}
+
+/**
+ * The glyph id fontkit's character map gives a character, read from its cmap processor: fontkit's public
+ * `glyphForCodePoint` makes a glyph object, whose characters would then depend on this call (pdf/glyph-text.ts).
+ */
+export function fontkitGlyphId(fontkitFont: any, codePoint: number): number {
+  return fontkitFont._cmapProcessor.lookup(codePoint);
 }
 
 /** A fontkit font of these bytes, made as pdfkit makes it, with nothing of this file installed (for tests). */
