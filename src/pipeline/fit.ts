@@ -4,20 +4,10 @@
 import { inlineRuns, type InlineRun } from '../model/line-breaking';
 import type { Severity } from '../model/types';
 import type { SheetView, TextBox } from './derive';
-import type { LayoutSpec } from './layout';
+import type { BoxSpec, LayoutSpec } from './layout';
 import type { Measurer } from './measure';
 
-export interface BoxSpec {
-  table: string;
-  column: number;
-  span?: number;
-  /** 1 for a one-line cell; otherwise `height` is the text area's height. */
-  lines?: number;
-  height?: number;
-  bold?: boolean;
-  size?: number;
-  floor?: number;
-}
+export type { BoxSpec } from './layout';
 
 /** A box's text as it will print: the text chosen (or its alternative), its size and spacing, and its runs. */
 export interface FittedBox extends TextBox {

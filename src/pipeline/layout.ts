@@ -9,7 +9,6 @@ import type { CityData } from '../model/city';
 import { checkDataFile, DATA_FILE_SCHEMAS, DataFileError } from './data-file';
 import { formField } from '../model/form';
 import { labelsFor } from '../model/schema';
-import type { BoxSpec } from './fit';
 import { loadYamlFile } from './load';
 import type { DataPath, Finding } from '../model/types';
 import type { SheetView } from './derive';
@@ -64,6 +63,19 @@ function compileOrLoad(key: string, sources: Record<string, string>, options: ob
     // an unwritable cache only costs time
   }
   return new Function('module', `${module}; return module.exports;`)({});
+}
+
+/** A box of `boxes:`: where its text prints (a table's column, or several) and how it may be set. */
+export interface BoxSpec {
+  table: string;
+  column: number;
+  span?: number;
+  /** 1 for a one-line cell; otherwise `height` is the text area's height. */
+  lines?: number;
+  height?: number;
+  bold?: boolean;
+  size?: number;
+  floor?: number;
 }
 
 /** A table's rulings and padding (drawn by pdf/pdfmake.ts). */
