@@ -24,6 +24,8 @@ const SKIPPED_FOLDER = (name: string) => name.startsWith('.') || name === 'node_
 export class FolderWatch {
   private readonly watches = new Map<string, Watch>();
   private closed = false;
+  /** Resolves once every folder there is is watched: at once, as the constructor watches them before it returns. */
+  readonly ready: Promise<void> = Promise.resolve();
 
   /**
    * `onEvent` gets the absolute path of each entry named by an event (a file or a folder, which may already be
