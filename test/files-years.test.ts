@@ -163,7 +163,7 @@ describe('point 7: files that look like sheets but are not read', () => {
   it('watch names them when it starts', async () => {
     const dataDir = lookalikes();
     const lines: string[] = [];
-    const watch = await startWatch({ dataDir, outDir: outDir(), booklet: false, year: 2021 }, (l) => lines.push(l));
+    const watch = startWatch({ dataDir, outDir: outDir(), booklet: false, year: 2021 }, (l) => lines.push(l));
     await watch.close();
     for (const line of expected(dataDir)) expect(lines.some((l) => l.startsWith(line)), line).toBe(true);
   });
@@ -300,7 +300,7 @@ describe('point 9: a year without an issue date gets no made-up dates', () => {
     const dataDir = unissuedYear();
     const out = outDir();
     const lines: string[] = [];
-    const watch = await startWatch({ dataDir, outDir: out, booklet: true }, (l) => lines.push(l));
+    const watch = startWatch({ dataDir, outDir: out, booklet: true }, (l) => lines.push(l));
     try {
       const next = watch.nextRebuild();
       const file = join(dataDir, '2022', '087.yaml');

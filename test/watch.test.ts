@@ -47,14 +47,14 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((w) => w.close()));
 });
 
-async function session(options: { booklet?: boolean; onLine?: (line: string, s: Session) => void } = {}): Promise<Session> {
+function session(options: { booklet?: boolean; onLine?: (line: string, s: Session) => void } = {}): Session {
   const dataDir = makeDataDir({ '087.yaml': bundledSheet('087'), '088.yaml': bundledSheet('088') });
   const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-watch-out-'));
   const templatesDir = mkdtempSync(join(tmpdir(), 'sheetbook-watch-templates-'));
   cpSync(join(ROOT, 'templates'), templatesDir, { recursive: true });
   const lines: string[] = [];
   const s = { dataDir, outDir, templatesDir, lines, rebuilds: [] as Rebuild[] } as unknown as Session;
-  s.watch = await startWatch({ dataDir, outDir, templatesDir, booklet: options.booklet ?? false }, (line) => {
+  s.watch = startWatch({ dataDir, outDir, templatesDir, booklet: options.booklet ?? false }, (line) => {
     lines.push(...line.split('\n'));
     options.onLine?.(line, s);
   });
@@ -91,7 +91,7 @@ function allFiles(dir: string): string[] {
 describe('sheetbook watch', () => {
   it('rebuilds the saved sheet only, and prints its findings as validate does', async () => {
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => process.listenerCount(signal));
-    const s = await session();
+    const s = session();
     expect(s.lines.join('\n')).toContain('を監視しています');
     // Stopping is the program's business (cli.ts): the runner installs no signal handler.
     expect(['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => process.listenerCount(signal))).toEqual(signals);
@@ -124,7 +124,7 @@ describe('sheetbook watch', () => {
   });
 
   it('takes saves that rename a new file over the sheet, and ignores editors’ temporary files', async () => {
-    const s = await session();
+    const s = session();
     // VS Code, sheetbook's own writes: a temporary file renamed over the sheet.
     const renamed = await s.saved(() => {
       writeFileSync(join(s.dataDir, '2021', '.087.yaml.tmp'), named('置き換えで保存'));
@@ -164,7 +164,7 @@ describe('sheetbook watch', () => {
     // for the burst of events to end): what was found in the half-written file is neither printed nor acted on.
     const full = named('二度に分けて書かれたシート');
     let second = false;
-    const s = await session({
+    const s = session({
       onLine: (line, session) => {
         if (second || !line.includes('を検査します')) return;
         second = true;
@@ -182,7 +182,7 @@ describe('sheetbook watch', () => {
   });
 
   it('builds a save made the moment the rebuild of the save before it ends', async () => {
-    const s = await session();
+    const s = session();
     // Warmed up first, so that a rebuild takes what it takes in use (tens of milliseconds), not a cold start.
     for (let i = 0; i < 3; i++) await s.saved(() => writeFileSync(s.sheet('087'), named(`温める保存${i}回目`)));
     for (let i = 1; i <= 3; i++) {
@@ -206,7 +206,7 @@ describe('sheetbook watch', () => {
 
   it('never prints a sheet with the templates of before when a template changes while the sheet is checked', async () => {
     let changedTemplate = false;
-    const s = await session({
+    const s = session({
       onLine: (line, session) => {
         if (changedTemplate || !line.includes('を検査します')) return;
         changedTemplate = true;
@@ -225,7 +225,7 @@ describe('sheetbook watch', () => {
   });
 
   it('says when a sheet is removed, and leaves its PDF', async () => {
-    const s = await session();
+    const s = session();
     await s.saved(() => writeFileSync(s.sheet('088'), named('消す前の保存', '088')));
     const before = readFileSync(s.pdf('088'));
     const removed = await s.saved(() => unlinkSync(s.sheet('088')));
@@ -239,7 +239,7 @@ describe('sheetbook watch', () => {
   });
 
   it('rebuilds every sheet of the year when a template changes', async () => {
-    const s = await session();
+    const s = session();
     const partial = join(s.templatesDir, 'partials', 'basic-info.hbs');
     const rebuild = await s.saved(() => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報・改"')));
     expect(rebuild.scope).toBe('year');
@@ -261,7 +261,7 @@ describe('sheetbook watch', () => {
   });
 
   it('rebuilds every sheet when the city data changes, and goes on watching through an error in it', async () => {
-    const s = await session();
+    const s = session();
     const city = join(s.dataDir, 'city.yaml');
     const text = readFileSync(city, 'utf8');
     const renamed = await s.saved(() => writeFileSync(city, text.replace(/^name: .*$/m, 'name: テスト市')));
@@ -289,7 +289,7 @@ describe('sheetbook watch', () => {
   });
 
   it('rebuilds the booklet too with --booklet, and not while a sheet has errors', async () => {
-    const s = await session({ booklet: true });
+    const s = session({ booklet: true });
     const rebuild = await s.saved(() => writeFileSync(s.sheet('088'), named('冊子の中の事業', '088')));
     expect(rebuild.booklet).toBe(join(s.outDir, '2021', 'booklet.pdf'));
     expect(await pdfText(rebuild.booklet!)).toContain('冊子の中の事業');
@@ -302,7 +302,7 @@ describe('sheetbook watch', () => {
 
   it('closes in the middle of a rebuild without leaving a temporary file', async () => {
     let closing: Promise<void> | undefined;
-    const s = await session({
+    const s = session({
       // Close as soon as the rebuild has begun: close waits for it to end, its files written whole.
       onLine: (line, session) => {
         if (line.includes('を検査します')) closing ??= session.watch.close();

@@ -183,11 +183,6 @@ class SheetWatch extends EventEmitter implements WatchHandle {
     }
   }
 
-  /** Resolves once every folder is watched. */
-  get watching(): Promise<void> {
-    return this.folders.ready;
-  }
-
   get busy(): boolean {
     return this.running !== undefined;
   }
@@ -537,14 +532,13 @@ class SheetWatch extends EventEmitter implements WatchHandle {
  * Start watching. Usage errors (no data folder, no such year) are thrown as for any command; an error in the
  * city's data or the templates is printed, and watching starts anyway (saving the fixed file goes on).
  */
-export async function startWatch(options: WatchOptions, log: (line: string) => void = console.log): Promise<WatchHandle> {
+export function startWatch(options: WatchOptions, log: (line: string) => void = console.log): WatchHandle {
   const year = selectYear(options.dataDir, options.year);
   removeStaleTemporaries(join(options.outDir, String(year)));
-  const watch = new SheetWatch(options, year, log);
+  let watch: SheetWatch;
   try {
-    await watch.watching;
+    watch = new SheetWatch(options, year, log);
   } catch (error) {
-    await watch.close();
     const code = (error as NodeJS.ErrnoException).code;
     // The limits of the system's file watching, not of the disk (ENOSPC here means too many watches).
     if (code === 'ENOSPC' || code === 'EMFILE') {
@@ -564,7 +558,7 @@ export const runsUntilStopped = true;
 
 /** `sheetbook watch`: watch until Ctrl+C, then end (exit 0) once the rebuild under way is over. */
 export async function main(options: WatchOptions, stop: AbortSignal): Promise<number> {
-  const watch = await startWatch({ ...options, year: announcedYear(options.dataDir, options.year) });
+  const watch = startWatch({ ...options, year: announcedYear(options.dataDir, options.year) });
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   if (watch.busy) console.log('作り直しの途中です。終わってから止めます（すぐに止めるには、もう一度 Ctrl+C を押します）。');
   await watch.close();
