@@ -1,5 +1,6 @@
-// The machinery the command parsers share: node:util parseArgs in strict mode, one flag table per command, and
-// every failure turned into a Japanese usage error (exit 2) that names the command and the flags it takes.
+// The machinery the command parsers share: node:util parseArgs in strict mode, one flag table per command (each flag
+// described there once: the help is made from it, src/commands/help.ts), and every failure turned into a Japanese
+// usage error (exit 2) that names the command and the flags it takes.
 // Nothing the parser says in English ever reaches the user.
 import { parseArgs } from 'node:util';
 import { UserError } from '../model/errors';
@@ -22,7 +23,7 @@ export interface FlagSpec {
   note?: string;
   /** Shown without brackets, before the other flags of the usage line (the parser says when it is missing). */
   required?: boolean;
-  /** An example value, for the help and for the message when the value is missing (`2021` for --year). */
+  /** An example value: in the help when there is no default, and in the message when the value is missing (`2021` for --year). */
   example?: string;
 }
 
