@@ -3,7 +3,8 @@
 // Started by src/cli.ts, or by the bundled program (src/program.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { wantsHelp, type CommandParser, type CommandRunner } from './commands/args';
+import { HELP_FLAG, wantsHelp, type CommandParser, type CommandRunner, type FlagTable } from './commands/args';
+import { optionLines, overviewEntry } from './commands/help';
 import { fileSystemError, UserError } from './model/errors';
 import { removePendingTemporaries } from './pipeline/write';
 
@@ -28,39 +29,26 @@ const COMMANDS: Record<string, Command<any>> = {
   watch: command(() => import('./commands/watch.parser'), () => import('./commands/watch.runner')),
 };
 
-const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
+/** The program's own flags (it takes no others before the command). */
+const PROGRAM_FLAGS = { help: HELP_FLAG, version: { type: 'boolean', short: 'v', description: 'sheetbook の版を表示します' } } as const satisfies FlagTable;
+
+/** `sheetbook --help`: every command's entry, made from its description (so each parser module is loaded). */
+async function overview(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map(async (c) => (await c.parser()).command));
+  return `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
 
 使い方: sheetbook コマンド [引数…] [オプション…]
 
 コマンド:
-  sheetbook build [番号…]
-      シートを検査し、誤りのないものを PDF にします。
-  sheetbook validate [ファイルまたはフォルダ…]
-      シートを検査し、すべての誤りを一覧にします。何も書き換えません。
-  sheetbook booklet
-      その年度の冊子（表紙・目次・全シート）や、議会用の抜粋を作ります。
-  sheetbook new 番号
-      新しい事業の空のシートを作ります。
-  sheetbook rollover 元の年度 先の年度
-      前年度のシートから次の年度のシートを作ります。
-  sheetbook import ファイル…
-      過去の公式シート（テキストまたは PDF）を読み取り、YAML の下書きを作ります。
-  sheetbook export
-      オープンデータ用に、1 事業 1 行の表（CSV または JSON）を書き出します。
-  sheetbook publish
-      その年度を発行します（全シート、評価結果一覧、冊子と、発行した内容の記録）。
-  sheetbook errata --date 訂正日
-      発行した後の訂正: 正誤表、差し替えページ、改訂した冊子を作ります。
-  sheetbook watch
-      シートを保存するたびに検査し、そのシートの PDF を作り直します（Ctrl+C で終わります）。
+${commands.map(overviewEntry).join('\n')}
 
 コマンドごとの使い方とオプション: sheetbook コマンド --help（例: sheetbook build --help、sheetbook help build）
 
 オプション:
-  -h, --help       この説明を表示します
-  -v, --version    sheetbook の版を表示します
+${optionLines(PROGRAM_FLAGS).join('\n')}
 
 終了コード: 0 成功 / 1 シートやデータに誤りがある・ファイルを読み書きできない / 2 使い方の誤り`;
+}
 
 // The package's folder: dist/ is the compiled sources (dist/cli-main.js).
 const PACKAGE_DIR = join(__dirname, '..');
@@ -84,11 +72,11 @@ function find(name: string): Command<unknown> {
 async function main(argv: string[], stop: AbortSignal): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    console.log(OVERVIEW);
+    console.log(await overview());
     return 2;
   }
   if (name === '-h' || name === '--help') {
-    console.log(OVERVIEW);
+    console.log(await overview());
     return 0;
   }
   if (name === '-v' || name === '--version') {
@@ -97,7 +85,7 @@ async function main(argv: string[], stop: AbortSignal): Promise<number> {
   }
   if (name === 'help') {
     if (rest.length === 0) {
-      console.log(OVERVIEW);
+      console.log(await overview());
       return 0;
     }
     if (rest.length > 1) usage(`help には、説明を見たいコマンドを 1 つ指定してください（例: sheetbook help build）。`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAmount } from '../src/model/format';
-import { overviewData, overviewPdf, renderOverview, type OverviewData, type OverviewSource, type RenderedOverview } from '../src/publication/overview';
+import { overviewData, overviewPdf, renderOverview, type OverviewData, type RenderedOverview } from '../src/publication/overview';
 import { costChart, tickStep, wrapLabel } from '../src/publication/charts';
 import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet';
 import { checkConformance } from './helpers/conformance';
@@ -38,7 +38,7 @@ async function build(dataDir: string): Promise<Built> {
     .sort()
     .map((f) => checkSheet(join(dir, f), workspace));
   expect(prepared.filter((p) => !p.view).map((p) => p.file)).toEqual([]);
-  const data = overviewData(YEAR, prepared as OverviewSource[], workspace.city);
+  const data = overviewData(YEAR, prepared.map((p) => p.sheet!), workspace.city);
   const rendered = await renderOverview(workspace, YEAR, data);
   return { workspace, data, rendered, bytes: overviewPdf(workspace, YEAR, rendered) };
 }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTIONS, EVALUATION_ITEMS } from '../src/model/form';
 import { UserError } from '../src/model/errors';
-import { overviewData, overviewPdf, renderOverview, writeOverview, type OverviewData, type OverviewSource, type RenderedOverview } from '../src/publication/overview';
+import { overviewData, overviewPdf, renderOverview, writeOverview, type OverviewData, type RenderedOverview } from '../src/publication/overview';
 import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 import { embeddedFonts, firstOutOfOrder, parsePdf, squash, type ParsedPdf } from './helpers/pdf';
@@ -81,7 +81,7 @@ async function build(dataDir: string): Promise<Built> {
     .map((f) => checkSheet(join(dir, f), workspace));
   const broken = prepared.filter((p) => !p.view);
   expect(broken.map((p) => `${p.file}: ${p.findings.map((f) => f.message).join('; ')}`)).toEqual([]);
-  const data = overviewData(YEAR, prepared as OverviewSource[], workspace.city);
+  const data = overviewData(YEAR, prepared.map((p) => p.sheet!), workspace.city);
   const rendered = await renderOverview(workspace, YEAR, data);
   const bytes = overviewPdf(workspace, YEAR, rendered);
   return { workspace, data, rendered, bytes, pdf: await parsePdf(bytes) };
@@ -196,9 +196,9 @@ describe('the overview of the five bundled sheets', () => {
 
   it('refuses a sheet of another year, and a number given twice', () => {
     const sheets = ['087', '088'].map((n) => checkSheet(join(DATA_DIR, '2021', `${n}.yaml`), built.workspace));
-    expect(() => overviewData(2022, sheets as OverviewSource[], built.workspace.city)).toThrow(UserError);
-    expect(() => overviewData(2022, sheets as OverviewSource[], built.workspace.city)).toThrow('シート 087 は令和3年度のシートです');
-    expect(() => overviewData(YEAR, [sheets[0], sheets[0]] as OverviewSource[], built.workspace.city)).toThrow('事業番号 087 のシートが 2 つあります');
+    expect(() => overviewData(2022, sheets.map((p) => p.sheet!), built.workspace.city)).toThrow(UserError);
+    expect(() => overviewData(2022, sheets.map((p) => p.sheet!), built.workspace.city)).toThrow('シート 087 は令和3年度のシートです');
+    expect(() => overviewData(YEAR, [sheets[0].sheet!, sheets[0].sheet!], built.workspace.city)).toThrow('事業番号 087 のシートが 2 つあります');
   });
 });
 

@@ -181,6 +181,29 @@ describe('sheetbook watch', () => {
     expect(await pdfText(s.pdf('087'))).toContain('二度に分けて書かれたシート');
   });
 
+  it('builds a save made the moment the rebuild of the save before it ends', async () => {
+    const s = session();
+    // Warmed up first, so that a rebuild takes what it takes in use (tens of milliseconds), not a cold start.
+    for (let i = 0; i < 3; i++) await s.saved(() => writeFileSync(s.sheet('087'), named(`温める保存${i}回目`)));
+    for (let i = 1; i <= 3; i++) {
+      const again = named(`すぐ後の保存${i}回目`);
+      const first = s.watch.nextRebuild().then(() => writeFileSync(s.sheet('087'), again));
+      writeFileSync(s.sheet('087'), named(`先の保存${i}回目`));
+      await within(first, 'rebuild');
+      // The save made then is seen and built, by this round (it changed while being checked) or the next.
+      await within(
+        (async () => {
+          for (;;) {
+            const next = s.watch.nextRebuild(); // asked before reading, so as not to miss it
+            if ((await pdfText(s.pdf('087'))).includes(`すぐ後の保存${i}回目`)) return;
+            await next;
+          }
+        })(),
+        `rebuild of the save made after rebuild ${i}`,
+      );
+    }
+  });
+
   it('never prints a sheet with the templates of before when a template changes while the sheet is checked', async () => {
     let changedTemplate = false;
     const s = session({

@@ -3,7 +3,7 @@
 import { checkSheet, renderSheet, type Workspace } from '../pipeline/sheet';
 import type { RenderedDocument } from '../pdf/pages';
 import type { Finding } from '../model/types';
-import { overviewProject, type OverviewProject } from '../publication/overview';
+import type { Sheet } from '../model/form';
 
 /** What the booklet's contents and bookmarks need to know of a sheet. */
 export interface SheetEntry {
@@ -22,8 +22,8 @@ export interface SheetResult {
   reused?: boolean;
   /** The render cache's key for this sheet as it is now (absent when run without a cache). */
   key?: string;
-  /** The sheet's row in the year's 評価結果一覧 (方向性, scores, costs): small, so the cache keeps it. */
-  project?: OverviewProject;
+  /** The checked sheet (small, so the cache keeps it): what the year's 評価結果一覧 is made from. */
+  sheet?: Sheet;
 }
 
 /** Check only: the findings, as `sheetbook validate` reports them. */
@@ -43,7 +43,7 @@ export function processSheet(file: string, workspace: Workspace): SheetResult {
       findings: checked.findings,
       entry: { number: s.number, name: s.name, department: s.department, division: s.division },
       rendered,
-      project: overviewProject({ sheet: s, view: checked.view }, workspace.city),
+      sheet: s,
     };
   } catch (error) {
     const message = `PDF を作れませんでした: ${(error as Error)?.message ?? error}`;

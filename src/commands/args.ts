@@ -1,5 +1,6 @@
-// The machinery the command parsers share: node:util parseArgs in strict mode, one flag table per command, and
-// every failure turned into a Japanese usage error (exit 2) that names the command and the flags it takes.
+// The machinery the command parsers share: node:util parseArgs in strict mode, one flag table per command (each flag
+// described there once: the help is made from it, src/commands/help.ts), and every failure turned into a Japanese
+// usage error (exit 2) that names the command and the flags it takes.
 // Nothing the parser says in English ever reaches the user.
 import { parseArgs } from 'node:util';
 import { UserError } from '../model/errors';
@@ -8,14 +9,48 @@ export interface FlagSpec {
   type: 'string' | 'boolean';
   short?: string;
   multiple?: boolean;
-  /** An example value, for the message when the value is missing (`2021` for --year). */
+  /** What the flag is or does, in Japanese: its line in the help (`シートの YAML があるフォルダ`). */
+  description: string;
+  /** The name of its value in the help (`フォルダ`); string flags only. */
+  value?: string;
+  /** The value when the flag is left out: the parser's, and said in the help (`（既定: data）`). */
+  default?: string;
+  /** The only values it takes: `text|json` in the usage line, the default marked in the help. */
+  choices?: readonly string[];
+  /** What leaving it out means, when that is not a value (`省くと data/ の最新の年度`). */
+  absent?: string;
+  /** What this command does with it, said last (`<年度>/<番号>.pdf に書きます`). */
+  note?: string;
+  /** Shown without brackets, before the other flags of the usage line (the parser says when it is missing). */
+  required?: boolean;
+  /** An example value: in the help when there is no default, and in the message when the value is missing (`2021` for --year). */
   example?: string;
 }
 
 export type FlagTable = Record<string, FlagSpec>;
 
+/**
+ * Everything a command's help says, in one place: the help (`sheetbook build --help`) and the command's entry in
+ * `sheetbook --help` are made from it (src/commands/help.ts), and the parser reads the same flag table.
+ */
+export interface CommandDescription<T extends FlagTable = FlagTable> {
+  name: string;
+  /** What the usage line shows between the command and its flags (`[番号…]`, `元の年度 先の年度`). */
+  operands?: string;
+  /** One sentence: the command's line in `sheetbook --help`, and the first of its own help. */
+  summary: string;
+  /** The rest of its own help, line by line. */
+  details?: readonly string[];
+  /** Its flags; -h/--help is added to every command's. */
+  flags: T;
+  /** Its exit codes, when they are not those of most commands (EXIT_CODES). */
+  exitCodes?: string;
+}
+
 /** What every command's parser module exports; `cli.ts` loads it before (and without) the runner. */
 export interface CommandParser<Options> {
+  /** What the command's help is made from. */
+  command: CommandDescription;
   /** The command's own help text (Japanese). */
   help: string;
   /** argv after the command name → the runner's options. Throws a usage error (UserError, exit 2). */
@@ -33,10 +68,19 @@ export interface CommandRunner<Options> {
   runsUntilStopped?: boolean;
 }
 
-export const HELP_FLAG = { type: 'boolean', short: 'h' } as const satisfies FlagSpec;
+export const HELP_FLAG = { type: 'boolean', short: 'h', description: 'この説明を表示します' } as const satisfies FlagSpec;
 
-type Values<T extends FlagTable> = {
-  [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : T[K]['multiple'] extends true ? string[] : string;
+export const EXIT_CODES = '終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り';
+
+/** A command's description, with -h/--help added to its flags. */
+export function describeCommand<const T extends FlagTable>(command: CommandDescription<T>): CommandDescription<T & { help: typeof HELP_FLAG }> {
+  return { ...command, flags: { ...command.flags, help: HELP_FLAG } };
+}
+
+type Value<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : S['multiple'] extends true ? string[] : string;
+/** Flags with a default always have a value. */
+type Values<T extends FlagTable> = { [K in keyof T as T[K] extends { default: string } ? K : never]: Value<T[K]> } & {
+  [K in keyof T as T[K] extends { default: string } ? never : K]?: Value<T[K]>;
 };
 
 export interface ParsedArgs<T extends FlagTable> {
@@ -69,9 +113,12 @@ export function wantsHelp(argv: string[]): boolean {
  * Parse a command's arguments against its own flag table. Positionals are handed back for the command to
  * judge (some take numbers, some paths, some none).
  */
-export function parseCommandArgs<T extends FlagTable>(command: string, argv: string[], flags: T): ParsedArgs<T> {
+export function parseCommandArgs<T extends FlagTable>({ name: command, flags }: CommandDescription<T>, argv: string[]): ParsedArgs<T> {
   const options = Object.fromEntries(
-    Object.entries(flags).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false, ...(spec.short ? { short: spec.short } : {}) }]),
+    Object.entries(flags).map(([name, spec]) => [
+      name,
+      { type: spec.type, multiple: spec.multiple ?? false, ...(spec.short ? { short: spec.short } : {}), ...(spec.default !== undefined ? { default: spec.default } : {}) },
+    ]),
   );
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
@@ -119,7 +166,8 @@ function explainFailure(command: string, argv: string[], flags: FlagTable): neve
 }
 
 function missingValue(flag: string, spec: FlagSpec): string {
-  return `${flag} には値を指定してください${spec.example ? `（例: ${flag} ${spec.example}）` : ''}。「-」で始まる値は ${flag}=値 の形で書きます。`;
+  const example = spec.example ?? spec.default;
+  return `${flag} には値を指定してください${example ? `（例: ${flag} ${example}）` : ''}。「-」で始まる値は ${flag}=値 の形で書きます。`;
 }
 
 // ---- values shared by several commands -------------------------------------------------------------------------
@@ -149,20 +197,8 @@ export function parseChoice<C extends string>(command: string, flag: string, val
   return value as C;
 }
 
-// ---- flags and help lines shared by several commands -------------------------------------------------------------
+// ---- flags shared by several commands, described once ------------------------------------------------------------
 
-export const YEAR_FLAG = { type: 'string', example: '2021' } as const satisfies FlagSpec;
-export const DATA_FLAG = { type: 'string', example: 'data' } as const satisfies FlagSpec;
-export const OUT_FLAG = { type: 'string', example: 'output' } as const satisfies FlagSpec;
-
-export const HELP_LINES = {
-  year: '  --year 年度      西暦の年度（例: 2021）。省くと data/ の最新の年度',
-  data: '  --data フォルダ  シートの YAML があるフォルダ（既定: data）',
-  help: '  -h, --help       この説明を表示します',
-  exitCodes: '終了コード: 0 成功 / 1 シートに誤りがある / 2 使い方の誤り',
-};
-
-/** A command's help: its usage and description, its options, the exit codes. */
-export function commandHelp(usage: string, options: string[], exitCodes = HELP_LINES.exitCodes): string {
-  return `${usage}\n\nオプション:\n${[...options, HELP_LINES.help].join('\n')}\n\n${exitCodes}`;
-}
+export const YEAR_FLAG = { type: 'string', value: '年度', description: '西暦の年度', example: '2021', absent: '省くと data/ の最新の年度' } as const satisfies FlagSpec;
+export const DATA_FLAG = { type: 'string', value: 'フォルダ', description: 'シートの YAML があるフォルダ', default: 'data' } as const satisfies FlagSpec;
+export const OUT_FLAG = { type: 'string', value: 'フォルダ', description: '書き出すフォルダ', default: 'output' } as const satisfies FlagSpec;

@@ -1,33 +1,30 @@
-// `sheetbook booklet`: its flags and help.
-import { commandHelp, DATA_FLAG, HELP_FLAG, HELP_LINES, OUT_FLAG, parseCommandArgs, parseNumbers, parseYear, usageError, YEAR_FLAG } from './args';
+// `sheetbook booklet`: its description (the help is made from it) and its parser.
+import { DATA_FLAG, describeCommand, OUT_FLAG, parseCommandArgs, parseNumbers, parseYear, usageError, YEAR_FLAG } from './args';
 import type { BookletOptions } from './booklet.runner';
+import { commandHelp } from './help';
 
-const FLAGS = {
-  year: YEAR_FLAG,
-  only: { type: 'string', multiple: true, example: '087,089' },
-  department: { type: 'string', multiple: true, example: '政策イノベーション部' },
-  data: DATA_FLAG,
-  out: OUT_FLAG,
-  help: HELP_FLAG,
-} as const;
+const LIST = 'カンマ区切りか、くり返し指定できます';
 
-export const help = commandHelp(
-  `使い方:
-  sheetbook booklet [--year 年度] [--only 番号,番号…] [--department 部名…] [--data フォルダ] [--out フォルダ]
-      その年度の冊子（表紙・目次・評価結果一覧・全シート）を output/<年度>/booklet.pdf に作ります。
-      --only や --department で議会用の抜粋を作れます（例: booklet-087-089.pdf）。
-      変わったシートだけを作り直し、ほかは前回の結果を再利用します。`,
-  [
-    HELP_LINES.year,
-    '  --only 番号      冊子に入れるシート（カンマ区切り、例: 087,089）',
-    '  --department 部  冊子に入れる部（カンマ区切りか、くり返し指定できます）',
-    HELP_LINES.data,
-    '  --out フォルダ   冊子を書き出すフォルダ（既定: output）。<年度>/booklet.pdf に書きます',
+export const command = describeCommand({
+  name: 'booklet',
+  summary: 'その年度の冊子（表紙・目次・評価結果一覧・全シート）や、議会用の抜粋を作ります。',
+  details: [
+    '--only や --department で選んだシートの抜粋は、booklet-087-089.pdf のような名前になります。',
+    '変わったシートだけを作り直し、ほかは前回の結果を再利用します。',
   ],
-);
+  flags: {
+    year: YEAR_FLAG,
+    only: { type: 'string', multiple: true, value: '番号,番号…', description: '冊子に入れるシート', example: '087,089', note: LIST },
+    department: { type: 'string', multiple: true, value: '部名…', description: '冊子に入れる部', example: '政策イノベーション部', note: LIST },
+    data: DATA_FLAG,
+    out: { ...OUT_FLAG, note: '冊子を <年度>/booklet.pdf に書きます' },
+  },
+});
+
+export const help = commandHelp(command);
 
 export function parse(argv: string[]): BookletOptions {
-  const { values, positionals } = parseCommandArgs('booklet', argv, FLAGS);
+  const { values, positionals } = parseCommandArgs(command, argv);
   if (positionals.length > 0) {
     usageError('booklet', `booklet に番号は指定できません（「${positionals.join(' ')}」）。シートを選ぶには --only を使います（例: --only 087,089）。`);
   }
@@ -44,8 +41,8 @@ export function parse(argv: string[]): BookletOptions {
   const only = [...new Set(parseNumbers('booklet', list('only', values.only, 'シートの番号', '087,089')))].sort((a, b) => a - b);
   return {
     year: parseYear('booklet', values.year),
-    dataDir: values.data ?? 'data',
-    outDir: values.out ?? 'output',
+    dataDir: values.data,
+    outDir: values.out,
     selection: { only, departments: list('department', values.department, '部の名前', '総務部') },
   };
 }

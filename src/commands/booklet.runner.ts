@@ -6,7 +6,7 @@ import { chooseDepartments, selectSheetFiles } from '../batch/selection';
 import type { SheetResult } from '../batch/sheet-job';
 import { outputPathFor, sheetFiles } from '../model/data-folder';
 import { formatNumber } from '../model/format';
-import { renderOverview, summarize } from '../publication/overview';
+import { renderOverview, overviewData } from '../publication/overview';
 import { writeFileAtomic } from '../pipeline/write';
 import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { displayPath, formatFinding } from '../model/report';
@@ -64,7 +64,7 @@ export async function runBooklet(options: BookletOptions, log: (line: string) =>
   const chosen = results.filter((r) => r.entry);
   // The year's booklet holds the 評価結果一覧 after its contents, as the published one does (same page numbers);
   // a council selection does not. Its rendering is kept by its figures, so a correction of a text costs nothing here.
-  const summary = everything ? summarize(year, chosen.map((r) => r.project!), workspace.city) : undefined;
+  const summary = everything ? overviewData(year, chosen.map((r) => r.sheet!), workspace.city) : undefined;
   const overview = summary ? await cache.rendering('overview', summary, () => renderOverview(workspace, year, summary)) : undefined;
   const booklet = assembleBooklet(workspace, year, chosen, options.selection, { after: overview });
   writeFileAtomic(file, booklet.bytes);

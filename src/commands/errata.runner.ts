@@ -11,7 +11,7 @@ import { renderPages } from '../pipeline/render';
 import { FileTransaction, removeStaleTemporaries } from '../pipeline/write';
 import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
 import { checkCorrectionDate, recordToCorrect, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
-import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
+import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, overviewData } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import { documentPdf, openWorkspace, type Workspace } from '../pipeline/sheet';
@@ -53,7 +53,7 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   if (!rendered) return undefined;
   const { year, sheets } = rendered;
   const printed = printedValuesOf(rendered);
-  const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
+  const summary = overviewData(year, sheets.map((s) => s.sheet!), workspace.city);
   const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview, revised: options.date });
   const current: Record<string, CurrentSheet> = Object.fromEntries(

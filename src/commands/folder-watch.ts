@@ -3,6 +3,29 @@
 // rename (vim's backupcopy=no, VS Code, sheetbook's own atomic writes) is seen like one written in place.
 // Node 20's recursive fs.watch is not used: on Linux it watches each file on its own, loses sight of a file once it
 // has been replaced by a rename, and names files relative to the working directory.
+//
+// Why not chokidar (issue 20, point 6). chokidar 4.0.3 was tried in this module's place (commit 45ff432; its best
+// setting found: one watcher for all folders, awaitWriteFinish at 1 ms) and measured. It loses what `watch` needs:
+// - It names a change only after an fs.stat of its own (and, with awaitWriteFinish, a poll), so the events of a
+//   change are not yet in when watch.runner takes in what came during a round (one turn of the event loop): a
+//   template changed while a sheet was being checked came too late, and the sheet was printed with the templates
+//   of before (test/watch.test.ts "never prints a sheet with the templates of before": fails 3 runs out of 3).
+// - Without awaitWriteFinish it drops a change to a file that comes within 50 ms of the one before (a throttle
+//   written into chokidar, not an option): writes 15 ms apart were not all named (test/folder-watch.test.ts "after
+//   every write"). watch would miss such a save whenever it lands after the check of the one before is confirmed.
+// - It watches every file: for a year of 1,000 sheets, 1,028 inotify watches against these 5; start-up to
+//   "監視しています" 590-695 ms against 350-620 ms; 85 MB resident against 77 MB. And it starts asynchronously
+//   (startWatch would have to wait for its 'ready').
+// (A folder replaced whole under the same name is followed, but chokidar names the files in it, not the folder.)
+// Nor is it faster. `BENCH_ONLY=watch BENCH_WATCH_BASELINE=<the other build>/dist/cli.js npm run bench`, the two
+// builds' saves in turn, on a shared 2-core machine; median save→PDF (ms), then the CPU of the watch thread (ms),
+// for 1 sheet written / renamed into place, 2 sheets in turn written / renamed; chokidar | ours:
+//   run 1 (load 9):   87 57 100 92, cpu 36 32 35 33  |  92 80 56 123, cpu 37 33 35 33
+//   run 2 (swapped):  58 54 49 55,  cpu 34 33 33 30  |  51 55 54 49,  cpu 32 30 31 30
+//   run 4:            50 39 43 60,  cpu 33 29 31 30  |  45 40 39 78,  cpu 30 28 29 29
+//   run 3, chokidar without awaitWriteFinish: 59 55 70 55, cpu 33 30 31 31  |  53 55 54 47, cpu 32 30 31 30
+// The medians move with the machine's load (the wait for a core is 5-80 ms of them); the CPU is the same or
+// 1-3 ms more per save with chokidar. So this module stays: 120 lines, no dependency.
 import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -24,6 +47,8 @@ const SKIPPED_FOLDER = (name: string) => name.startsWith('.') || name === 'node_
 export class FolderWatch {
   private readonly watches = new Map<string, Watch>();
   private closed = false;
+  /** Resolves once every folder there is is watched: at once, as the constructor watches them before it returns. */
+  readonly ready: Promise<void> = Promise.resolve();
 
   /**
    * `onEvent` gets the absolute path of each entry named by an event (a file or a folder, which may already be

@@ -7,7 +7,7 @@ import { japaneseDate } from '../model/era';
 import { displayPath } from '../model/report';
 import { FileTransaction, removeStaleTemporaries } from '../pipeline/write';
 import { checkPublication, recordFile, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
-import { overviewPath, overviewPdf, overviewValues, renderOverview, summarize } from '../publication/overview';
+import { overviewPath, overviewPdf, overviewValues, renderOverview, overviewData } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import { openWorkspace } from '../pipeline/sheet';
@@ -31,7 +31,7 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   const issueDate = yearSettings(workspace.city, year).issueDate!;
   // The 評価結果一覧: its own PDF, and the pages after the booklet's contents.
   const printed = printedValuesOf(rendered);
-  const summary = summarize(year, sheets.map((s) => s.project!), workspace.city);
+  const summary = overviewData(year, sheets.map((s) => s.sheet!), workspace.city);
   const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview });
   const bookletFile = join(options.outDir, String(year), 'booklet.pdf');

@@ -8,7 +8,7 @@ import { eraYearLabel, eraYearText } from '../model/era';
 import { UserError } from '../model/errors';
 import { DIRECTIONS, EVALUATION_ITEMS, formField, type Direction, type EvaluationItemKey, type Sheet } from '../model/form';
 import { formatAmount, formatNumber } from '../model/format';
-import { personnelCosts, type SheetView, type TextBox } from '../pipeline/derive';
+import { personnelCosts } from '../pipeline/derive';
 import type { FitNote, FittedBox } from '../pipeline/fit';
 import type { DocDefinition } from '../pipeline/layout';
 import type { RenderedDocument } from '../pdf/pages';
@@ -22,11 +22,6 @@ import { barSteps, costChart, directionChart, wrapLabel } from './charts';
 export const OVERVIEW_TITLE = '評価結果一覧';
 
 /** A checked sheet as the overview takes it: its data and its derived view (`checkSheet(…).sheet` and `.view`). */
-export interface OverviewSource {
-  sheet: Sheet;
-  view: SheetView<TextBox>;
-}
-
 /** One project of the overview. Costs are the fiscal year's, in 千円. */
 export interface OverviewProject {
   number: number;
@@ -80,30 +75,30 @@ function count(tally: OverviewTally, project: OverviewProject): void {
   tally.total += project.total;
 }
 
-/** One project's row of the overview, from its sheet and derived view (the figures of the sheet's own year). */
-export function overviewProject({ sheet, view }: OverviewSource, city: CityData): OverviewProject {
+/** One project's row of the overview, from its checked sheet: the figures of the sheet's own year. */
+export function overviewProject(sheet: Sheet, city: CityData): OverviewProject {
   const label = formatNumber(sheet.number);
   const year = String(sheet.fiscalYear);
-  const direction = view.direction.decision.text as Direction;
-  if (!DIRECTIONS.includes(direction)) throw new UserError(`シート ${label} の方向性（「${direction}」）が選択肢にありません。`);
-  const scores = EVALUATION_ITEMS.map((item) => Number(view.evaluation[item].score));
-  if (scores.some((s) => !Number.isInteger(s))) throw new UserError(`シート ${label} の評価の点数が入力されていません。`);
+  const direction = sheet.direction.decision as Direction;
+  if (!DIRECTIONS.includes(direction)) throw new UserError(`シート ${label} の方向性（「${direction ?? ''}」）が選択肢にありません。`);
+  const scores = EVALUATION_ITEMS.map((item) => sheet.evaluation[item].score);
+  if (!scores.every((s): s is number => Number.isInteger(s))) throw new UserError(`シート ${label} の評価の点数が入力されていません。`);
   const settled = sheet.costs.settled[year] ?? 0;
   const personnel = personnelCosts(sheet, city)[year] ?? 0;
-  return { number: sheet.number, name: view.name, department: view.departmentName, division: view.divisionName, direction, scores, settled, personnel, total: settled + personnel };
+  return { number: sheet.number, name: sheet.name, department: sheet.department, division: sheet.division, direction, scores, settled, personnel, total: settled + personnel };
 }
 
 /** The overview's figures for a fiscal year, from its checked sheets (in any order). */
-export function overviewData(fiscalYear: number, sheets: readonly OverviewSource[], city: CityData): OverviewData {
-  for (const { sheet } of sheets) {
+export function overviewData(fiscalYear: number, sheets: readonly Sheet[], city: CityData): OverviewData {
+  for (const sheet of sheets) {
     if (sheet.fiscalYear !== fiscalYear) {
       throw new UserError(`シート ${formatNumber(sheet.number)} は${eraYearText(sheet.fiscalYear)}のシートです。${eraYearText(fiscalYear)}の${OVERVIEW_TITLE}には入れられません。`);
     }
   }
-  return summarize(fiscalYear, sheets.map((source) => overviewProject(source, city)), city);
+  return summarize(fiscalYear, sheets.map((sheet) => overviewProject(sheet, city)), city);
 }
 
-/** The overview's figures from each project's row (kept with a rendered sheet, so a booklet need not read its data). */
+/** The overview's figures from each project's row. */
 export function summarize(fiscalYear: number, rows: readonly OverviewProject[], city: CityData): OverviewData {
   const seen = new Set<number>();
   for (const row of rows) {
