@@ -22,6 +22,7 @@ import { readRecord, type PublicationRecord } from '../src/publication/record';
 import { environmentKey, RenderCache } from '../src/batch/cache';
 import { loadFontFaces } from '../src/pdf/fonts';
 import { FontSet } from '../src/pdf/fontset';
+import { fontkitGlyphId } from '../src/pdf/pdfmake';
 import { fontIdentity, reverseCharacterMap } from '../src/pdf/glyph-text';
 import { renderPages } from '../src/pipeline/render';
 import { documentPdf } from '../src/pipeline/sheet';
@@ -108,7 +109,7 @@ describe('what a glyph stands for comes from the font alone', () => {
       const fontkit = font.pdfkit.fontkit;
       const lowest = new Map<number, number>();
       for (const cp of fontkit.characterSet as number[]) {
-        const gid = fontkit._cmapProcessor.lookup(cp) as number;
+        const gid = fontkitGlyphId(fontkit, cp);
         if (gid > 0 && !(lowest.get(gid)! <= cp)) lowest.set(gid, cp);
       }
       const read = reverseCharacterMap(font.bytes, fontkit.numGlyphs)!;
