@@ -10,11 +10,13 @@
 // and after.
 //
 // The patches, in order: style lookup (3, on pdfmake's StyleContextStack and TextInlines, at load); per font,
-// pdfkit's `encode` (glyph ids) and fontkit's `layout` (no shaping where it changes nothing); per pdfmake document,
-// `provideFont` and pdfkit's font table; per layout builder, `buildNextLine` (the form's breaks, and a rounding
-// slack) and, when drawing, `processNode`; per drawn document, pdfkit's `opacity`, `fillOpacity`, `strokeOpacity`,
-// `addContent`, `addPage`, `fill` and `text`, and the renderer's `renderLine`, `renderVector` and graphics-state
-// methods (marked content).
+// pdfkit's `encode` (glyph ids), its `layoutCache` (emptied when large) and fontkit's `layout` (no shaping where
+// it changes nothing); per pdfmake document, `provideFont` and pdfkit's font table; per layout builder,
+// `buildNextLine` (the form's breaks, and a rounding slack) and, when drawing, `processNode`; per drawn document,
+// pdfkit's `opacity`, `fillOpacity`, `strokeOpacity`, `addContent`, `addPage`, `fill` and `text`, and the
+// renderer's `renderLine`, `renderVector` and graphics-state methods (marked content). Private members only read:
+// pdfkit's `_font`, `_fontFamilies`, `_pageBuffer`, and a page's `ext_gstates` and `fonts`; fontkit's
+// `_cmapProcessor`; pdfmake's laid-out lines (`inlines`, `newLineForced`) and `_inlines`.
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -147,8 +149,9 @@ export class PdfkitFont {
   }
 
   /**
-   * pdfkit keeps the layout of every string it has set, forever; over a thousand sheets that is most of the
-   * memory. Start afresh once the cache is large (each sheet's own repeated labels stay cached within it).
+   * PATCH (EmbeddedFont#layoutCache): pdfkit keeps the layout of every string it has set, forever; over a thousand
+   * sheets that is most of the memory. Start afresh once the cache is large (each sheet's own repeated labels stay
+   * cached within it).
    */
   trimLayoutCache(limit: number): void {
     const kit = this[KIT];
