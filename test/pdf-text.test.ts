@@ -7,7 +7,8 @@ import { deflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { runBuild } from '../src/commands/build.runner';
-import { PdfObjects, textString } from '../src/interchange/pdf-marked-content';
+import { markedContent } from '../src/interchange/pdf-marked-content';
+import { PdfObjects, textString } from '../src/interchange/pdf-objects';
 import { pdfPageLines } from '../src/interchange/pdf-text';
 import { bundledSheet, makeDataDir } from './helpers/data';
 
@@ -99,7 +100,7 @@ const EXPECTED = [
 
 describe('the marked content of a page, from its content streams', () => {
   it('finds every sequence in order, with its tag, MCID and ActualText, past strings, comments and inline images', () => {
-    expect(new PdfObjects(handMade()).markedContent(3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade()), 3)).toEqual(EXPECTED);
   });
 
   it('sees the sequences pdf.js sees, in the same order', async () => {
@@ -116,16 +117,16 @@ describe('the marked content of a page, from its content streams', () => {
   });
 
   it('reads compressed streams, and a file whose cross-reference offsets are wrong', () => {
-    expect(new PdfObjects(handMade(CONTENT, { compress: true })).markedContent(3)).toEqual(EXPECTED);
-    expect(new PdfObjects(handMade(CONTENT, { damage: true })).markedContent(3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade(CONTENT, { compress: true })), 3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade(CONTENT, { damage: true })), 3)).toEqual(EXPECTED);
   });
 
   it('says nothing for a page that cannot have ActualText, and gives up on what it cannot read', () => {
     // Named properties may hold ActualText: the page is read.
-    expect(new PdfObjects(handMade(Buffer.from('/P <</MCID 0>> BDC EMC'))).markedContent(3)).toEqual([{ tag: 'P', mcid: 0 }, { tag: 'Last' }]);
+    expect(markedContent(new PdfObjects(handMade(Buffer.from('/P <</MCID 0>> BDC EMC'))), 3)).toEqual([{ tag: 'P', mcid: 0 }, { tag: 'Last' }]);
     const plain = pdfFile(['<</Type /Catalog /Pages 2 0 R>>', '<</Type /Pages /Kids [3 0 R] /Count 1>>', '<</Type /Page /Parent 2 0 R /Contents 4 0 R>>', stream('', '/P <</MCID 0>> BDC EMC')]);
-    expect(new PdfObjects(plain).markedContent(3)).toBeUndefined();
-    expect(() => new PdfObjects(handMade(CONTENT, { filter: 'LZWDecode' })).markedContent(3)).toThrow(/LZWDecode/);
+    expect(markedContent(new PdfObjects(plain), 3)).toBeUndefined();
+    expect(() => markedContent(new PdfObjects(handMade(CONTENT, { filter: 'LZWDecode' })), 3)).toThrow(/LZWDecode/);
     expect(() => new PdfObjects(pdfFile(['<</Type /Catalog>>', '<</Filter /Standard>>'], '/Root 1 0 R /Encrypt 2 0 R'))).toThrow(/encrypted/);
   });
 
