@@ -44,22 +44,24 @@ function renamed(original: Node): Node {
 
 /** The seed's lines as the official text would print them under the renamed schema (each line keeps its place). */
 function printedRenamed(lines: SourceLine[]): SourceLine[] {
+  // Each label where the official text prints it: at a line's start (the slot's number may stand before an
+  // indicator's row) or between two cells, followed by a space or the line's end.
   const edits: [RegExp, string][] = [
     [/^令和 3年度 事務事業マネジメントシート$/, '令和 3年度 事務事業評価シート'],
     [/^事業の概要$/, '事業のあらまし'],
-    [/^対象 /, '対象者 '],
-    [/ 係名 /, ' 担当係 '],
-    [/ 新規・継続 /, ' 新規／継続 '],
-    [/^事業体制 /, '実施体制 '],
-    [/ 担当部課 /, ' 所管部課 '],
-    [/^項目 /, '区分 '],
-    [/^決算額 /, '決算見込額 '],
-    [/^実行 /, '実施 '],
+    [/^対象(?= |$)/, '対象者'],
+    [/ 係名(?= |$)/, ' 担当係'],
+    [/ 新規・継続(?= |$)/, ' 新規／継続'],
+    [/^事業体制(?= |$)/, '実施体制'],
+    [/ 担当部課(?= |$)/, ' 所管部課'],
+    [/^項目(?= |$)/, '区分'],
+    [/^決算額(?= |$)/, '決算見込額'],
+    [/^実行(?= |$)/, '実施'],
     [/ 活動結果指標$/, ' 活動指標'],
-    [/^目標値 /, '目標 '],
-    [/^課題 業務 /, '問題点 業務 '],
-    [/^市民ニーズ /, '市民の需要 '],
-    [/^理由 /, '理由・説明 '],
+    [/^([0-9] )?目標値(?= |$)/, '$1目標'],
+    [/^課題 業務(?= |$)/, '問題点 業務'],
+    [/^市民ニーズ(?= |$)/, '市民の需要'],
+    [/^理由(?= |$)/, '理由・説明'],
   ];
   const sixthSlot = ['6 指標名 ()', 'R01年度 R02年度 R03年度 R04年度 R05年度 R06年度', `目標 ${'0.0 '.repeat(6).trim()}`, `実績 ${'0.0 '.repeat(6).trim()}`, '指標の概要'];
   return lines.flatMap((line) => {
