@@ -12,6 +12,7 @@ import {
   blankSheet,
   choicesOf,
   COST_ROWS,
+  escapeRegExp,
   EVALUATION_ITEMS,
   FORM_FIELDS,
   formField,
@@ -57,8 +58,6 @@ export interface ImportedSheet {
  */
 const trim = (s: string): string => s.replace(/^[^\S\u3000\n]+|[^\S\u3000\n]+$/g, '');
 
-const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A field's title. */
 const title = (...path: string[]): string => formField(path).title;
 
@@ -74,7 +73,7 @@ const what = (path: DataPath): string => {
 // ——— The official page: what it prints that is no field's, each fact once. ———
 
 /** A sheet starts at its title: its fiscal year as an era year, then the form's title (`令和 3年度 事務事業マネジメントシート`). */
-const TITLE = new RegExp(`^(${ERA_YEAR_LABEL})\\s*${escaped(SHEET_FORM.title!)}$`);
+const TITLE = new RegExp(`^(${ERA_YEAR_LABEL})\\s*${escapeRegExp(SHEET_FORM.title!)}$`);
 
 /**
  * The section headings, each a line of its own: the sections' names as YAML files head them (x-section, without the
@@ -95,13 +94,13 @@ const SIDE_ITEMS = FORM_FIELDS.filter((f) => f.node['x-box'] === 'sideItem').map
  * (`課題 業務 …`). The cost table's groups (事業費, 内訳, 人件費), which are no field, are in the rows' x-officialLabel.
  */
 const CHALLENGES = ['results', 'challenges'];
-const FIRST_CHALLENGE = new RegExp(`^${escaped(title(...CHALLENGES))} (?:${officialLabelPattern([...CHALLENGES, 'operations'])})(?= |$)`);
+const FIRST_CHALLENGE = new RegExp(`^${escapeRegExp(title(...CHALLENGES))} (?:${officialLabelPattern([...CHALLENGES, 'operations'])})(?= |$)`);
 
 /** An indicator slot's number is printed once, across its rows: the text may carry it before any row's label. */
 const slotRow = (field: string): RegExp => new RegExp(`^(?:[0-9] )?(?:${officialLabelPattern(['indicators', '*', field])})(?= |$)`);
 
 /** An indicator's first line: `名称 (単位) 種類`, the kind being one of the schema's choices or none. */
-const INDICATOR_HEAD = new RegExp(`^(.*?) ?\\(([^()]*)\\)(?: (${choicesOf(['indicators', '*', 'kind']).map(escaped).join('|')}))?$`);
+const INDICATOR_HEAD = new RegExp(`^(.*?) ?\\(([^()]*)\\)(?: (${choicesOf(['indicators', '*', 'kind']).map(escapeRegExp).join('|')}))?$`);
 
 /** The cells of the 事務事業名 line (`087 情報化推進事業`) and of the 予算科目 cell (`01-020108-14 …に要する経費`). */
 const NUMBER_AND_NAME = /^([0-9]{1,4}) (.*)$/;
@@ -431,7 +430,6 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
   // A field the official text does not carry stays as a blank sheet has it (validate then asks for it). A sheet whose
   // 新規・継続 cannot be read is taken to go on, as next year's sheet would (x-nextYear), and the reader says so.
   const continuing = NEXT_YEAR_VALUES.find((v) => v.key === 'status')!.value as Sheet['status'];
-  const sideItem = (key: 'status' | 'category' | 'structure') => side.get(key);
   const sheet: Sheet = {
     ...blankSheet(fiscalYear, 0),
     fiscalYear,
@@ -443,9 +441,9 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     section,
     mayorPledges,
     strategicPlans,
-    status: (sideItem('status') as Sheet['status']) ?? continuing,
-    category: sideItem('category') ?? '',
-    structure: sideItem('structure') ?? '',
+    status: (side.get('status') as Sheet['status']) ?? continuing,
+    category: side.get('category') ?? '',
+    structure: side.get('structure') ?? '',
     individualPlan,
     period,
     legalBasis: legalText,

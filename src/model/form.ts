@@ -83,7 +83,8 @@ const REVIEW_ENTRY = new RegExp(ROOT.properties!.review.items!.pattern!);
 /** True when a `review` list may name this entry (the schema's pattern). */
 export const isReviewEntry = (entry: string): boolean => REVIEW_ENTRY.test(entry);
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text as a regular expression's source that matches it literally (to build patterns from titles). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The label that starts the official text's line carrying a field, followed by a space or the line's end: the
