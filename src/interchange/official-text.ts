@@ -164,7 +164,7 @@ export function linesFromPdfPages(pages: PdfPage[], name: string): SourceLine[] 
   return lines;
 }
 
-/** Split the input into sheets at their title lines; stretches without 事務事業名 (a cover, contents) are skipped. */
+/** Split the input into sheets at their title lines; stretches without a 事務事業名 line (a cover, contents) are skipped. */
 export function splitSheets(lines: SourceLine[]): SourceLine[][] {
   const sheets: SourceLine[][] = [];
   let current: SourceLine[] | undefined;
@@ -174,7 +174,7 @@ export function splitSheets(lines: SourceLine[]): SourceLine[][] {
       sheets.push(current);
     } else current?.push(line);
   }
-  return sheets.filter((s) => s.some((l) => l.text.startsWith('事務事業名')));
+  return sheets.filter((s) => s.some((l) => label('name').test(l.text)));
 }
 
 const number = (token: string): number => Number(token.replace(/,/g, ''));
