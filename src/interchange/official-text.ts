@@ -353,9 +353,14 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     else r.note(`${title('sdgs')} の目標番号を読み取れません（「${line}」）`);
   }
 
-  const target = r.text(['overview', 'target'], [label('overview', 'purpose')]);
-  const purpose = r.text(['overview', 'purpose'], [label('overview', 'activities')]);
-  const activities = r.text(['overview', 'activities'], [label('costs')]);
+  // Each text of 事業の概要 in form order, running on until the next one's label (the last until the cost table's).
+  const overviewItems = Object.keys(formField(['overview']).node.properties!);
+  const overview = Object.fromEntries(
+    overviewItems.map((key, k) => {
+      const next = overviewItems[k + 1];
+      return [key, r.text(['overview', key], [next ? label('overview', next) : label('costs')])];
+    }),
+  ) as Sheet['overview'];
 
   // The cost table: its heading line (項目, x-officialLabel) gives the years, then a line a row.
   const header = r.take(label('costs'), `${title('costs')}の見出し`);
@@ -448,7 +453,7 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     period,
     legalBasis: legalText,
     sdgs,
-    overview: { target, purpose, activities },
+    overview,
     costs: costs as unknown as Sheet['costs'],
     participation,
     indicators,
