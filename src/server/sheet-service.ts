@@ -15,7 +15,9 @@ import { draftSheet, renderSheet, sheetPdf, type DraftSheet, type Workspace } fr
 import { writeFileAtomic } from '../pipeline/write';
 import { formView, type FormView } from './form-view';
 import { HttpError, readJson, sendBytes, sendJson } from './http';
-import { editedSheetYaml } from './sheet-edit';
+import { editedSheetYaml, UneditableYaml } from '../interchange/sheet-edit';
+import { sheetYaml } from '../interchange/sheet-yaml';
+import type { Sheet } from '../model/types';
 import { numberOf, sheetFile, yearFolder, yearOf } from './sheet-files';
 
 /** A finding as the editor shows it: at its field (`path`), with the same Japanese message as `validate`. */
@@ -92,14 +94,14 @@ export class SheetService {
   /** Findings and fit of unsaved values: the file as it would be saved, checked as `validate` checks it. */
   async check(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
     const { year, number, file, bytes } = this.read(yearText, numberText);
-    const edited = this.edited(bytes, await readJson(req));
+    const edited = this.edited(bytes, await readJson(req), file);
     sendJson(res, 200, this.answer(draftSheet(file, this.workspace, edited, { fiscalYear: year, number })));
   }
 
   /** The two pages of unsaved values as a PDF, drawn by the same stages as `build`, errors and all. */
   async preview(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
     const { year, number, file, bytes } = this.read(yearText, numberText);
-    const edited = this.edited(bytes, await readJson(req));
+    const edited = this.edited(bytes, await readJson(req), file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     if (!draft.view) throw new HttpError(422, 'このシートは描けません（誤りを直してください）。', this.answer(draft));
     const pdf = sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), year);
@@ -124,7 +126,7 @@ export class SheetService {
         disk: { data: source.data ?? source.partial ?? null, etag: current },
       });
     }
-    const edited = this.edited(bytes, body);
+    const edited = this.edited(bytes, body, file, 'save');
     if (!edited.equals(bytes)) writeFileAtomic(real, edited);
     this.statuses.delete(file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
@@ -165,12 +167,23 @@ export class SheetService {
     return { year, number, file, real, bytes };
   }
 
-  /** The file's bytes with the editor's values written in, keeping everything else as the person wrote it. */
-  private edited(bytes: Buffer, body: Record<string, unknown>): Buffer {
+  /**
+   * The file's bytes with the editor's values written in, keeping everything else as the person wrote it. A file
+   * with YAML syntax errors cannot be edited in place: it is checked and previewed as the house style would write
+   * it, and saving it is refused (the person fixes the file in their editor, or it would lose what they wrote).
+   */
+  private edited(bytes: Buffer, body: Record<string, unknown>, file = '', purpose: 'check' | 'save' = 'check'): Buffer {
     if (!('data' in body) || !body.data || typeof body.data !== 'object' || Array.isArray(body.data)) {
       throw new HttpError(400, '送るデータは { "data": { シートの項目… } } の形にしてください。');
     }
-    return Buffer.from(editedSheetYaml(bytes.toString('utf8'), body.data as Record<string, unknown>), 'utf8');
+    const data = body.data as Record<string, never>;
+    try {
+      return Buffer.from(editedSheetYaml(bytes.toString('utf8'), data), 'utf8');
+    } catch (error) {
+      if (!(error instanceof UneditableYaml)) throw new HttpError(500, (error as Error).message);
+      if (purpose === 'save') throw new HttpError(409, `${error.message}ファイルをエディタで開いて YAML の誤りを直してから、画面を読み込み直してください。保存していません。`);
+      return Buffer.from(sheetYaml(data as unknown as Sheet, file), 'utf8');
+    }
   }
 
   private answer(draft: DraftSheet): { findings: FindingView[]; fit: Record<string, FitView> } {
