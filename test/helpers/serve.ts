@@ -62,6 +62,8 @@ export function send(server: RunningServer, method: string, path: string, o: Req
   }
   if (payload) headers['Content-Length'] = String(payload.length);
   Object.assign(headers, o.headers ?? {});
+  // An empty Content-Length: none at all, the body sent in chunks (node does so by itself).
+  if (headers['Content-Length'] === '') delete headers['Content-Length'];
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
