@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
 import { runNew } from '../commands/new.runner';
 import { fiscalYears } from '../model/data-folder';
-import { UserError } from '../model/errors';
+import { fileSystemError, UserError } from '../model/errors';
 import type { Finding } from '../model/types';
 import type { FittedView } from '../pipeline/fit';
 import { parseSheetText } from '../pipeline/load';
@@ -127,7 +127,14 @@ export class SheetService {
       });
     }
     const edited = this.edited(bytes, body, file, 'save');
-    if (!edited.equals(bytes)) writeFileAtomic(real, edited);
+    if (!edited.equals(bytes)) {
+      try {
+        writeFileAtomic(real, edited);
+      } catch (error) {
+        // A folder that cannot be written, a full disk…: said as every command says it; the file is as it was.
+        throw new HttpError(500, fileSystemError(error)?.message ?? `保存できませんでした: ${(error as Error).message}`);
+      }
+    }
     this.statuses.delete(file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     const etag = etagOf(edited);
