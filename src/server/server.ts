@@ -26,6 +26,8 @@ export interface ServerOptions {
   token?: string;
   /** An open workspace to use (tests share one); opened from dataDir otherwise. */
   workspace?: Workspace;
+  /** Once listening, check and draw a made-up sheet, so that the person's first keystroke is answered warm. */
+  warmUp?: boolean;
 }
 
 export interface RunningServer {
@@ -115,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  if (options.warmUp) setTimeout(() => sheets.warmUp(), 0).unref();
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/?token=${token}`,

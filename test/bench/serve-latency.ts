@@ -12,6 +12,7 @@ import { DATA_DIR, makeDataDir } from '../helpers/data';
 
 const CLI = resolve('dist/cli.js');
 const REQUESTS = Number(process.env.BENCH_SERVE_REQUESTS ?? 20);
+const START_PAUSE_MS = 1500;
 export const SERVE_TARGETS = { checkMs: 150, previewMs: 300 };
 
 export interface ServeLatency {
@@ -76,6 +77,8 @@ export async function serveLatency(): Promise<ServeLatency> {
       if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
       return r.ms;
     };
+    // As a person opens the address a moment after it is printed (the server warms up meanwhile).
+    await new Promise((done) => setTimeout(done, START_PAUSE_MS));
     const firstCheckMs = await measure('/api/check/2021/087');
     const firstPreviewMs = await measure('/api/preview/2021/087');
     // A few more before measuring, as a person's first minute of typing warms the process.
@@ -116,7 +119,7 @@ export function serveRows(latency: ServeLatency): string[][] {
   return [
     ['serve: check of unsaved values (1 sheet)', `${s.checkMs} ms`, `≤ ${SERVE_TARGETS.checkMs} ms`],
     ['serve: preview PDF of unsaved values (1 sheet)', `${s.previewMs} ms`, `≤ ${SERVE_TARGETS.previewMs} ms`],
-    ['  serve: first check / first preview after start', `${s.firstCheckMs} / ${s.firstPreviewMs} ms`, ''],
+    [`  serve: first check / preview, ${START_PAUSE_MS / 1000} s after start`, `${s.firstCheckMs} / ${s.firstPreviewMs} ms`, ''],
     ['  serve: start to the address line', `${s.startMs} ms`, ''],
   ];
 }
