@@ -210,3 +210,20 @@ describe('POST /api/years/<year>/sheets', () => {
     expect(readFileSync(sheetPath('092'), 'utf8')).toBe(made);
   });
 });
+
+describe('the city\'s data', () => {
+  it('is read again when its files change while the server runs; an error in them is shown, not guessed around', async () => {
+    const cityFile = join(t.dataDir, 'city.yaml');
+    const city = readFileSync(cityFile, 'utf8');
+    writeFileSync(cityFile, city.replace('issueDate: 2022-10-01', 'issueDate: 2022-02-30'));
+    const broken = await t.request('GET', '/api/years/2021/sheets');
+    expect(broken.status).toBe(503);
+    expect(broken.json.message).toContain('city.yaml');
+    expect(broken.json.message).toContain('2022-02-30');
+    writeFileSync(cityFile, city.replace('issueDate: 2022-10-01', 'issueDate: 2022-10-03'));
+    const fixed = await t.request('GET', '/api/years/2021/sheets');
+    expect(fixed.status).toBe(200);
+    expect(fixed.json.issueDate).toBe('2022-10-03');
+    writeFileSync(cityFile, city);
+  });
+});

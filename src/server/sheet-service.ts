@@ -8,7 +8,10 @@ import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../b
 import { runNew } from '../commands/new.runner';
 import { fiscalYears } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
-import type { Finding } from '../model/types';
+import { hasErrors, type Finding } from '../model/types';
+import { join } from 'node:path';
+import { CITY_FILES, readCityData } from '../pipeline/city-data';
+import { DataFileError } from '../pipeline/data-file';
 import type { FittedView } from '../pipeline/fit';
 import { parse } from 'yaml';
 import { WARM_UP_SHEET } from '../build/warm-up';
@@ -49,11 +52,45 @@ export class SheetService {
   private readonly statuses = new Map<string, { etag: string; mtime: number; status: SheetStatus }>();
   private readonly forms = new Map<number, FormView>();
 
+  private workspaceNow: Workspace;
+  private cityStamp: string;
+
   constructor(
     private readonly dataDir: string,
-    private readonly workspace: Workspace,
+    workspace: Workspace,
     private readonly defaultYear?: number,
-  ) {}
+  ) {
+    this.workspaceNow = workspace;
+    this.cityStamp = this.stampOfCityFiles();
+  }
+
+  /**
+   * The one workspace, its city data read again when one of the city's files changed since (a new year's rates after
+   * `rollover`, a standard sentence corrected): fonts, templates and measurer stay as they are.
+   */
+  private get workspace(): Workspace {
+    const stamp = this.stampOfCityFiles();
+    if (stamp !== this.cityStamp) {
+      const { city, findings } = readCityData(this.dataDir);
+      if (hasErrors(findings)) throw new HttpError(503, new DataFileError(findings).message);
+      this.workspaceNow = { ...this.workspaceNow, city };
+      this.cityStamp = stamp;
+      this.statuses.clear();
+      this.forms.clear();
+    }
+    return this.workspaceNow;
+  }
+
+  private stampOfCityFiles(): string {
+    return CITY_FILES.map((name) => {
+      try {
+        const s = statSync(join(this.dataDir, name));
+        return `${s.mtimeMs}:${s.size}:${s.ino}`;
+      } catch {
+        return '-';
+      }
+    }).join('|');
+  }
 
   years(): { years: number[]; year: number | null } {
     const years = fiscalYears(this.dataDir);
