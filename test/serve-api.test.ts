@@ -227,3 +227,20 @@ describe('the city\'s data', () => {
     writeFileSync(cityFile, city);
   });
 });
+
+describe('a sheet with a YAML syntax error', () => {
+  it('is shown with its findings and checked, but not saved over (the person fixes the file itself)', async () => {
+    const broken = TEXT_087.replace('  target: 市職員', '  target: 市職員\n   purpose: [ずれた行');
+    writeFileSync(sheetPath('094'), broken.replace('number: 87', 'number: 94'));
+    const got = await t.request('GET', '/api/sheets/2021/094');
+    expect(got.status).toBe(200);
+    expect(got.json.findings[0].severity).toBe('error');
+    const data = parse(TEXT_087.replace('number: 87', 'number: 94'));
+    const check = await t.request('POST', '/api/check/2021/094', { body: { data } });
+    expect(check.status).toBe(200);
+    const put = await t.request('PUT', '/api/sheets/2021/094', { body: { data }, headers: { 'If-Match': got.headers.etag as string } });
+    expect(put.status).toBe(409);
+    expect(put.json.message).toContain('YAML の書き方に誤りがある');
+    expect(readFileSync(sheetPath('094'), 'utf8')).toBe(broken.replace('number: 87', 'number: 94'));
+  });
+});
