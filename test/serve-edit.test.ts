@@ -145,3 +145,30 @@ describe('PUT /api/sheets: the file on disk', () => {
     writeFileSync(file, ORIGINAL);
   });
 });
+
+describe('editedSheetYaml: lists and records', () => {
+  it('removes an indicator, empties a list and a record, keeping the rest as written', () => {
+    const data = parse(ORIGINAL);
+    data.indicators.pop();
+    data.mayorPledges = [];
+    data.budgetItem = {};
+    const after = editedSheetYaml(ORIGINAL, data);
+    expect(parse(after)).toEqual(data);
+    expect(after).toContain('mayorPledges: []\n');
+    expect(after).toContain('budgetItem: {}\n');
+    // The indicators that stay are as written, line for line.
+    const kept = ORIGINAL.split('\n').filter((l) => !after.split('\n').includes(l));
+    expect(kept.some((l) => l.includes(data.indicators[0].name))).toBe(false);
+  });
+
+  it('edits a value inside a record written in flow style, quoting what flow style needs', () => {
+    const text = ORIGINAL.replace(/strategicPlans:\n(\s+- code: .*\n(\s{4}.*\n)*)/, 'strategicPlans:\n  - {code: IV-3, policy: 3, measure: 2, title: 行政手続きの電子化に向けた取組}\n');
+    expect(text).toContain('- {code: IV-3');
+    const data = parse(text);
+    data.strategicPlans[0].title = '取組, [括弧] と {波括弧}';
+    const after = editedSheetYaml(text, data);
+    expect(parse(after)).toEqual(data);
+    expect(changedLines(text, after)).toHaveLength(1);
+    expect(after).toContain('  - {code: IV-3, policy: 3, measure: 2, title: ');
+  });
+});

@@ -83,7 +83,8 @@ function sameShape(node: unknown, value: Json): boolean {
   if (isScalar(node)) return !isObject(value) && !Array.isArray(value) && node.srcToken !== undefined;
   if (isMap(node)) {
     if (!isObject(value)) return false;
-    if (!node.flow) return true; // a block map's keys are added and removed line by line
+    // A block map's keys are added and removed line by line; one left with none is written `{}` anew.
+    if (!node.flow) return Object.keys(value).length > 0;
     const keys = node.items.map(keyOf);
     return keys.length === Object.keys(value).length && node.items.every((p) => Object.hasOwn(value, keyOf(p)) && sameShape(p.value, value[keyOf(p)]));
   }
