@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { serveLatency, serveRows, serveSummary } from './serve-latency';
 // The compiled program (dist/), exactly what users run.
 const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
+import { serveLatency, serveRows, serveSummary } from './serve-latency';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -312,17 +312,14 @@ function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number):
   return { oneSheet, sameSheet, bareNode, typst };
 }
 
-/** `BENCH_ONLY=serve npm run bench`: the editor's server alone, warm, for one sheet (test/bench/serve-latency.ts). */
-async function serveOnly(): Promise<void> {
-  const latency = await serveLatency();
-  console.log(JSON.stringify({ serve: serveSummary(latency) }, null, 2));
-  for (const r of serveRows(latency)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(12)} | ${r[2].padStart(10)} |`);
-}
-
 async function main(): Promise<void> {
-  if (process.env.BENCH_ONLY === 'serve') return serveOnly();
-
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
+  if (process.env.BENCH_ONLY === 'serve') {
+    const latency = await serveLatency();
+    console.log(JSON.stringify({ serve: serveSummary(latency) }, null, 2));
+    for (const r of serveRows(latency)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(12)} | ${r[2].padStart(10)} |`);
+    return;
+  }
   const t0 = Date.now();
   const dataDir = makeCorpus();
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -343,16 +340,14 @@ async function main(): Promise<void> {
     touch(dataDir, 1 + ((i * 37) % SHEETS), i);
     return record(run(['booklet', '--data', dataDir, '--out', out]));
   });
-  const serve = await serveLatency();
   const { oneSheet, sameSheet, bareNode, typst } = oneSheetRuns(dataDir, out, record);
   const [watchLatencies] = await watchLatency([COMMAND]);
+  const serve = await serveLatency();
 
   const results = {
     machine: { cpus: require('node:os').availableParallelism(), node: process.version },
     sheets: SHEETS,
     runs: RUNS,
-    // The editor's server, warm, for one sheet (test/bench/serve-latency.ts).
-    serve: serveSummary(serve),
     medians: {
       oneSheetMs: Math.round(median(oneSheet)),
       sameSheetMs: Math.round(median(sameSheet)),
@@ -375,6 +370,8 @@ async function main(): Promise<void> {
     watchSaves: Object.fromEntries(Object.entries(watchLatencies.saves).map(([name, times]) => [name, Math.round(median(times))])),
     watchWaitingForCpuMs: Object.fromEntries(Object.entries(watchLatencies.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
     watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
+    // The editor's server, warm, for one sheet (test/bench/serve-latency.ts).
+    serve: serveSummary(serve),
   };
   console.log(JSON.stringify(results, null, 2));
   const rows = [
