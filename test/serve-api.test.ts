@@ -152,6 +152,20 @@ describe('POST /api/preview of a sheet the schema refuses in many places', () =>
   });
 });
 
+describe('POST /api/preview of text that cannot fit', () => {
+  it('draws the pages as they come (more than two), the finding saying so', async () => {
+    const data = parse(TEXT_087);
+    data.overview.target = 'い'.repeat(3000);
+    data.results.achievements = 'あ'.repeat(3000);
+    const res = await t.request('POST', '/api/preview/2021/087', { body: { data } });
+    expect(res.status, res.text).toBe(200);
+    expect(Number(res.headers['x-pages'])).toBeGreaterThan(2);
+    expect((await parsePdf(res.body)).pages.length).toBe(Number(res.headers['x-pages']));
+    const check = await t.request('POST', '/api/check/2021/087', { body: { data } });
+    expect(check.json.fit['overview.target'].state).toBe('overflow');
+  });
+});
+
 describe('PUT /api/sheets/<year>/<number>', () => {
   it('saves over the version loaded and answers with the new ETag and findings', async () => {
     const got = await t.request('GET', '/api/sheets/2021/088');
