@@ -1,6 +1,6 @@
 // Issue 20: adding a field to the form is the schema plus one template cell. Here a copy of the schema gains
 // 事業の概要 › 受益者 (`overview.beneficiaries`) and a copy of the templates one row for it; nothing else changes,
-// and the field is validated, printed, exported and read back from the PDF.
+// and the field is validated, printed, exported and read back from the PDF (import).
 // Run from the sources (vitest), which compile the validator from the schema they import, so the mocked schema is
 // the one every stage reads.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ vi.mock('../src/model/sheet.schema.json', async (importOriginal) => {
   return { default: schema, ...schema };
 });
 
+import { runImport } from '../src/commands/import.runner';
 import { openDataColumns, openDataRow, toCsv } from '../src/interchange/open-data';
 import { FORM_FIELDS } from '../src/model/form';
 import { personnelCosts } from '../src/pipeline/derive';
@@ -67,7 +68,7 @@ describe('a field added to the schema and one template cell', () => {
     expect(checked.findings.map((f) => [f.labels.join(' › '), f.severity])).toContainEqual(['事業の概要 › 受益者', 'error']);
   });
 
-  it('is printed under its label, and exported under its key and title', async () => {
+  it('is printed under its label, exported under its key and title, and read back from the PDF', async () => {
     const dataDir = makeDataDir({ '087.yaml': sheetWith('市内の中小企業') });
     const workspace = openWorkspace(dataDir, templatesWithTheField());
     const checked = checkSheet(join(dataDir, '2021', '087.yaml'), workspace);
@@ -84,5 +85,12 @@ describe('a field added to the schema and one template cell', () => {
     const csv = toCsv([openDataRow(columns, sheet, personnelCosts(sheet, workspace.city))]).toString('utf8');
     expect(csv).toContain(',受益者,');
     expect(csv).toContain(',市内の中小企業,');
+
+    // Read back from the PDF, as `import` does.
+    const file = join(mkdtempSync(join(tmpdir(), 'sheetbook-add-field-pdf-')), '087.pdf');
+    writeFileSync(file, pdf);
+    const target = mkdtempSync(join(tmpdir(), 'sheetbook-add-field-import-'));
+    const imported = await runImport({ files: [file], dataDir: target }, () => {});
+    expect(imported.sheets[0]?.sheet.overview).toMatchObject({ target: sheet.overview.target, beneficiaries: '市内の中小企業' });
   });
 });

@@ -15,7 +15,7 @@ import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet
 import { checkConformance } from './helpers/conformance';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
 import { parsePdf, squash } from './helpers/pdf';
-import { operators, type Value } from './helpers/pdf-objects';
+import { operators, type Value } from '../src/interchange/pdf-objects';
 
 const YEAR = 2021;
 const ROOT = join(__dirname, '..');

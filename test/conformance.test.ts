@@ -10,7 +10,7 @@ import { checkSheet, openWorkspace, renderSheet, sheetPdf, type Workspace } from
 import { checkConformance, type Violation } from './helpers/conformance';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { generateSheet, getPath, setPath } from './helpers/generate';
-import { Name, PdfFile, Ref, Str, Stream, type Dict } from './helpers/pdf-objects';
+import { Name, PdfObjects, PdfString, Ref, Stream, type Dict, type Value } from '../src/interchange/pdf-objects';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
 const quiet = () => {};
@@ -64,20 +64,28 @@ describe('generated sheets with long texts and full-width spaces', () => {
   });
 });
 
+/** A file read as written, with objects replaced after reading (deliberately broken files for the checker). */
+class EditedPdf extends PdfObjects {
+  readonly overrides = new Map<number, Value>();
+  override object(num: number): Value {
+    return this.overrides.has(num) ? this.overrides.get(num)! : super.object(num);
+  }
+}
+
 /** The file with object `num` replaced (the checker's own tests: each check must be able to fail). */
-function broken(name: string, change: (pdf: PdfFile) => void): Violation[] {
-  const pdf = new PdfFile(files.get(name)!);
+function broken(name: string, change: (pdf: EditedPdf) => void): Violation[] {
+  const pdf = new EditedPdf(files.get(name)!, { exact: true });
   change(pdf);
   return checkConformance(pdf).violations;
 }
-const catalogRef = (pdf: PdfFile) => (pdf.trailer.get('Root') as Ref).num;
-const withCatalog = (pdf: PdfFile, edit: (d: Dict) => void) => {
+const catalogRef = (pdf: EditedPdf) => (pdf.trailer.get('Root') as Ref).num;
+const withCatalog = (pdf: EditedPdf, edit: (d: Dict) => void) => {
   const copy = new Map(pdf.catalog());
   edit(copy);
   pdf.overrides.set(catalogRef(pdf), copy);
 };
 /** Replace a page's content with `edit(content)` (one uncompressed stream). */
-const withContent = (pdf: PdfFile, page: number, edit: (content: string) => string) => {
+const withContent = (pdf: EditedPdf, page: number, edit: (content: string) => string) => {
   const { num, dict } = pdf.pages()[page];
   const content = Buffer.from(edit(pdf.content(dict).toString('latin1')), 'latin1');
   const stream = 900000;
@@ -153,7 +161,7 @@ describe('the checker fails files that break a rule', () => {
         c.delete('OutputIntents');
         c.delete('ViewerPreferences');
         c.delete('MarkInfo');
-        c.set('Lang', new Str(Buffer.alloc(0)));
+        c.set('Lang', new PdfString(Buffer.alloc(0)));
       }),
     );
     for (const rule of ['ISO 19005-2 6.2.3', '07-001', 'ISO 14289-1 7.1; ISO 19005-2 6.7.2.2', '11-001', 'ISO 19005-2 6.2.4.3']) expect(has(violations, rule)).toBe(true);

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../src/commands/export.runner';
 import { packageVersion, SHAPING_LIBRARIES } from '../src/batch/cache';
-import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate, parseEraYear } from '../src/model/era';
+import { eraShortLabel, eraYearLabel, eraYearText, fiscalYearOf, japaneseDate, parseEraYear, parseEraYearLabel } from '../src/model/era';
 import { BOXED_FIELDS, EVALUATION_ITEMS, FORM_FIELDS, isReviewEntry, MUST_FILL, REWRITE_EVERY_YEAR, boxOf, officialLabel } from '../src/model/form';
 import { deriveSheetView } from '../src/pipeline/derive';
 import { checkData, openWorkspace } from '../src/pipeline/sheet';
@@ -88,6 +88,13 @@ describe('era labels, computed in one module', () => {
     expect(parseEraYear('平成31年度')).toBe(2019);
     expect(parseEraYear('昭和60')).toBeUndefined();
     expect(parseEraYear('2021')).toBeUndefined();
+  });
+
+  it('read back the headings they print (the title and the table headings of the official text)', () => {
+    for (const year of [2019, 2021, 2028, 2018]) {
+      expect([eraYearLabel(year), eraYearText(year), eraShortLabel(year)].map(parseEraYearLabel), String(year)).toEqual([year, year, year]);
+    }
+    expect(['令和 3', '3年度', '昭和60年度', 'R3年度', '令和 3年度 事務事業'].map(parseEraYearLabel)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('print fiscal years and dates as the city writes them', () => {

@@ -3,35 +3,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { runBuild } from '../src/commands/build.runner';
-import { PdfObjects, textString } from '../src/interchange/pdf-marked-content';
+import { markedContent } from '../src/interchange/pdf-marked-content';
+import { PdfObjects, textString } from '../src/interchange/pdf-objects';
 import { pdfPageLines } from '../src/interchange/pdf-text';
 import { bundledSheet, makeDataDir } from './helpers/data';
-
-/** A PDF file from object bodies (object n is bodies[n - 1]), with a cross-reference table. */
-function pdfFile(bodies: (string | Buffer)[], trailer = '/Root 1 0 R', damage = false): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let at = parts[0].length;
-  const offsets: number[] = [];
-  bodies.forEach((body, i) => {
-    const bytes = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
-    offsets.push(at);
-    parts.push(bytes);
-    at += bytes.length;
-  });
-  const xref = `xref\n0 ${bodies.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(damage ? o + 3 : o).padStart(10, '0')} 00000 n\r\n`).join('')}`;
-  parts.push(Buffer.from(`${xref}trailer\n<</Size ${bodies.length + 1} ${trailer}>>\nstartxref\n${at}\n%%EOF\n`, 'latin1'));
-  return Buffer.concat(parts);
-}
-
-const stream = (dict: string, data: Buffer | string, compress = false) => {
-  const raw = Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1');
-  const body = compress ? deflateSync(raw) : raw;
-  return Buffer.concat([Buffer.from(`<<${dict} /Length ${body.length}${compress ? ' /Filter /FlateDecode' : ''}>>\nstream\n`, 'latin1'), body, Buffer.from('\nendstream', 'latin1')]);
-};
+import { pdfFile, stream } from './helpers/hand-made-pdf';
 
 // A page whose content has every kind of syntax that could hide an operator: strings with escapes and
 // parentheses, hex strings, nested dictionaries, comments, an inline image whose data holds `(` and `/X BMC`.
@@ -99,7 +78,7 @@ const EXPECTED = [
 
 describe('the marked content of a page, from its content streams', () => {
   it('finds every sequence in order, with its tag, MCID and ActualText, past strings, comments and inline images', () => {
-    expect(new PdfObjects(handMade()).markedContent(3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade()), 3)).toEqual(EXPECTED);
   });
 
   it('sees the sequences pdf.js sees, in the same order', async () => {
@@ -116,16 +95,16 @@ describe('the marked content of a page, from its content streams', () => {
   });
 
   it('reads compressed streams, and a file whose cross-reference offsets are wrong', () => {
-    expect(new PdfObjects(handMade(CONTENT, { compress: true })).markedContent(3)).toEqual(EXPECTED);
-    expect(new PdfObjects(handMade(CONTENT, { damage: true })).markedContent(3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade(CONTENT, { compress: true })), 3)).toEqual(EXPECTED);
+    expect(markedContent(new PdfObjects(handMade(CONTENT, { damage: true })), 3)).toEqual(EXPECTED);
   });
 
   it('says nothing for a page that cannot have ActualText, and gives up on what it cannot read', () => {
     // Named properties may hold ActualText: the page is read.
-    expect(new PdfObjects(handMade(Buffer.from('/P <</MCID 0>> BDC EMC'))).markedContent(3)).toEqual([{ tag: 'P', mcid: 0 }, { tag: 'Last' }]);
+    expect(markedContent(new PdfObjects(handMade(Buffer.from('/P <</MCID 0>> BDC EMC'))), 3)).toEqual([{ tag: 'P', mcid: 0 }, { tag: 'Last' }]);
     const plain = pdfFile(['<</Type /Catalog /Pages 2 0 R>>', '<</Type /Pages /Kids [3 0 R] /Count 1>>', '<</Type /Page /Parent 2 0 R /Contents 4 0 R>>', stream('', '/P <</MCID 0>> BDC EMC')]);
-    expect(new PdfObjects(plain).markedContent(3)).toBeUndefined();
-    expect(() => new PdfObjects(handMade(CONTENT, { filter: 'LZWDecode' })).markedContent(3)).toThrow(/LZWDecode/);
+    expect(markedContent(new PdfObjects(plain), 3)).toBeUndefined();
+    expect(() => markedContent(new PdfObjects(handMade(CONTENT, { filter: 'LZWDecode' })), 3)).toThrow(/LZWDecode/);
     expect(() => new PdfObjects(pdfFile(['<</Type /Catalog>>', '<</Filter /Standard>>'], '/Root 1 0 R /Encrypt 2 0 R'))).toThrow(/encrypted/);
   });
 

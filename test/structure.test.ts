@@ -12,7 +12,7 @@ import { subsetKeepingGlyphIds } from '../src/pdf/truetype-subset';
 import { bundledSheet, makeDataDir } from './helpers/data';
 import { readingOrder } from './helpers/expected';
 import { firstOutOfOrder, squash } from './helpers/pdf';
-import { decodeStream, nameOf, PdfFile, Ref, type Dict, type Stream } from './helpers/pdf-objects';
+import { nameOf, PdfObjects, Ref, type Dict, type Stream } from '../src/interchange/pdf-objects';
 
 const NUMBERS = ['087', '088', '089', '090', '091'];
 const quiet = () => {};
@@ -105,7 +105,7 @@ describe('the booklet through its structure tree', () => {
   });
 
   it('links each contents entry to its sheet, and labels the pages as they are printed', () => {
-    const pdf = new PdfFile(files.get('booklet')!);
+    const pdf = new PdfObjects(files.get('booklet')!, { exact: true });
     const pages = pdf.pages();
     const annots = (pdf.get(pages[2].dict.get('Annots')!) as Ref[]).map((a) => pdf.get(a) as Dict);
     const targets = annots.map((a) => pages.findIndex((p) => p.num === ((a.get('Dest') as Ref[])[0] as Ref).num) + 1);
@@ -133,13 +133,13 @@ function differences(subset: Buffer, original: Buffer, ids: number[]): number[] 
 
 /** Each embedded subset of a file, with the glyph ids its text uses (the codes of its ToUnicode map). */
 function subsets(bytes: Buffer): { name: string; program: Buffer; ids: number[] }[] {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   return pdf.numbers().flatMap((n) => {
     const font = pdf.object(n);
     if (!(font instanceof Map) || nameOf(font.get('Subtype')) !== 'Type0') return [];
     const cid = pdf.dict((pdf.get(font.get('DescendantFonts')!) as Ref[])[0])!;
-    const program = decodeStream(pdf.get(pdf.dict(cid.get('FontDescriptor'))!.get('FontFile2')!) as Stream);
-    const cmap = decodeStream(pdf.get(font.get('ToUnicode')!) as Stream).toString('latin1');
+    const program = pdf.decode(pdf.get(pdf.dict(cid.get('FontDescriptor'))!.get('FontFile2')!) as Stream);
+    const cmap = pdf.decode(pdf.get(font.get('ToUnicode')!) as Stream).toString('latin1');
     const ids = [...cmap.matchAll(/^<([0-9a-f]{4})> </gm)].map((m) => parseInt(m[1], 16));
     return [{ name: String(nameOf(font.get('BaseFont'))).replace(/^[A-Z]{6}\+/, ''), program, ids }];
   });

@@ -1,9 +1,33 @@
 // Reading past official sheets back into data: from extracted text (the seed's tab-separated form) or from a
 // PDF's text. Each sheet is read label by label in the form's reading order; what cannot be read with
 // confidence is listed with its place in the input, never guessed silently.
+//
+// The form is the schema's (src/model/form.ts): every label looked for is a field's title or its x-officialLabel,
+// the cost rows and their years, the indicator slots and the choices are the schema's, era years are era.ts's. What
+// belongs to the printed page and to no field (which cells share a line, the order of the lines) is written here,
+// each once: under "The official page" below, and in readSheet, which reads the lines in the page's order.
 import { joinWrappedLines } from '../model/line-breaking';
-import { fiscalYearOf } from '../model/era';
-import { blankSheet, EVALUATION_ITEMS, formField, officialLabel, type Indicator, type Sheet, type YearRow } from '../model/form';
+import { ERA_SHORT_LABEL, ERA_YEAR_LABEL, parseEraYearLabel } from '../model/era';
+import {
+  blankSheet,
+  choicesOf,
+  COST_ROWS,
+  escapeRegExp,
+  EVALUATION_ITEMS,
+  FORM_FIELDS,
+  formField,
+  INDICATOR_SLOTS,
+  NEXT_YEAR_VALUES,
+  officialLabel,
+  officialLabelPattern,
+  rowYears,
+  SHEET_FORM,
+  type Indicator,
+  type Sheet,
+  type YearRow,
+} from '../model/form';
+import { labelsFor } from '../model/schema';
+import type { DataPath } from '../model/types';
 import type { PdfLine, PdfPage } from './pdf-text';
 
 /**
@@ -34,8 +58,63 @@ export interface ImportedSheet {
  */
 const trim = (s: string): string => s.replace(/^[^\S\u3000\n]+|[^\S\u3000\n]+$/g, '');
 
-const TITLE = /^(令和|平成)\s*(元|[0-9]{1,2})年度\s*事務事業マネジメントシート$/;
-const SECTION_HEADERS = new Set(['事業の基本情報', '事業の概要', 'コストの推移', '市民参加の取組状況', '指標の推移', '事業の成果と課題', '評価']);
+/** A field's title. */
+const title = (...path: string[]): string => formField(path).title;
+
+/** The label that starts the official line of a field (its title, or its x-officialLabel). */
+const label = (...path: string[]): RegExp => officialLabel(path);
+
+/** A field as messages name it: its labels below its section (`課題 › 業務`, `指標2 › 目標値`; `事務事業名`). */
+const what = (path: DataPath): string => {
+  const labels = labelsFor(path);
+  return labels.slice(labels.length > 1 ? 1 : 0).join(' › ');
+};
+
+// ——— The official page: what it prints that is no field's, each fact once. ———
+
+/** A sheet starts at its title: its fiscal year as an era year, then the form's title (`令和 3年度 事務事業マネジメントシート`). */
+const TITLE = new RegExp(`^(${ERA_YEAR_LABEL})\\s*${escapeRegExp(SHEET_FORM.title!)}$`);
+
+/**
+ * The section headings, each a line of its own: the sections' names as YAML files head them (x-section, without the
+ * note in （） that the YAML heading adds). 方向性 names both its section and the section's first row: it is read as
+ * that row's label, not skipped as a heading.
+ */
+const SECTION_HEADINGS = new Set(
+  FORM_FIELDS.flatMap((f) => (f.node['x-section'] ? [f.node['x-section'].replace(/（.*$/, '')] : [])).filter(
+    (heading) => !FORM_FIELDS.some((f) => f.title === heading && !f.node['x-section']),
+  ),
+);
+
+/** The fields printed at the right of the 戦略プラン rows, one a row: those of the side box (x-box sideItem). */
+const SIDE_ITEMS = FORM_FIELDS.filter((f) => f.node['x-box'] === 'sideItem').map((f) => f.path);
+
+/**
+ * 課題 is printed once, across the rows of its two texts: the text carries it before the first row's label only
+ * (`課題 業務 …`). The cost table's groups (事業費, 内訳, 人件費), which are no field, are in the rows' x-officialLabel.
+ */
+const CHALLENGES = ['results', 'challenges'];
+const FIRST_CHALLENGE = new RegExp(`^${escapeRegExp(title(...CHALLENGES))} (?:${officialLabelPattern([...CHALLENGES, 'operations'])})(?= |$)`);
+
+/** An indicator slot's number is printed once, across its rows: the text may carry it before any row's label. */
+const slotRow = (field: string): RegExp => new RegExp(`^(?:[0-9] )?(?:${officialLabelPattern(['indicators', '*', field])})(?= |$)`);
+
+/** An indicator's first line: `名称 (単位) 種類`, the kind being one of the schema's choices or none. */
+const INDICATOR_HEAD = new RegExp(`^(.*?) ?\\(([^()]*)\\)(?: (${choicesOf(['indicators', '*', 'kind']).map(escapeRegExp).join('|')}))?$`);
+
+/** The cells of the 事務事業名 line (`087 情報化推進事業`) and of the 予算科目 cell (`01-020108-14 …に要する経費`). */
+const NUMBER_AND_NAME = /^([0-9]{1,4}) (.*)$/;
+const BUDGET_CODE_AND_NAME = /^([0-9]{2}-[0-9]{6}-[0-9]{2}) ?(.*)$/;
+
+/** One 担当部課 cell holds both the department and the division: a department's name ends in 部. */
+const DEPARTMENT_AND_DIVISION = /^(.+?部)(.+)$/;
+
+/** A 戦略プラン row: its code, policy and measure numbers, then the measure's title. */
+const STRATEGIC_PLAN_ROW = /^(\S+) ([0-9]+) ([0-9]+) (.+)$/;
+
+/** An SDGs cell, one goal a line: its number in two digits, then the goal's name (`09産業と技術革新の基盤をつくろう`). */
+const SDG_GOAL = /^([0-9]{2})/;
+const SDG_LINE = /^[0-9]{2}\D/;
 
 /** Text as the seed gives it: cells separated by tabs, sometimes with HTML paragraph marks from the extraction. */
 export function linesFromText(text: string, name: string): SourceLine[] {
@@ -85,7 +164,7 @@ export function linesFromPdfPages(pages: PdfPage[], name: string): SourceLine[] 
   return lines;
 }
 
-/** Split the input into sheets at their title lines; stretches without 事務事業名 (a cover, contents) are skipped. */
+/** Split the input into sheets at their title lines; stretches without a 事務事業名 line (a cover, contents) are skipped. */
 export function splitSheets(lines: SourceLine[]): SourceLine[][] {
   const sheets: SourceLine[][] = [];
   let current: SourceLine[] | undefined;
@@ -95,7 +174,7 @@ export function splitSheets(lines: SourceLine[]): SourceLine[][] {
       sheets.push(current);
     } else current?.push(line);
   }
-  return sheets.filter((s) => s.some((l) => l.text.startsWith('事務事業名')));
+  return sheets.filter((s) => s.some((l) => label('name').test(l.text)));
 }
 
 const number = (token: string): number => Number(token.replace(/,/g, ''));
@@ -126,18 +205,18 @@ class SheetReader {
   }
 
   private skipHeaders(): void {
-    while (this.i < this.lines.length && SECTION_HEADERS.has(this.lines[this.i].text)) this.i++;
+    while (this.i < this.lines.length && SECTION_HEADINGS.has(this.lines[this.i].text)) this.i++;
   }
 
   /** The line that starts with `label`; lines skipped on the way are reported. */
-  take(label: string | RegExp, what: string): { rest: string; where: string } | undefined {
+  take(label: RegExp, what: string): { rest: string; where: string } | undefined {
     this.skipHeaders();
     const start = this.i;
     for (let j = this.i; j < this.lines.length; j++) {
       const text = this.lines[j].text;
-      const m = typeof label === 'string' ? (text === label || text.startsWith(`${label} `) ? [label] : null) : label.exec(text);
+      const m = label.exec(text);
       if (m) {
-        for (let k = start; k < j; k++) if (!SECTION_HEADERS.has(this.lines[k].text)) this.note(`読み取れない行を飛ばしました: 「${this.lines[k].text}」`, this.lines[k].where);
+        for (let k = start; k < j; k++) if (!SECTION_HEADINGS.has(this.lines[k].text)) this.note(`読み取れない行を飛ばしました: 「${this.lines[k].text}」`, this.lines[k].where);
         this.i = j + 1;
         return { rest: trim(text.slice(m[0].length)), where: this.lines[j].where };
       }
@@ -147,27 +226,33 @@ class SheetReader {
   }
 
   /** Text continued on following lines until a line that starts one of `until` (wrapped in the PDF). */
-  continued(first: string, until: (string | RegExp)[]): string {
+  continued(first: string, until: RegExp[]): string {
     let value = first;
     while (this.i < this.lines.length) {
       const text = this.lines[this.i].text;
-      const stops = until.some((u) => (typeof u === 'string' ? text === u || text.startsWith(`${u} `) : u.test(text)));
-      if (stops || SECTION_HEADERS.has(text) || TITLE.test(text)) break;
+      if (until.some((u) => u.test(text)) || SECTION_HEADINGS.has(text) || TITLE.test(text)) break;
       value = value === '' ? text : joinWrappedLines(value, text);
       this.i++;
     }
     return value;
   }
+
+  /** The text of the field at `path`, on its line and the lines after it, until a line that starts one of `until`. */
+  text(path: string[], until: RegExp[], label = officialLabel(path)): string {
+    return this.continued(this.take(label, what(path))?.rest ?? '', until);
+  }
 }
 
-/** `left LABEL right` on one line: the last occurrence of the label separates the two cells. */
-function splitAt(text: string, label: string): [string, string] | undefined {
-  const at = text.lastIndexOf(` ${label} `);
-  if (at >= 0) return [trim(text.slice(0, at)), trim(text.slice(at + label.length + 2))];
-  if (text.endsWith(` ${label}`)) return [trim(text.slice(0, -label.length - 1)), ''];
-  if (text.startsWith(`${label} `)) return ['', trim(text.slice(label.length + 1))];
-  if (text === label) return ['', ''];
-  return undefined;
+/**
+ * `left LABEL right` on one line, the label a field's (officialLabelPattern): the last occurrence of the label
+ * between two cells separates them, else one that ends or starts the line.
+ */
+function splitAt(text: string, path: string[]): [string, string] | undefined {
+  const found = [...text.matchAll(new RegExp(`(?<=^| )(?:${officialLabelPattern(path)})(?= |$)`, 'g'))];
+  const inner = found.filter((m) => m.index > 0 && m.index + m[0].length < text.length);
+  const m = inner[inner.length - 1] ?? found.find((m) => m.index > 0) ?? found[0];
+  if (!m) return undefined;
+  return [trim(text.slice(0, Math.max(0, m.index - 1))), trim(text.slice(m.index + m[0].length + 1))];
 }
 
 /** Names of official cells end in a noun; one ending in a particle was most likely cut at the cell's edge. */
@@ -185,11 +270,6 @@ function byYear<T>(years: number[], values: T[]): YearRow<T> {
   return Object.fromEntries(years.map((y, k) => [String(y), values[k]]));
 }
 
-// The cost rows in the form's order, each with the line that carries it in the official text (from the schema).
-const COST_ROWS = (['budget', 'settled', 'generalFund', 'subsidies', 'otherFunds', 'personnelCost', 'staffRatio', 'overtimeHours', 'partTimeStaff'] as const).map(
-  (key) => [key, officialLabel(['costs', key]), formField(['costs', key]).title] as const,
-);
-
 export interface ReadOptions {
   /** The source prints every text whole (a PDF that sheetbook wrote): no cell can have been cut at its edge. */
   whole?: boolean;
@@ -198,143 +278,163 @@ export interface ReadOptions {
 export function readSheet(lines: SourceLine[], options: ReadOptions = {}): ImportedSheet {
   const r = new SheetReader(lines);
   const clipped = (text: string) => !options.whole && looksClipped(text);
-  const title = TITLE.exec(lines[0].text)!;
-  const eraYear = title[2] === '元' ? 1 : Number(title[2]);
-  const fiscalYear = fiscalYearOf(title[1], eraYear)!;
-  const costYears = [-2, -1, 0, 1, 2].map((d) => fiscalYear + d);
-  const indYears = [-2, -1, 0, 1, 2, 3].map((d) => fiscalYear + d);
+  const fiscalYear = parseEraYearLabel(TITLE.exec(lines[0].text)![1])!;
+  const costYears = rowYears(formField(['costs', COST_ROWS[0]]).node, fiscalYear);
+  const indicatorYears = rowYears(formField(['indicators', '*', 'target']).node, fiscalYear);
 
-  const nameLine = r.take('事務事業名', '事務事業名');
-  const nameMatch = /^([0-9]{1,4}) (.*)$/.exec(nameLine?.rest ?? '');
-  if (!nameMatch) r.note(`事務事業名から事業番号を読み取れません（「${nameLine?.rest ?? ''}」）`, nameLine?.where);
+  const nameLine = r.take(label('name'), what(['name']));
+  const nameMatch = NUMBER_AND_NAME.exec(nameLine?.rest ?? '');
+  if (!nameMatch) r.note(`${title('name')}から${title('number')}を読み取れません（「${nameLine?.rest ?? ''}」）`, nameLine?.where);
 
-  const budgetLine = r.take('予算科目', '予算科目');
-  const [budgetCell = '', orgCell = ''] = (budgetLine && splitAt(budgetLine.rest, '担当部課')) ?? [budgetLine?.rest ?? '', ''];
-  const budget = /^([0-9]{2}-[0-9]{6}-[0-9]{2}) ?(.*)$/.exec(budgetCell);
-  if (!budget) r.note(`予算科目のコードを読み取れません（「${budgetCell}」）`, budgetLine?.where);
+  // 予算科目 and 担当部課 share a line; 担当部課 (x-officialLabel) is the department's and the division's cell.
+  const budgetLine = r.take(label('budgetItem'), what(['budgetItem']));
+  const [budgetCell = '', orgCell = ''] = (budgetLine && splitAt(budgetLine.rest, ['department'])) ?? [budgetLine?.rest ?? '', ''];
+  const budget = BUDGET_CODE_AND_NAME.exec(budgetCell);
+  if (!budget) r.note(`${title('budgetItem')}のコードを読み取れません（「${budgetCell}」）`, budgetLine?.where);
   const budgetName = budget?.[2] ?? budgetCell;
-  if (clipped(budgetName)) r.note(`予算科目の名称が途中で切れている可能性があります（「${budgetName}」）。原本で確かめてください`, budgetLine?.where);
-  const org = /^(.+?部)(.+)$/.exec(orgCell);
-  if (!org) r.note(`担当部課を部と課に分けられません（「${orgCell}」）。department と division を確かめてください`, budgetLine?.where);
+  if (clipped(budgetName)) r.note(`${title('budgetItem')}の名称が途中で切れている可能性があります（「${budgetName}」）。原本で確かめてください`, budgetLine?.where);
+  const org = DEPARTMENT_AND_DIVISION.exec(orgCell);
+  if (!org) r.note(`${title('department')}と${title('division')}に分けられません（「${orgCell}」）。department と division を確かめてください`, budgetLine?.where);
 
-  const pledgeLine = r.take('市長公約', '市長公約');
-  const [pledges = '', section = ''] = (pledgeLine && splitAt(pledgeLine.rest, '係名')) ?? ['', ''];
+  // 市長公約 and 係名 share a line.
+  const pledgeLine = r.take(label('mayorPledges'), what(['mayorPledges']));
+  const [pledges = '', section = ''] = (pledgeLine && splitAt(pledgeLine.rest, ['section'])) ?? ['', ''];
   const mayorPledges = pledges.split(' ').filter(Boolean).map(Number);
-  if (mayorPledges.some((n) => !Number.isInteger(n))) r.note(`市長公約の番号を読み取れません（「${pledges}」）`, pledgeLine?.where);
+  if (mayorPledges.some((n) => !Number.isInteger(n))) r.note(`${title('mayorPledges')}の番号を読み取れません（「${pledges}」）`, pledgeLine?.where);
 
-  // 戦略プラン rows, with 新規・継続, 事業分類 and 事業体制 at their right.
-  const side: Record<string, string> = {};
+  // 戦略プラン rows, with the side items (新規・継続, 事業分類, 事業体制) at their right.
+  const side = new Map<string, string>();
   const strategicPlans: Sheet['strategicPlans'] = [];
-  const planFirst = r.take('戦略プラン', '戦略プラン');
+  const planFirst = r.take(label('strategicPlans'), what(['strategicPlans']));
   const planLines: { text: string; where?: string }[] = planFirst ? [{ text: planFirst.rest, where: planFirst.where }] : [];
-  while (planFirst && r.peek() && !r.peek()!.text.startsWith('個別計画')) {
+  while (planFirst && r.peek() && !label('individualPlan').test(r.peek()!.text)) {
     const line = r.next()!;
     planLines.push({ text: line.text, where: line.where });
   }
   for (const { text, where } of planLines) {
     let rest = text;
-    for (const label of ['新規・継続', '事業分類', '事業体制']) {
-      const split = splitAt(rest, label);
+    for (const path of SIDE_ITEMS) {
+      const split = splitAt(rest, path);
       if (split) {
-        side[label] = split[1];
+        side.set(path.join('.'), split[1]);
         rest = split[0];
       }
     }
     if (rest === '') continue;
-    const plan = /^(\S+) ([0-9]+) ([0-9]+) (.+)$/.exec(rest);
+    const plan = STRATEGIC_PLAN_ROW.exec(rest);
     if (!plan) {
-      r.note(`戦略プランの行を読み取れません（「${rest}」）`, where);
+      r.note(`${title('strategicPlans')}の行を読み取れません（「${rest}」）`, where);
       continue;
     }
-    if (clipped(plan[4])) r.note(`戦略プランの取組名が途中で切れている可能性があります（「${plan[4]}」）。原本で確かめてください`, where);
+    if (clipped(plan[4])) r.note(`${title('strategicPlans')}の${title('strategicPlans', '*', 'title')}が途中で切れている可能性があります（「${plan[4]}」）。原本で確かめてください`, where);
     strategicPlans.push({ code: plan[1], policy: Number(plan[2]), measure: Number(plan[3]), title: plan[4] });
   }
-  for (const label of ['新規・継続', '事業分類', '事業体制']) if (!(label in side)) r.note(`「${label}」が見つかりません`, planFirst?.where);
+  for (const path of SIDE_ITEMS) if (!side.has(path.join('.'))) r.note(`「${what(path)}」が見つかりません`, planFirst?.where);
 
-  const planLine = r.take('個別計画', '個別計画');
-  const [individualPlan = '', period = ''] = (planLine && splitAt(planLine.rest, '事業期間')) ?? ['', ''];
-  const legalLine = r.take('根拠法令等', '根拠法令等');
+  // 個別計画 and 事業期間 share a line; so may 根拠法令等 and SDGs, whose goals follow a line each.
+  const planLine = r.take(label('individualPlan'), what(['individualPlan']));
+  const [individualPlan = '', period = ''] = (planLine && splitAt(planLine.rest, ['period'])) ?? ['', ''];
+  const legalLine = r.take(label('legalBasis'), what(['legalBasis']));
   let legalText = legalLine?.rest ?? '';
   let sdgText = '';
-  const sameLine = splitAt(legalText, 'SDGs');
+  const sameLine = splitAt(legalText, ['sdgs']);
   if (sameLine) [legalText, sdgText] = sameLine;
   else {
-    legalText = r.continued(legalText, [/^SDGs( |$)/]);
-    sdgText = r.take(/^SDGs/, 'SDGs')?.rest ?? '';
+    legalText = r.continued(legalText, [label('sdgs')]);
+    sdgText = r.take(label('sdgs'), what(['sdgs']))?.rest ?? '';
   }
   const sdgs: number[] = [];
+  const goalRange = formField(['sdgs']).node.items!;
   const sdgLines = [sdgText];
-  while (r.peek() && /^[0-9]{2}\D/.test(r.peek()!.text)) sdgLines.push(r.next()!.text);
+  while (r.peek() && SDG_LINE.test(r.peek()!.text)) sdgLines.push(r.next()!.text);
   for (const line of sdgLines.filter(Boolean)) {
-    const goal = /^([0-9]{2})/.exec(line);
-    if (goal && Number(goal[1]) >= 1 && Number(goal[1]) <= 17) sdgs.push(Number(goal[1]));
-    else r.note(`SDGs の目標番号を読み取れません（「${line}」）`);
+    const goal = SDG_GOAL.exec(line);
+    if (goal && Number(goal[1]) >= goalRange.minimum! && Number(goal[1]) <= goalRange.maximum!) sdgs.push(Number(goal[1]));
+    else r.note(`${title('sdgs')} の目標番号を読み取れません（「${line}」）`);
   }
 
-  const target = r.continued(r.take('対象', '対象')?.rest ?? '', ['目的']);
-  const purpose = r.continued(r.take('目的', '目的')?.rest ?? '', ['概要 (取組内容)']);
-  const activities = r.continued(r.take('概要 (取組内容)', '概要 (取組内容)')?.rest ?? '', ['項目']);
+  // Each text of 事業の概要 in form order, running on until the next one's label (the last until the cost table's).
+  const overviewItems = Object.keys(formField(['overview']).node.properties!);
+  const overview = Object.fromEntries(
+    overviewItems.map((key, k) => {
+      const next = overviewItems[k + 1];
+      return [key, r.text(['overview', key], [next ? label('overview', next) : label('costs')])];
+    }),
+  ) as Sheet['overview'];
 
-  const header = r.take('項目', 'コストの推移の見出し');
-  const headerYears = (header?.rest ?? '').replace(/ (?=[0-9]年度)/g, '').split(' ').filter(Boolean);
-  if (headerYears.length !== 5) r.note(`コストの推移の年度の見出しを読み取れません（「${header?.rest ?? ''}」）`, header?.where);
+  // The cost table: its heading line (項目, x-officialLabel) gives the years, then a line a row.
+  const header = r.take(label('costs'), `${title('costs')}の見出し`);
+  const headerYears = (header?.rest ?? '').match(new RegExp(`${ERA_YEAR_LABEL}|\\S+`, 'g')) ?? [];
+  if (headerYears.length !== costYears.length || headerYears.some((y) => parseEraYearLabel(y) === undefined))
+    r.note(`${title('costs')}の年度の見出しを読み取れません（「${header?.rest ?? ''}」）`, header?.where);
   const costs: Record<string, YearRow<unknown>> = {};
-  for (const [key, label, what] of COST_ROWS) {
-    const row = r.take(label, what);
+  for (const key of COST_ROWS) {
+    const path = ['costs', key];
+    const row = r.take(label(...path), what(path));
     if (!row) continue;
-    if (key === 'partTimeStaff') {
-      const marks = row.rest.split(' ').filter((t) => t === '有' || t === '無');
-      if (marks.length !== 5) r.note(`会計年度任用職員有無: 「有」「無」が 5 個ではありません（「${row.rest}」）`, row.where);
-      costs[key] = byYear(costYears, costYears.map((_, k) => marks[k] ?? '無'));
-    } else costs[key] = byYear(costYears, figures(row.rest, 5, r, what));
+    const years = rowYears(formField(path).node, fiscalYear);
+    const choices = choicesOf([...path, '*']);
+    if (choices.length > 0) {
+      // A row of choices (会計年度任用職員有無: 有 or 無), a choice a year; one not read is the schema's default.
+      const marks = row.rest.split(' ').filter((t) => choices.includes(t));
+      if (marks.length !== years.length) r.note(`${what(path)}: ${choices.map((c) => `「${c}」`).join('')}が ${years.length} 個ではありません（「${row.rest}」）`, row.where);
+      costs[key] = byYear(years, years.map((_, k) => marks[k] ?? formField([...path, '*']).node.default));
+    } else costs[key] = byYear(years, figures(row.rest, years.length, r, what(path)));
   }
 
-  const participationLabels = (['sharing', 'planning', 'implementation', 'review'] as const).map((key) => [key, formField(['participation', key]).title] as const);
-  const participation = {} as Sheet['participation'];
-  participationLabels.forEach(([key, label], k) => {
-    const next = participationLabels[k + 1]?.[1];
-    participation[key] = r.continued(r.take(label, label)?.rest ?? '', next ? [next] : [/^([0-9] )?指標名/]);
-  });
+  const participationItems = Object.keys(formField(['participation']).node.properties!);
+  const participation = Object.fromEntries(
+    participationItems.map((key, k) => {
+      const next = participationItems[k + 1];
+      return [key, r.text(['participation', key], [next ? label('participation', next) : slotRow('name')])];
+    }),
+  ) as Sheet['participation'];
 
+  // The indicator slots, each printed whether used or not: a slot left empty is not a sheet's indicator.
   const indicators: Indicator[] = [];
-  for (let slot = 1; slot <= 5; slot++) {
-    const head = r.take(/^([0-9] )?指標名( |$)/, `指標${slot}の指標名`);
+  for (let slot = 1; slot <= INDICATOR_SLOTS; slot++) {
+    const slotName = what(['indicators', slot - 1]);
+    const head = r.take(slotRow('name'), `${slotName}の${title('indicators', '*', 'name')}`);
     if (!head) break;
-    const m = /^(.*?) ?\(([^()]*)\)(?: (活動結果指標|成果指標))?$/.exec(head.rest);
-    if (!m) r.note(`指標${slot}の指標名と単位を読み取れません（「${head.rest}」）`, head.where);
-    r.take(/^R[0-9]{2}年度|^H[0-9]{2}年度/, `指標${slot}の年度`);
-    const target = figures(r.take(/^([0-9] )?目標値/, `指標${slot}の目標値`)?.rest ?? '', 6, r, `指標${slot} › 目標値`);
-    const actual = figures(r.take(/^([0-9] )?実績/, `指標${slot}の実績`)?.rest ?? '', 6, r, `指標${slot} › 実績`);
-    const description = r.continued(r.take('指標の概要', `指標${slot}の概要`)?.rest ?? '', [/^([0-9] )?指標名( |$)/, '前年度の課題への対応']);
+    const m = INDICATOR_HEAD.exec(head.rest);
+    if (!m) r.note(`${slotName}の${title('indicators', '*', 'name')}と${title('indicators', '*', 'unit')}を読み取れません（「${head.rest}」）`, head.where);
+    r.take(new RegExp(`^${ERA_SHORT_LABEL}`), `${slotName}の年度`);
+    const target = figures(r.take(slotRow('target'), `${slotName}の${title('indicators', '*', 'target')}`)?.rest ?? '', indicatorYears.length, r, what(['indicators', slot - 1, 'target']));
+    const actual = figures(r.take(slotRow('actual'), `${slotName}の${title('indicators', '*', 'actual')}`)?.rest ?? '', indicatorYears.length, r, what(['indicators', slot - 1, 'actual']));
+    const description = r.continued(r.take(slotRow('description'), `${slotName}の概要`)?.rest ?? '', [slotRow('name'), label('results', 'previousIssues')]);
     const used = (m?.[1] ?? '') !== '' || (m?.[2] ?? '') !== '' || m?.[3] !== undefined || description !== '' || [...target, ...actual].some((v) => v !== 0);
     if (!used) continue;
-    const indicator: Indicator = { name: m?.[1] ?? head.rest, unit: m?.[2] ?? '', target: byYear(indYears, target), actual: byYear(indYears, actual) };
+    const indicator: Indicator = { name: m?.[1] ?? head.rest, unit: m?.[2] ?? '', target: byYear(indicatorYears, target), actual: byYear(indicatorYears, actual) };
     if (m?.[3]) indicator.kind = m[3] as Indicator['kind'];
     indicator.description = description;
-    if (indicators.length !== slot - 1) r.note(`指標${slot}より前に空の枠があります。空の枠は省いて読みました`, head.where);
+    if (indicators.length !== slot - 1) r.note(`${slotName}より前に空の枠があります。空の枠は省いて読みました`, head.where);
     indicators.push(indicator);
   }
 
-  const previousIssues = r.continued(r.take('前年度の課題への対応', '前年度の課題への対応')?.rest ?? '', ['成果']);
-  const achievements = r.continued(r.take('成果', '成果')?.rest ?? '', ['課題']);
-  const operations = r.continued(trim(r.take(/^課題 業務/, '課題 › 業務')?.rest.replace(/^課題 業務/, '') ?? ''), ['組織、予算等']);
-  const organization = r.continued(r.take('組織、予算等', '組織、予算等')?.rest ?? '', ['改善目標']);
-  const improvementGoal = r.continued(r.take('改善目標', '改善目標')?.rest ?? '', ['評価', '市民ニーズ']);
+  const previousIssues = r.text(['results', 'previousIssues'], [label('results', 'achievements')]);
+  const achievements = r.text(['results', 'achievements'], [label(...CHALLENGES)]);
+  const operations = r.text([...CHALLENGES, 'operations'], [label(...CHALLENGES, 'organization')], FIRST_CHALLENGE);
+  const organization = r.text([...CHALLENGES, 'organization'], [label('results', 'improvementGoal')]);
+  const improvementGoal = r.text(['results', 'improvementGoal'], [label('evaluation'), label('evaluation', EVALUATION_ITEMS[0])]);
 
+  // Each evaluation item's line: its score, then its sentence.
   const evaluation = {} as Sheet['evaluation'];
+  const score = formField(['evaluation', EVALUATION_ITEMS[0], 'score']).node;
   for (const key of EVALUATION_ITEMS) {
-    const label = formField(['evaluation', key]).title;
-    const line = r.take(label, label);
-    const m = /^([1-5]) ?(.*)$/.exec(line?.rest ?? '');
-    if (!m) r.note(`${label}の点数を読み取れません（「${line?.rest ?? ''}」）`, line?.where);
-    evaluation[key] = { score: Number(m?.[1] ?? 0), sentence: m?.[2] ?? '' };
+    const line = r.take(label('evaluation', key), what(['evaluation', key]));
+    const m = /^([0-9]) ?(.*)$/.exec(line?.rest ?? '');
+    const scored = m && Number(m[1]) >= score.minimum! && Number(m[1]) <= score.maximum! ? m : undefined;
+    if (!scored) r.note(`${title('evaluation', key)}の${score.title}を読み取れません（「${line?.rest ?? ''}」）`, line?.where);
+    evaluation[key] = { score: Number(scored?.[1] ?? 0), sentence: scored?.[2] ?? '' };
   }
-  // 方向性 is both the section's heading and its first row's label.
-  let decisionLine = r.take('方向性', '方向性');
-  if (decisionLine && decisionLine.rest === '') decisionLine = r.take('方向性', '方向性');
-  const reason = r.continued(r.take('理由', '理由')?.rest ?? '', []);
+  // 方向性 is both the section's heading and its first row's label: a line of the label alone is the heading.
+  let decisionLine = r.take(label('direction', 'decision'), what(['direction', 'decision']));
+  if (decisionLine && decisionLine.rest === '') decisionLine = r.take(label('direction', 'decision'), what(['direction', 'decision']));
+  const reason = r.text(['direction', 'reason'], []);
 
-  // A field the official text does not carry stays as a blank sheet has it (validate then asks for it).
+  // A field the official text does not carry stays as a blank sheet has it (validate then asks for it). A sheet whose
+  // 新規・継続 cannot be read is taken to go on, as next year's sheet would (x-nextYear), and the reader says so.
+  const continuing = NEXT_YEAR_VALUES.find((v) => v.key === 'status')!.value as Sheet['status'];
   const sheet: Sheet = {
     ...blankSheet(fiscalYear, 0),
     fiscalYear,
@@ -346,14 +446,14 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     section,
     mayorPledges,
     strategicPlans,
-    status: (side['新規・継続'] as Sheet['status']) ?? '継続',
-    category: side['事業分類'] ?? '',
-    structure: side['事業体制'] ?? '',
+    status: (side.get('status') as Sheet['status']) ?? continuing,
+    category: side.get('category') ?? '',
+    structure: side.get('structure') ?? '',
     individualPlan,
     period,
     legalBasis: legalText,
     sdgs,
-    overview: { target, purpose, activities },
+    overview,
     costs: costs as unknown as Sheet['costs'],
     participation,
     indicators,

@@ -5,7 +5,8 @@
 // reads what their properties say.
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
 import { CREATOR, PRODUCER } from '../pdf/identity';
-import { PdfObjects, type MarkedContent } from './pdf-marked-content';
+import { markedContent, type MarkedContent } from './pdf-marked-content';
+import { PdfObjects } from './pdf-objects';
 
 /**
  * One line of a page: cells separated by tabs, and a line break the PDF states kept as `\n` in the text (at the end of
@@ -224,7 +225,7 @@ export async function readPdfText(bytes: Uint8Array): Promise<PdfText> {
       let marks: MarkedContent[] | undefined;
       let known = objects !== undefined && page.ref !== null;
       try {
-        marks = known ? objects!.markedContent(page.ref!.num) : undefined;
+        marks = known ? markedContent(objects!, page.ref!.num) : undefined;
       } catch {
         marks = undefined;
         known = false;

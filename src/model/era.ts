@@ -51,6 +51,22 @@ export function parseEraYear(text: string): number | undefined {
   return fiscalYearOf(match[1], year);
 }
 
+/**
+ * A fiscal year as the official sheet prints it in a heading (eraYearLabel: `令和 3年度`, `令和元年度`, with or
+ * without the padding space), as a regular expression's source to build patterns with; it has no groups of its own.
+ */
+export const ERA_YEAR_LABEL = `(?:${ERAS.map((e) => e.name).join('|')})\\s*(?:元|[0-9]{1,2})年度`;
+
+/** The short heading of the indicator table (eraShortLabel: `R03年度`, `H31年度`), as ERA_YEAR_LABEL. */
+export const ERA_SHORT_LABEL = `(?:${ERAS.map((e) => e.initial).join('|')})[0-9]{2}年度`;
+
+/** `令和 3年度`, `令和元年度`, `R03年度` → 2021, 2019, 2021: the fiscal year of a printed heading; undefined otherwise. */
+export function parseEraYearLabel(text: string): number | undefined {
+  if (!new RegExp(`^(?:${ERA_YEAR_LABEL}|${ERA_SHORT_LABEL})$`, 'u').test(text)) return undefined;
+  const [, era, year] = /^(\D+?)\s*(元|[0-9]+)年度$/u.exec(text)!;
+  return fiscalYearOf(era, year === '元' ? 1 : Number(year));
+}
+
 /** 令和3 → 2021, 平成31 → 2019: the western fiscal year of an era year; undefined for an unknown era. */
 export function fiscalYearOf(eraName: string, year: number): number | undefined {
   const era = ERAS.find((e) => e.name === eraName || e.initial === eraName.toUpperCase());

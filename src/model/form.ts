@@ -25,7 +25,7 @@ export const ANNOTATIONS = {
   'x-mustFill': 'must be written before the sheet can print; a string is a hint for the author (check)',
   'x-yearly': 'rewritten every year: rollover carries it over and lists it under `review` (rollover, check)',
   'x-yearlyFigure': "a year row whose figure for the sheet's own year is entered every year (rollover, check)",
-  'x-officialLabel': 'how the official text labels the field, where that is not its title (import)',
+  'x-officialLabel': "how the official text labels the field's line, where that is not its title alone: a pattern in which {title} stands for the title (import)",
   'x-openData': 'its open-data column: a stable English key, a header when not its title, and for an object the key of the value it exports (export)',
   'x-years': "a year row's years: the cost table's five or the indicator table's six (check, new)",
   'x-slots': 'a list printed as a fixed number of slots (maxItems), used or not (derive, new)',
@@ -83,10 +83,22 @@ const REVIEW_ENTRY = new RegExp(ROOT.properties!.review.items!.pattern!);
 /** True when a `review` list may name this entry (the schema's pattern). */
 export const isReviewEntry = (entry: string): boolean => REVIEW_ENTRY.test(entry);
 
-/** The line of the official text that carries a field: `x-officialLabel`, or the field's title at a line's start. */
+/** Text as a regular expression's source that matches it literally (to build patterns from titles). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The label that starts the official text's line carrying a field, followed by a space or the line's end: the
+ * field's title, or its `x-officialLabel` where the official text prints more than the title or another label.
+ */
 export function officialLabel(path: DataPath): RegExp {
+  return new RegExp(`^(?:${officialLabelPattern(path)})(?= |$)`);
+}
+
+/** officialLabel's pattern, not anchored to a line's start: for a label that shares its line with other cells. */
+export function officialLabelPattern(path: DataPath): string {
   const field = formField(path);
-  return new RegExp(field.node['x-officialLabel'] ?? `^${field.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  const title = escapeRegExp(field.title);
+  return field.node['x-officialLabel']?.replaceAll('{title}', () => title) ?? title;
 }
 
 /** The choices of an enum field, in the schema's order (a blank, `null`, is not a choice). */
@@ -137,6 +149,11 @@ export const COST_ROWS = FORM_FIELDS.filter((f) => f.path.length === 2 && f.path
  * slotted list (indicators) all present. Optional fields appear only where the schema gives them a default.
  */
 export function blankSheet(fiscalYear: number, number: number, given: Partial<Sheet> = {}): Sheet {
+  return { ...(blankValue(ROOT, fiscalYear) as Sheet), fiscalYear, number, ...given };
+}
+
+/** The blank value of one field of the form, as a blank sheet holds it (see blankSheet). */
+export function blankValue(node: FieldNode, fiscalYear: number): unknown {
   const blank = (node: FieldNode): unknown => {
     if ('default' in node) return node.default;
     if (isYearRow(node)) {
@@ -156,7 +173,7 @@ export function blankSheet(fiscalYear: number, number: number, given: Partial<Sh
     if (node.type === 'integer' || node.type === 'number') return 0;
     return null; // a choice or a score not made yet
   };
-  return { ...(blank(ROOT) as Sheet), fiscalYear, number, ...given };
+  return blank(node);
 }
 
 /** Every sheet is exactly two A4 pages: a duplex print gives one leaf per project. */

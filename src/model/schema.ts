@@ -16,6 +16,8 @@ export interface SchemaNode {
   items?: SchemaNode;
   prefixItems?: SchemaNode[];
   maxItems?: number;
+  minimum?: number;
+  maximum?: number;
   enum?: unknown[];
   examples?: unknown[];
   pattern?: string;

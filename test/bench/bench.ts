@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
+import { serveLatency, serveRows, serveSummary } from './serve-latency';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -313,6 +314,12 @@ function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number):
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
+  if (process.env.BENCH_ONLY === 'serve') {
+    const latency = await serveLatency();
+    console.log(JSON.stringify({ serve: serveSummary(latency) }, null, 2));
+    for (const r of serveRows(latency)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(12)} | ${r[2].padStart(10)} |`);
+    return;
+  }
   const t0 = Date.now();
   const dataDir = makeCorpus();
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -335,6 +342,7 @@ async function main(): Promise<void> {
   });
   const { oneSheet, sameSheet, bareNode, typst } = oneSheetRuns(dataDir, out, record);
   const [watchLatencies] = await watchLatency([COMMAND]);
+  const serve = await serveLatency();
 
   const results = {
     machine: { cpus: require('node:os').availableParallelism(), node: process.version },
@@ -362,6 +370,8 @@ async function main(): Promise<void> {
     watchSaves: Object.fromEntries(Object.entries(watchLatencies.saves).map(([name, times]) => [name, Math.round(median(times))])),
     watchWaitingForCpuMs: Object.fromEntries(Object.entries(watchLatencies.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
     watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
+    // The editor's server, warm, for one sheet (test/bench/serve-latency.ts).
+    serve: serveSummary(serve),
   };
   console.log(JSON.stringify(results, null, 2));
   const rows = [
@@ -382,6 +392,7 @@ async function main(): Promise<void> {
     ['  watch save→PDF ÷ `node -e 0`', `${(results.medians.watchSaveMs / results.medians.nodeMs).toFixed(2)} ×`, ''],
     ['peak RSS (any run)', `${results.medians.peakRssMb} MB`, `≤ ${TARGETS.peakRssMb} MB`],
     ['booklet size', `${results.medians.bookletMb} MB`, `≤ ${TARGETS.bookletMb} MB`],
+    ...serveRows(serve),
   ];
   for (const r of rows) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
   if (process.env.BENCH_KEEP) console.error(`kept: ${dataDir} ${out}`);

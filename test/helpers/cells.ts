@@ -1,8 +1,8 @@
 // Where text lies on a page, against the cells the page draws: for checking that nothing prints outside its box.
-// The cells are found from the rulings the page strokes (read from its content streams with pdf-objects.ts, so
+// The cells are found from the rulings the page strokes (read from its content streams with src/interchange/pdf-objects.ts, so
 // independently of the layout code), the text from pdf.js (each run of glyphs with its transform and width),
 // grouped by the marked-content sequence (MCID) it is drawn in: one table cell's text is one sequence.
-import { operators, PdfFile } from './pdf-objects';
+import { operators, PdfObjects } from '../../src/interchange/pdf-objects';
 
 /** A stroked ruling, axis-aligned, in PDF user space (y up). */
 export interface Ruling {
@@ -50,7 +50,7 @@ const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x +
 
 /** Every axis-aligned line segment each page strokes (m/l/h paths ended by S or s; line width > 0). */
 export function rulings(bytes: Buffer): Ruling[][] {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   return pdf.pages().map(({ dict }) => {
     const out: Ruling[] = [];
     let ctm: Matrix = [1, 0, 0, 1, 0, 0];

@@ -1,7 +1,7 @@
 // The machine-checkable rules of PDF/UA-1 (ISO 14289-1, with the Matterhorn Protocol 1.1 failure conditions) and
 // PDF/A-2 (ISO 19005-2) that sheetbook's writer could break, checked on the file's bytes. veraPDF is not available
 // here; this is not a full validator (see README, "Standards"). Each check names the rule it stands for.
-import { decodeStream, nameOf, Name, operators, PdfFile, Ref, Str, Stream, type Dict, type Value } from './pdf-objects';
+import { nameOf, Name, operators, PdfObjects, Ref, PdfString, Stream, type Dict, type Value } from '../../src/interchange/pdf-objects';
 
 export interface Violation {
   rule: string;
@@ -85,8 +85,8 @@ export function parseToUnicode(cmap: string): Map<number, number[]> {
   return map;
 }
 
-export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
-  const pdf = input instanceof PdfFile ? input : new PdfFile(input);
+export function checkConformance(input: Buffer | PdfObjects): ConformanceReport {
+  const pdf = input instanceof PdfObjects ? input : new PdfObjects(input, { exact: true });
   const violations: Violation[] = [];
   const fail = (rule: string, message: string) => violations.push({ rule, message });
 
@@ -96,7 +96,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
   if (second[0] !== 0x25 || [...second.subarray(1, 5)].some((b) => b < 128)) fail('ISO 19005-2 6.1.2', 'no binary comment after the header');
   // ISO 19005-2 6.1.3: a file identifier, and no encryption.
   const id = pdf.trailer.get('ID');
-  if (!Array.isArray(id) || id.length !== 2 || !(id[0] instanceof Str)) fail('ISO 19005-2 6.1.3', 'trailer has no ID');
+  if (!Array.isArray(id) || id.length !== 2 || !(id[0] instanceof PdfString)) fail('ISO 19005-2 6.1.3', 'trailer has no ID');
   if (pdf.trailer.has('Encrypt')) fail('ISO 19005-2 6.1.3', 'the file is encrypted');
 
   const catalog = pdf.catalog();
@@ -150,7 +150,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
     const info = pdf.dict(pdf.trailer.get('Info'));
     const infoText = (key: string) => {
       const v = pdf.at(info, key);
-      return v instanceof Str ? v.text() : undefined;
+      return v instanceof PdfString ? v.text() : undefined;
     };
     const pairs: [string, string][] = [['Title', 'dc:title'], ['Author', 'dc:creator'], ['Subject', 'dc:description'], ['Keywords', 'pdf:Keywords'], ['Creator', 'xmp:CreatorTool'], ['Producer', 'pdf:Producer']];
     for (const [key, qname] of pairs) {
@@ -169,7 +169,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
   if (pdf.at(markInfo, 'Suspects') === true) fail('01-007 (ISO 14289-1 7.1)', 'MarkInfo Suspects is true');
   // Matterhorn 11-001 (ISO 14289-1 7.2), ISO 19005-2 6.7.4: the natural language.
   const lang = pdf.at(catalog, 'Lang');
-  if (!(lang instanceof Str) || lang.text() === '') fail('11-001 (ISO 14289-1 7.2); ISO 19005-2 6.7.4', 'no /Lang in the catalog');
+  if (!(lang instanceof PdfString) || lang.text() === '') fail('11-001 (ISO 14289-1 7.2); ISO 19005-2 6.7.4', 'no /Lang in the catalog');
 
   // ISO 19005-2 6.2.3: an output intent GTS_PDFA1 with an ICC profile (needed for DeviceRGB, 6.2.4.3).
   const intents = (pdf.at(catalog, 'OutputIntents') as Value[] | undefined) ?? [];
@@ -180,7 +180,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
     const profile = pdf.get(pdfa[0].get('DestOutputProfile') ?? null);
     if (!(profile instanceof Stream)) fail('ISO 19005-2 6.2.3', 'the output intent has no DestOutputProfile');
     else {
-      const icc = decodeStream(profile);
+      const icc = pdf.decode(profile);
       profileSpace = icc.toString('latin1', 16, 20);
       if (icc.toString('latin1', 36, 40) !== 'acsp') fail('ISO 19005-2 6.2.3', 'DestOutputProfile is not an ICC profile');
       if (profile.dict.get('N') !== 3 || profileSpace !== 'RGB ') fail('ISO 19005-2 6.2.3', `the profile is ${profileSpace} with N ${profile.dict.get('N')}`);
@@ -360,7 +360,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
           stack.push('tagged');
         } else {
           const actual = props?.get('ActualText');
-          if (actual instanceof Str) actualTexts.push(actual.text());
+          if (actual instanceof PdfString) actualTexts.push(actual.text());
           stack.push('other');
         }
       } else if (op === 'EMC') {
@@ -377,7 +377,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
         twoByte = nameOf(pdf.at(pdf.dict(ref), 'Subtype')) === 'Type0';
       }
       if (TEXT_SHOWING.has(op) && font !== undefined) {
-        const strings = args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter((a): a is Str => a instanceof Str);
+        const strings = args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter((a): a is PdfString => a instanceof PdfString);
         const codes = usedCodes.get(font) ?? new Set();
         usedCodes.set(font, codes);
         for (const s of strings) {
@@ -418,7 +418,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
           report('28-011 (ISO 14289-1 7.18.5)', 'a link annotation is not in a Link element (OBJR and ParentTree)');
         }
         const contents = annot.get('Contents');
-        if (!(contents instanceof Str) || contents.text().trim() === '') report('28-012 (ISO 14289-1 7.18.5)', 'a link annotation has no Contents');
+        if (!(contents instanceof PdfString) || contents.text().trim() === '') report('28-012 (ISO 14289-1 7.18.5)', 'a link annotation has no Contents');
       }
     }
   });
@@ -450,7 +450,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
     // Matterhorn 31-030; ISO 19005-2 6.2.11.8: no .notdef (code 0 is CID 0 is glyph 0 here).
     if (codes.has(0)) fail('31-030 (ISO 14289-1 7.21.8); ISO 19005-2 6.2.11.8', `${base}: text shows .notdef`);
     if (descriptor?.has('FontFile2') && identity) {
-      const tt = trueType(decodeStream(program));
+      const tt = trueType(pdf.decode(program));
       const widths = new Map<number, number>();
       const w = (pdf.get(descendant.get('W') ?? null) as Value[] | null) ?? [];
       for (let i = 0; i < w.length; ) {
@@ -478,7 +478,7 @@ export function checkConformance(input: Buffer | PdfFile): ConformanceReport {
       fail('31-027 (ISO 14289-1 7.21.7); ISO 19005-2 6.2.11.7.2', `${base} has no ToUnicode`);
       continue;
     }
-    const map = parseToUnicode(decodeStream(toUnicode).toString('latin1'));
+    const map = parseToUnicode(pdf.decode(toUnicode).toString('latin1'));
     for (const code of codes) if (!map.has(code)) fail('31-027 (ISO 14289-1 7.21.7); ISO 19005-2 6.2.11.7.2', `${base}: code ${code.toString(16)} has no Unicode`);
     for (const [code, units] of map) {
       if (units.some((u) => u === 0)) fail('31-028 (ISO 14289-1 7.21.7)', `${base}: code ${code.toString(16)} maps to U+0000`);

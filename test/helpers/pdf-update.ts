@@ -2,7 +2,7 @@
 // cross-reference table whose /Prev points at the file's own cross-reference data. For tests that need a PDF as
 // another tool would write it: without ActualText, or with the page content inside a Form XObject.
 import { deflateSync } from 'node:zlib';
-import { decodeStream, Name, PdfFile, Ref, Str, Stream, type Dict, type Value } from './pdf-objects';
+import { Name, PdfObjects, Ref, PdfString, Stream, type Dict, type Value } from '../../src/interchange/pdf-objects';
 
 /** PDF syntax for a value (streams are written as objects of their own, not here). */
 export function serialize(value: Value): string {
@@ -11,7 +11,7 @@ export function serialize(value: Value): string {
   if (typeof value === 'boolean') return String(value);
   if (value instanceof Name) return `/${value.name.replace(/[^!-~]|[#()<>[\]{}/%]/g, (c) => `#${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`;
   if (value instanceof Ref) return `${value.num} ${value.gen} R`;
-  if (value instanceof Str) return `<${value.bytes.toString('hex')}>`;
+  if (value instanceof PdfString) return `<${value.bytes.toString('hex')}>`;
   if (Array.isArray(value)) return `[${value.map(serialize).join(' ')}]`;
   if (value instanceof Stream) throw new Error('a stream is an object of its own');
   return `<<${[...value].map(([k, v]) => `${serialize(new Name(k))} ${serialize(v)}`).join(' ')}>>`;
@@ -22,7 +22,7 @@ export type NewObject = Value | { dict: Dict; data: Buffer };
 
 /** `bytes` with the objects replaced or added, as one incremental update. */
 export function appendRevision(bytes: Buffer, objects: Map<number, NewObject>): Buffer {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   const start = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(bytes.toString('latin1', Math.max(0, bytes.length - 64)))![1]);
   const parts: Buffer[] = [bytes, Buffer.from('\n', 'latin1')];
   let at = bytes.length + 1;
@@ -51,17 +51,17 @@ export function appendRevision(bytes: Buffer, objects: Map<number, NewObject>): 
 }
 
 /** The content streams of each page, by object number, decoded. */
-function pageContents(pdf: PdfFile): { page: { num: number; dict: Dict }; streams: { num: number; data: Buffer }[] }[] {
+function pageContents(pdf: PdfObjects): { page: { num: number; dict: Dict }; streams: { num: number; data: Buffer }[] }[] {
   return pdf.pages().map((page) => {
     const contents = page.dict.get('Contents')!;
     const refs = (Array.isArray(contents) ? contents : pdf.get(contents) instanceof Stream ? [contents] : (pdf.get(contents) as Value[])) as Ref[];
-    return { page, streams: refs.map((ref) => ({ num: ref.num, data: decodeStream(pdf.object(ref.num) as Stream) })) };
+    return { page, streams: refs.map((ref) => ({ num: ref.num, data: pdf.decode(pdf.object(ref.num) as Stream) })) };
   });
 }
 
 /** The PDF as a tool that does not write ActualText would have written it: each `/Span <</ActualText …>> BDC` becomes `/Span BMC`. */
 export function withoutActualText(bytes: Buffer): Buffer {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   const objects = new Map<number, NewObject>();
   for (const { streams } of pageContents(pdf)) {
     for (const { num, data } of streams) {
@@ -75,7 +75,7 @@ export function withoutActualText(bytes: Buffer): Buffer {
 
 /** The PDF with each page's content moved into a Form XObject that the page paints (`/SbPage Do`). */
 export function contentInForms(bytes: Buffer): Buffer {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   const objects = new Map<number, NewObject>();
   let next = pdf.trailer.get('Size') as number;
   for (const { page, streams } of pageContents(pdf)) {

@@ -12,7 +12,7 @@ import type { PublicationRecord } from '../../src/publication/record';
 import { parseToUnicode } from './conformance';
 import { readingOrder } from './expected';
 import { firstOutOfOrder, parsePdf, squash } from './pdf';
-import { decodeStream, nameOf, operators, PdfFile, Ref, Str, Stream } from './pdf-objects';
+import { nameOf, operators, PdfObjects, Ref, PdfString, Stream } from '../../src/interchange/pdf-objects';
 
 export const HAS_POPPLER = spawnSync('pdftotext', ['-v']).status === 0;
 
@@ -32,13 +32,13 @@ export const PEOPLES_READERS: Extractor[] = ['pdf.js', 'poppler'];
 
 /** Each page's text as its fonts' ToUnicode maps spell the codes it shows (no spaces, no line breaks). */
 export function toUnicodePages(bytes: Buffer): string[] {
-  const pdf = new PdfFile(bytes);
+  const pdf = new PdfObjects(bytes, { exact: true });
   const maps = new Map<number, Map<number, number[]>>();
   const mapOf = (ref: Ref) => {
     let map = maps.get(ref.num);
     if (!map) {
       const cmap = pdf.get(pdf.dict(ref)?.get('ToUnicode') ?? null);
-      map = cmap instanceof Stream ? parseToUnicode(decodeStream(cmap).toString('latin1')) : new Map();
+      map = cmap instanceof Stream ? parseToUnicode(pdf.decode(cmap).toString('latin1')) : new Map();
       maps.set(ref.num, map);
     }
     return map;
@@ -52,7 +52,7 @@ export function toUnicodePages(bytes: Buffer): string[] {
         const ref = fonts?.get(nameOf(args[0]) ?? '');
         map = ref instanceof Ref ? mapOf(ref) : undefined;
       } else if (op === 'Tj' || op === 'TJ' || op === "'" || op === '"') {
-        for (const s of args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter((a): a is Str => a instanceof Str)) {
+        for (const s of args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter((a): a is PdfString => a instanceof PdfString)) {
           for (let i = 0; i + 1 < s.bytes.length; i += 2) {
             const units = map?.get(s.bytes.readUInt16BE(i));
             text += units ? String.fromCharCode(...units) : '\ufffd';
