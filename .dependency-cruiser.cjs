@@ -17,7 +17,8 @@ const LAYERS = [
   ['interchange', '^src/interchange/'],
   ['batch', '^src/batch/'],
   ['publication', '^src/publication/'],
-  ['commands', '^src/commands/'],
+  // The commands, with the editor server that `serve` runs (it creates sheets as `new` does).
+  ['commands', '^src/(commands|server)/'],
   // The command line, the bundled program and the build that makes it.
   ['cli', '^src/(cli|cli-main|program|bundled|lazy-modules)\\.ts$|^src/build/'],
 ];
