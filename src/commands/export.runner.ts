@@ -7,7 +7,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../pipeline/write';
 import { checkData, openWorkspace } from '../pipeline/sheet';
 import { folderFindings, selectSheetFiles } from '../batch/selection';
 import { displayPath, formatFinding } from '../model/report';
-import type { Sheet } from '../model/types';
+import type { Sheet } from '../model/form';
 import { announcedYear } from './target-year';
 
 export interface ExportOptions {

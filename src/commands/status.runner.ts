@@ -1,7 +1,7 @@
-// `sheetbook status`: the year at a glance (src/batch/year-status.ts, which the editor's first page shows too).
+// `sheetbook status`: the year at a glance (src/publication/year-status.ts, which the editor's first page shows too).
 import { spreadsheetCsv } from '../interchange/csv';
 import { checkDepartments } from '../batch/selection';
-import { yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
+import { yearStatus, type SheetStatus, type YearStatus } from '../publication/year-status';
 import { eraYearText } from '../model/era';
 import { displayPath } from '../model/report';
 import { openWorkspace } from '../pipeline/sheet';

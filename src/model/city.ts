@@ -2,7 +2,7 @@
 // Each file is checked against its schema (city.schema.json, personnel-rates.schema.json,
 // generated/evaluation-sentences.schema.json, made from the sheet schema) before use, by src/pipeline/city-data.ts; the types below are what those
 // schemas guarantee.
-import type { EvaluationItemKey } from './types';
+import type { EvaluationItemKey } from './form';
 
 /** One year of data/personnel-rates.yaml (personnel-rates.schema.json). */
 export interface PersonnelRate {

@@ -2,7 +2,6 @@
 // SheetSource (load) → Sheet (validate) → CheckedSheet (check) → SheetView (derive) → FittedView (fit)
 // → DocDefinition (layout) → RenderedDocument (render) → PDF bytes (write).
 // The sheet's own types are generated from its schema (src/model/generated/sheet.ts) and named in form.ts.
-export type { CostTable, EvaluationItem, EvaluationItemKey, Indicator, Sheet, StrategicPlan, YearRow } from './form';
 
 /** A path into a sheet's data, as keys and indexes (e.g. ['costs', 'settled', '2020']). */
 export type DataPath = (string | number)[];

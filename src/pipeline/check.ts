@@ -2,12 +2,12 @@
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraYearText } from '../model/era';
-import { EVALUATION_ITEMS, FORM_FIELDS, formField, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
+import { EVALUATION_ITEMS, FORM_FIELDS, formField, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode, type Sheet } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
 import { labelsFor } from '../model/schema';
-import type { DataPath, Finding, Severity, Sheet } from '../model/types';
+import type { DataPath, Finding, Severity } from '../model/types';
 
 
 class Findings {

@@ -19,7 +19,8 @@ import { renderPages } from './render';
 import { fileSystemError } from '../model/errors';
 import { blankSheet, PAGES_PER_SHEET } from '../model/form';
 import { labelsFor } from '../model/schema';
-import { hasErrors, inFileOrder, type Finding, type Sheet } from '../model/types';
+import type { Sheet } from '../model/form';
+import { hasErrors, inFileOrder, type Finding } from '../model/types';
 import { printableSheet, validateSheet } from './validate';
 
 export interface Workspace {

@@ -9,7 +9,8 @@ import { createAjv } from './ajv';
 import type { SheetSource } from './load';
 import { labelsFor, schemaAt, SHEET_SCHEMA, type SchemaNode } from '../model/schema';
 import { blankValue } from '../model/form';
-import type { DataPath, Finding, Sheet } from '../model/types';
+import type { Sheet } from '../model/form';
+import type { DataPath, Finding } from '../model/types';
 
 const compiled = new Map<string, ValidateFunction>();
 

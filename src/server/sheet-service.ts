@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
+import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../publication/year-status';
 import { runNew } from '../commands/new.runner';
 import { fiscalYears } from '../model/data-folder';
 import { fileSystemError, UserError } from '../model/errors';
@@ -22,7 +22,7 @@ import { formView, type FormView } from './form-view';
 import { HttpError, readJson, sendBytes, sendJson } from './http';
 import { editedSheetYaml, UneditableYaml } from '../interchange/sheet-edit';
 import { sheetYaml } from '../interchange/sheet-yaml';
-import type { Sheet } from '../model/types';
+import type { Sheet } from '../model/form';
 import { numberOf, sheetFile, yearFolder, yearOf } from './sheet-files';
 
 /** A finding as the editor shows it: at its field (`path`), with the same Japanese message as `validate`. */

@@ -7,14 +7,15 @@ import { basename } from 'node:path';
 import { yearSettings } from '../model/city';
 import { duplicateNumberFindings, numberFromFileName, readYearFolder } from '../model/data-folder';
 import { formatNumber } from '../model/format';
-import type { Finding, Sheet } from '../model/types';
+import type { Sheet } from '../model/form';
+import type { Finding } from '../model/types';
 import { deriveSheetView } from '../pipeline/derive';
 import { parseSheetText } from '../pipeline/load';
 import { checkSheet, type Workspace } from '../pipeline/sheet';
 import { printableSheet } from '../pipeline/validate';
-import { compare } from '../publication/errata';
-import { printedValues } from '../publication/printed';
-import { readRecord, recordDates, sheetKey, type PublicationRecord } from '../publication/record';
+import { compare } from './errata';
+import { printedValues } from './printed';
+import { readRecord, recordDates, sheetKey, type PublicationRecord } from './record';
 
 export interface SheetStatus {
   /** The project number (87), and as the files write it (`087`). */
