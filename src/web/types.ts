@@ -1,0 +1,109 @@
+// What the server's API sends and takes (src/server/). The form's shape is defined and explained in
+// src/server/form-view.ts; these are the same shapes as the browser reads them (test/editor-types.test.ts holds the
+// two together).
+
+export type DataPath = (string | number)[];
+
+export type FieldKind = 'text' | 'line' | 'number' | 'choice' | 'yearRow' | 'list' | 'slots' | 'boolean' | 'group';
+
+export interface Choice {
+  value: string | number | null;
+  label: string;
+  sentence?: string;
+}
+
+export interface FieldView {
+  path: string[];
+  label: string;
+  help?: string;
+  kind: FieldKind;
+  fields?: FieldView[];
+  item?: FieldView;
+  choices?: Choice[];
+  years?: number[];
+  yearLabels?: string[];
+  unit?: string;
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  maxItems?: number;
+  box?: string;
+  lines?: number;
+  mustFill?: true | string;
+  standardSentenceOf?: string[];
+}
+
+export interface SectionView {
+  title: string;
+  fields: FieldView[];
+}
+
+export interface FormView {
+  year: number;
+  title: string;
+  sections: SectionView[];
+  emptyMark: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  path: DataPath;
+  severity: Severity;
+  message: string;
+  labels: string[];
+  hint?: string;
+}
+
+export type FitState = 'fits' | 'shrunk' | 'overflow';
+
+export interface FitEntry {
+  state: FitState;
+  fontSize?: number;
+  [key: string]: unknown;
+}
+
+export type FitMap = Record<string, FitEntry>;
+
+export interface SheetRow {
+  number: string | number;
+  name: string;
+  department: string;
+  division: string;
+  errors: number;
+  warnings: number;
+  review: number;
+  doubts: number;
+  changedSincePublish: boolean | null;
+  savedAt: string | null;
+}
+
+export interface YearList {
+  year: number;
+  issueDate: string | null;
+  sheets: SheetRow[];
+}
+
+/** A sheet's values as JSON (the YAML file's data). */
+export type SheetData = Record<string, unknown>;
+
+export interface LoadedSheet {
+  data: SheetData;
+  findings: Finding[];
+  fit: FitMap;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  fit: FitMap;
+}
+
+export interface SaveResult extends CheckResult {
+  etag: string;
+}
+
+export interface Conflict {
+  message: string;
+  disk: { data: SheetData; etag: string };
+}
