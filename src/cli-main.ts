@@ -26,6 +26,8 @@ const COMMANDS: Record<string, Command<any>> = {
   publish: command(() => import('./commands/publish.parser'), () => import('./commands/publish.runner')),
   errata: command(() => import('./commands/errata.parser'), () => import('./commands/errata.runner')),
   watch: command(() => import('./commands/watch.parser'), () => import('./commands/watch.runner')),
+  status: command(() => import('./commands/status.parser'), () => import('./commands/status.runner')),
+  serve: command(() => import('./commands/serve.parser'), () => import('./commands/serve.runner')),
 };
 
 const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML から A4 の PDF にします
@@ -53,6 +55,10 @@ const OVERVIEW = `sheetbook — 事務事業マネジメントシートを YAML 
       発行した後の訂正: 正誤表、差し替えページ、改訂した冊子を作ります。
   sheetbook watch
       シートを保存するたびに検査し、そのシートの PDF を作り直します（Ctrl+C で終わります）。
+  sheetbook status
+      その年度のすべてのシートの状況（誤り、書き直しの残り、発行後の変更、保存日時）を一覧にします。
+  sheetbook serve
+      シートをブラウザで書く画面を開きます（このコンピューターの中だけ。Ctrl+C で終わります）。
 
 コマンドごとの使い方とオプション: sheetbook コマンド --help（例: sheetbook build --help、sheetbook help build）
 

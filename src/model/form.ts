@@ -141,6 +141,11 @@ export const COST_ROWS = FORM_FIELDS.filter((f) => f.path.length === 2 && f.path
  * slotted list (indicators) all present. Optional fields appear only where the schema gives them a default.
  */
 export function blankSheet(fiscalYear: number, number: number, given: Partial<Sheet> = {}): Sheet {
+  return { ...(blankValue(ROOT, fiscalYear) as Sheet), fiscalYear, number, ...given };
+}
+
+/** The blank value of one field of the form, as a blank sheet holds it (see blankSheet). */
+export function blankValue(node: FieldNode, fiscalYear: number): unknown {
   const blank = (node: FieldNode): unknown => {
     if ('default' in node) return node.default;
     if (isYearRow(node)) {
@@ -160,7 +165,7 @@ export function blankSheet(fiscalYear: number, number: number, given: Partial<Sh
     if (node.type === 'integer' || node.type === 'number') return 0;
     return null; // a choice or a score not made yet
   };
-  return { ...(blank(ROOT) as Sheet), fiscalYear, number, ...given };
+  return blank(node);
 }
 
 /** Every sheet is exactly two A4 pages: a duplex print gives one leaf per project. */

@@ -12,14 +12,14 @@ import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
 import { writePdf } from '../pdf/writer';
 import { layoutSheet, loadTemplates, type DocDefinition, type Templates } from './layout';
-import { loadSheetFile, type SheetSource } from './load';
+import { loadSheetFile, parseSheetText, type SheetSource } from './load';
 import { createMeasurer } from './measure';
 import { renderPages, type RenderedDocument } from './render';
 import { fileSystemError } from '../model/errors';
-import { PAGES_PER_SHEET } from '../model/form';
+import { blankSheet, PAGES_PER_SHEET } from '../model/form';
 import { labelsFor } from '../model/schema';
 import { hasErrors, inFileOrder, type Finding, type Sheet } from '../model/types';
-import { validateSheet } from './validate';
+import { printableSheet, validateSheet } from './validate';
 
 export interface Workspace {
   dataDir: string;
@@ -78,10 +78,13 @@ function unreadable(file: string, error: unknown): Finding[] {
   return [{ file, line: 1, column: 1, severity: 'error', labels: [], message, path: [] }];
 }
 
-/** load → validate → check: the problems of the data itself, with no layout involved (for export, rollover). */
-export function checkData(file: string, workspace: Workspace): CheckedSheet {
+/**
+ * load → validate → check: the problems of the data itself, with no layout involved (for export, rollover). `bytes`:
+ * the file's content as it would be saved (the editor's unsaved values), read instead of the file on disk.
+ */
+export function checkData(file: string, workspace: Workspace, bytes?: Buffer): CheckedSheet {
   try {
-    const source = loadSheetFile(file);
+    const source = bytes === undefined ? loadSheetFile(file) : parseSheetText(file, bytes);
     const result = validateSheet(source);
     const canPrint = (cp: number) => workspace.fontSet.canPrint(cp);
     const findings = [
@@ -118,20 +121,59 @@ function readAroundSyntaxErrors(source: SheetSource, workspace: Workspace, canPr
 }
 
 /** … → derive → fit: every problem a sheet can have before it prints, boxes that do not fit included. */
-export function checkSheet(file: string, workspace: Workspace): PreparedSheet {
-  const checked = checkData(file, workspace);
+export function checkSheet(file: string, workspace: Workspace, bytes?: Buffer): PreparedSheet {
+  const checked = checkData(file, workspace, bytes);
   if (!checked.sheet || !checked.source) return { file, findings: checked.findings };
-  const source = checked.source;
   try {
-    const { view, notes } = workspace.fitter.fitView(deriveSheetView(checked.sheet, workspace.city));
-    const fitFindings = notes.map((note): Finding => {
-      const pos = source.locate(note.field);
-      return { file, line: pos.line, column: pos.column, severity: note.severity, labels: labelsFor(note.field), message: note.message, path: note.field };
-    });
+    const { view, fitFindings } = fitSheet(checked.sheet, checked.source, workspace);
     const findings = inFileOrder([...checked.findings, ...fitFindings]);
     return hasErrors(findings) ? { file, findings } : { file, sheet: checked.sheet, view, findings };
   } catch (error) {
     return { file, findings: [...checked.findings, ...unreadable(file, error)] };
+  }
+}
+
+/** derive → fit for a sheet whose data passed the schema: its boxes sized, and a finding for each that shrank or cannot fit. */
+function fitSheet(sheet: Sheet, source: SheetSource, workspace: Workspace): { view: FittedView; fitFindings: Finding[] } {
+  const { view, notes } = workspace.fitter.fitView(deriveSheetView(sheet, workspace.city));
+  const fitFindings = notes.map((note): Finding => {
+    const pos = source.locate(note.field);
+    return { file: source.file, line: pos.line, column: pos.column, severity: note.severity, labels: labelsFor(note.field), message: note.message, path: note.field };
+  });
+  return { view, fitFindings };
+}
+
+/** A sheet as far as it prints while it still has errors: what the editor previews, and how full each box is. */
+export interface DraftSheet {
+  /** Exactly what checkSheet finds (what `validate` reports). */
+  findings: Finding[];
+  /** The sheet drawn: as written when it has no errors, else with each value the schema refuses left blank. */
+  view?: FittedView;
+  /** How each box of `view` fits: shrunk (warnings) and cannot fit (errors), by field. */
+  fitFindings: Finding[];
+}
+
+/**
+ * checkSheet, and the sheet drawn even when it has errors (a draft): the checks' errors (a `review` item left, a
+ * total that does not add up) do not stop it, and values the schema refuses (`"24,857円"` for a figure) print as
+ * blank, so the person sees the rest of the sheet while they type. `fallback`: the fiscal year and number to draw
+ * when those are what is wrong.
+ */
+export function draftSheet(file: string, workspace: Workspace, bytes: Buffer | undefined, fallback: { fiscalYear: number; number: number }): DraftSheet {
+  const checked = checkData(file, workspace, bytes);
+  const source = checked.source;
+  try {
+    if (checked.sheet && source) {
+      // As checkSheet: the same findings, the fit's among them.
+      const { view, fitFindings } = fitSheet(checked.sheet, source, workspace);
+      return { findings: inFileOrder([...checked.findings, ...fitFindings]), view, fitFindings };
+    }
+    const data = source?.data ?? source?.partial;
+    const sheet = (data !== undefined ? printableSheet(data, fallback) : undefined) ?? blankSheet(fallback.fiscalYear, fallback.number);
+    const { view, fitFindings } = fitSheet(sheet, source ?? { file, data: sheet, findings: [], locate: () => ({ line: 1, column: 1 }) }, workspace);
+    return { findings: checked.findings, view, fitFindings };
+  } catch (error) {
+    return { findings: [...checked.findings, ...unreadable(file, error)], fitFindings: [] };
   }
 }
 

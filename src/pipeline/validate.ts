@@ -8,6 +8,7 @@ import { figureAdvice, unitOf } from '../model/figure-advice';
 import { createAjv } from './ajv';
 import type { SheetSource } from './load';
 import { labelsFor, schemaAt, SHEET_SCHEMA, type SchemaNode } from '../model/schema';
+import { blankValue } from '../model/form';
 import type { DataPath, Finding, Sheet } from '../model/types';
 
 const compiled = new Map<string, ValidateFunction>();
@@ -254,4 +255,58 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A sheet that passes the schema, made from data that does not: every value the schema refuses is replaced by the
+ * field's blank value (as `sheetbook new` writes it), every unknown key left out — for drawing a draft while the
+ * person is still typing, never for printing. Undefined when even that does not give a sheet.
+ */
+export function printableSheet(data: unknown, fallback: { fiscalYear: number; number: number }): Sheet | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const validate = precompiledValidator('sheet', SHEET_SCHEMA);
+  const value = structuredClone(data) as Record<string, unknown>;
+  const fiscalYear = Number.isInteger(value.fiscalYear) ? (value.fiscalYear as number) : fallback.fiscalYear;
+  for (let round = 0; round < 50; round++) {
+    if (validate(value)) return value as unknown as Sheet;
+    for (const error of validate.errors ?? []) {
+      const path = pointerToPath(error.instancePath).map(String);
+      const params = error.params as Record<string, any>;
+      if (error.keyword === 'additionalProperties') removeAt(value, [...path, String(params.additionalProperty)]);
+      else if (error.propertyName !== undefined) removeAt(value, [...path, error.propertyName]);
+      else if (error.keyword === 'required') setAt(value, [...path, String(params.missingProperty)], blankFor([...path, String(params.missingProperty)], fiscalYear, fallback));
+      else if (error.keyword === 'maxItems' || error.keyword === 'uniqueItems') setAt(value, path, []);
+      else if (path.length === 0) return undefined;
+      else setAt(value, path, blankFor(path, fiscalYear, fallback));
+    }
+  }
+  return undefined;
+}
+
+function blankFor(path: string[], fiscalYear: number, fallback: { fiscalYear: number; number: number }): unknown {
+  if (path.length === 1 && path[0] === 'fiscalYear') return fallback.fiscalYear;
+  if (path.length === 1 && path[0] === 'number') return fallback.number;
+  const node = schemaAt(path);
+  if (!node) return null;
+  const blank = blankValue(node, fiscalYear);
+  // A blank number below the field's least value (施策番号 1〜99) takes that value.
+  return typeof blank === 'number' && typeof node.minimum === 'number' && blank < node.minimum ? node.minimum : blank;
+}
+
+function parentOf(root: Record<string, unknown>, path: string[]): any {
+  let node: any = root;
+  for (const step of path.slice(0, -1)) node = node?.[step];
+  return node && typeof node === 'object' ? node : undefined;
+}
+
+function setAt(root: Record<string, unknown>, path: string[], value: unknown): void {
+  const parent = parentOf(root, path);
+  if (parent) parent[path[path.length - 1]] = value;
+}
+
+function removeAt(root: Record<string, unknown>, path: string[]): void {
+  const parent = parentOf(root, path);
+  if (!parent) return;
+  if (Array.isArray(parent)) parent.splice(Number(path[path.length - 1]), 1);
+  else delete parent[path[path.length - 1]];
 }

@@ -1,0 +1,202 @@
+// What the API does with the sheets: list a year, read a sheet with its version (ETag), check and preview unsaved
+// values, save them over the version the editor loaded and never over a newer one, make a new sheet as `new` does.
+// Every answer comes from the pipeline's own stages (src/pipeline/sheet.ts) on the one workspace the server keeps.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
+import { runNew } from '../commands/new.runner';
+import { fiscalYears } from '../model/data-folder';
+import { UserError } from '../model/errors';
+import type { Finding } from '../model/types';
+import type { FittedView } from '../pipeline/fit';
+import { parseSheetText } from '../pipeline/load';
+import { draftSheet, renderSheet, sheetPdf, type DraftSheet, type Workspace } from '../pipeline/sheet';
+import { writeFileAtomic } from '../pipeline/write';
+import { formView, type FormView } from './form-view';
+import { HttpError, readJson, sendBytes, sendJson } from './http';
+import { editedSheetYaml } from './sheet-edit';
+import { numberOf, sheetFile, yearFolder, yearOf } from './sheet-files';
+
+/** A finding as the editor shows it: at its field (`path`), with the same Japanese message as `validate`. */
+export interface FindingView {
+  path: (string | number)[];
+  severity: Finding['severity'];
+  message: string;
+  labels: string[];
+  line: number;
+  column: number;
+}
+
+/** How full a box is, by the fit stage: fits, printed smaller (or letters tightened), or cannot fit. */
+export interface FitView {
+  state: 'fits' | 'shrunk' | 'overflow';
+  /** The size it prints at (pt). */
+  fontSize: number;
+  box: string;
+  message?: string;
+}
+
+/** The version of a file: the SHA-256 of its bytes, quoted as an ETag. */
+export const etagOf = (bytes: Buffer): string => `"${createHash('sha256').update(bytes).digest('hex')}"`;
+
+export class SheetService {
+  /** Each sheet's status, kept while its bytes are the same (the list is asked for often, the files rarely change). */
+  private readonly statuses = new Map<string, { etag: string; mtime: number; status: SheetStatus }>();
+  private readonly forms = new Map<number, FormView>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly workspace: Workspace,
+    private readonly defaultYear?: number,
+  ) {}
+
+  years(): { years: number[]; year: number | null } {
+    const years = fiscalYears(this.dataDir);
+    return { years, year: this.defaultYear ?? years[years.length - 1] ?? null };
+  }
+
+  form(yearText: string | null): FormView {
+    const year = yearText === null ? (this.years().year ?? new Date().getFullYear()) : yearOf(yearText);
+    let form = this.forms.get(year);
+    if (!form) {
+      form = formView(year, this.workspace.city, this.workspace.templates.layout.boxes as never);
+      this.forms.set(year, form);
+    }
+    return form;
+  }
+
+  list(yearText: string): YearStatus {
+    const year = yearOf(yearText);
+    yearFolder(this.dataDir, year); // 404 / 403 as for a sheet
+    return yearStatus(this.workspace, this.dataDir, year, (file, bytes, savedAt, record) => {
+      const etag = etagOf(bytes);
+      const known = this.statuses.get(file);
+      // The record's date is part of what a status says: a new record makes it stale.
+      const key = `${etag}#${record?.date ?? ''}`;
+      if (known && known.etag === key && known.mtime === savedAt.getTime()) return known.status;
+      const status = sheetStatus(this.workspace, file, bytes, savedAt, record, year);
+      this.statuses.set(file, { etag: key, mtime: savedAt.getTime(), status });
+      return status;
+    });
+  }
+
+  get(res: ServerResponse, yearText: string, numberText: string): void {
+    const { year, number, file, bytes } = this.read(yearText, numberText);
+    const source = parseSheetText(file, bytes);
+    const draft = draftSheet(file, this.workspace, bytes, { fiscalYear: year, number });
+    const etag = etagOf(bytes);
+    sendJson(res, 200, { data: source.data ?? source.partial ?? null, etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString() }, { ETag: etag });
+  }
+
+  /** Findings and fit of unsaved values: the file as it would be saved, checked as `validate` checks it. */
+  async check(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+    const { year, number, file, bytes } = this.read(yearText, numberText);
+    const edited = this.edited(bytes, await readJson(req));
+    sendJson(res, 200, this.answer(draftSheet(file, this.workspace, edited, { fiscalYear: year, number })));
+  }
+
+  /** The two pages of unsaved values as a PDF, drawn by the same stages as `build`, errors and all. */
+  async preview(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+    const { year, number, file, bytes } = this.read(yearText, numberText);
+    const edited = this.edited(bytes, await readJson(req));
+    const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
+    if (!draft.view) throw new HttpError(422, 'このシートは描けません（誤りを直してください）。', this.answer(draft));
+    const pdf = sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), year);
+    const errors = draft.findings.filter((f) => f.severity === 'error').length;
+    sendBytes(res, 200, pdf, 'application/pdf', { 'X-Findings': String(errors), 'Content-Disposition': 'inline' });
+  }
+
+  /**
+   * Save over the version the editor loaded (If-Match), never over another: a file changed on disk since (another
+   * editor, a colleague, `git pull`) is refused with 412 and the file as it is now. Written atomically: a server
+   * killed during a save leaves the old file whole. A sheet with errors is saved as it is (a draft).
+   */
+  async save(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+    const expected = req.headers['if-match'];
+    if (expected === undefined) throw new HttpError(428, '保存するには、読み込んだときの版（If-Match）が必要です。ページを読み込み直してください。');
+    const body = await readJson(req);
+    const { year, number, file, real, bytes } = this.read(yearText, numberText);
+    const current = etagOf(bytes);
+    if (!String(expected).split(',').map((e) => e.trim()).includes(current)) {
+      const source = parseSheetText(file, bytes);
+      throw new HttpError(412, 'このシートは、読み込んだ後にほかの人またはほかのプログラムが書き換えました。保存していません。下に表示した、いまのファイルの内容と見比べてください（入力した内容はこの画面に残っています）。', {
+        disk: { data: source.data ?? source.partial ?? null, etag: current },
+      });
+    }
+    const edited = this.edited(bytes, body);
+    if (!edited.equals(bytes)) writeFileAtomic(real, edited);
+    this.statuses.delete(file);
+    const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
+    const etag = etagOf(edited);
+    sendJson(res, 200, { etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString() }, { ETag: etag });
+  }
+
+  /** A new sheet, as `sheetbook new` makes it (never over an existing file). */
+  async create(yearText: string, req: IncomingMessage): Promise<{ number: number; key: string }> {
+    const year = yearOf(yearText);
+    const body = await readJson(req);
+    const number = typeof body.number === 'string' ? numberOf(body.number) : Number.isInteger(body.number) ? (body.number as number) : NaN;
+    if (!(number >= 1 && number <= 9999)) throw new HttpError(400, '事業番号は 1〜9999 の数字で指定してください。');
+    const text = (value: unknown, what: string) => {
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== 'string' || value.length > 100 || /[\n\r]/.test(value)) throw new HttpError(400, `${what}は 1 行の文字で指定してください。`);
+      return value;
+    };
+    try {
+      runNew({ number, year, dataDir: this.dataDir, department: text(body.department, '担当部'), division: text(body.division, '担当課') }, () => {});
+    } catch (error) {
+      if (error instanceof UserError) throw new HttpError(409, error.message);
+      throw error;
+    }
+    return { number, key: String(number).padStart(3, '0') };
+  }
+
+  private read(yearText: string, numberText: string) {
+    const year = yearOf(yearText);
+    const number = numberOf(numberText);
+    const { file, real } = sheetFile(this.dataDir, year, number);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(real);
+    } catch (error) {
+      throw new HttpError(404, `シートのファイルを読めません（${(error as NodeJS.ErrnoException).code ?? error}）。`);
+    }
+    return { year, number, file, real, bytes };
+  }
+
+  /** The file's bytes with the editor's values written in, keeping everything else as the person wrote it. */
+  private edited(bytes: Buffer, body: Record<string, unknown>): Buffer {
+    if (!('data' in body) || !body.data || typeof body.data !== 'object' || Array.isArray(body.data)) {
+      throw new HttpError(400, '送るデータは { "data": { シートの項目… } } の形にしてください。');
+    }
+    return Buffer.from(editedSheetYaml(bytes.toString('utf8'), body.data as Record<string, unknown>), 'utf8');
+  }
+
+  private answer(draft: DraftSheet): { findings: FindingView[]; fit: Record<string, FitView> } {
+    return { findings: draft.findings.map(findingView), fit: draft.view ? fitMap(draft.view, draft.fitFindings) : {} };
+  }
+}
+
+const findingView = (f: Finding): FindingView => ({ path: f.path, severity: f.severity, message: f.message, labels: f.labels, line: f.line, column: f.column });
+
+/** Every box of a drawn sheet, by its field's dotted path: how it fits. */
+export function fitMap(view: FittedView, notes: Finding[]): Record<string, FitView> {
+  const noted = new Map(notes.map((n) => [n.path.join('.'), n]));
+  const map: Record<string, FitView> = {};
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      if ('box' in value && 'field' in value && 'fontSize' in value) {
+        const box = value as { box: string; field: (string | number)[]; fontSize: number };
+        const key = box.field.join('.');
+        const note = noted.get(key);
+        if (!(key in map) || note) {
+          map[key] = { state: note ? (note.severity === 'error' ? 'overflow' : 'shrunk') : 'fits', fontSize: box.fontSize, box: box.box, ...(note ? { message: note.message } : {}) };
+        }
+      } else Object.values(value).forEach(visit);
+    }
+  };
+  visit(view);
+  return map;
+}
