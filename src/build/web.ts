@@ -2,12 +2,13 @@
 //
 //   1. src/web/ is type-checked against the browser's types (src/web/tsconfig.json; esbuild only strips types);
 //   2. esbuild bundles src/web/main.ts into dist/web/app.js (an ES module) and copies index.html and app.css;
-//   3. pdf.js for the preview is copied from the pdfjs-dist dependency (its build and its worker), so that the page
-//      needs nothing from the network.
+//   3. pdf.js for the preview is copied from the pdfjs-dist dependency (its build and its worker), and the sheets'
+//      own font (fonts/fonts.json, BIZ UDPGothic) for the page's text, so that the page needs nothing from the
+//      network and reads as the printed sheet does on any machine.
 //
 // Everything is written to a folder beside dist/web and renamed into place, so a failed build leaves no half editor.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const DIST = resolve(__dirname, '..');
@@ -16,7 +17,7 @@ const SOURCE = join(ROOT, 'src', 'web');
 const OUT = join(DIST, 'web');
 
 /** The files of dist/web the server serves, besides the bundle. */
-export const WEB_FILES = ['index.html', 'app.js', 'app.css', 'pdf.min.mjs', 'pdf.worker.min.mjs'] as const;
+export const WEB_FILES = ['index.html', 'app.js', 'app.css', 'pdf.min.mjs', 'pdf.worker.min.mjs', 'font-normal.ttf', 'font-bold.ttf'] as const;
 
 async function main(): Promise<void> {
   const staging = `${OUT}.${process.pid}.tmp`;
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
     const pdfjs = join(require.resolve('pdfjs-dist/package.json', { paths: [ROOT] }), '..', 'build');
     copyFileSync(join(pdfjs, 'pdf.min.mjs'), join(staging, 'pdf.min.mjs'));
     copyFileSync(join(pdfjs, 'pdf.worker.min.mjs'), join(staging, 'pdf.worker.min.mjs'));
+    // app.css names them font-normal.ttf and font-bold.ttf.
+    const family = Object.values(JSON.parse(readFileSync(join(ROOT, 'fonts', 'fonts.json'), 'utf8')) as Record<string, Record<string, string>>)[0];
+    for (const face of ['normal', 'bold']) copyFileSync(require.resolve(family[face], { paths: [ROOT] }), join(staging, `font-${face}.ttf`));
     rmSync(OUT, { recursive: true, force: true });
     renameSync(staging, OUT);
   } catch (error) {

@@ -30,7 +30,8 @@
 //     choices?: { value: string | number | null, label: string, sentence?: string }[],
 //                             // for choice (and a list's item): the value stored, the text shown; for an
 //                             // evaluation score, the standard sentence of that score (data/evaluation-sentences.yaml)
-//     years?: number[],       // for yearRow: the table's years for `year`, in order (labels come as yearLabels)
+//     years?: number[],       // for yearRow: the table's years for `year`, in order (labels come as yearLabels);
+//                             // a year row of choices has `choices` instead of the number facts
 //     yearLabels?: string[],  // 令和2年度… for each of `years`
 //     unit?: string,          // for yearRow / number: the unit the figures count in (千円), when the schema says
 //     integer?: boolean,      // for number and yearRow: whole numbers only
@@ -140,7 +141,9 @@ function fieldView(path: string[], node: FieldNode, context: Context): FieldView
       const value = node.additionalProperties as FieldNode;
       view.years = rowYears(node, context.year);
       view.yearLabels = view.years.map(eraYearText);
-      Object.assign(view, numberFacts(value));
+      // A year row of choices (会計年度任用職員有無: 有/無) is a select per year.
+      if (value.enum) view.choices = choicesOf(path, value, context);
+      else Object.assign(view, numberFacts(value));
       const unit = unitOf(value.title);
       if (unit) view.unit = unit;
       break;

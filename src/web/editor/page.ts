@@ -59,6 +59,7 @@ class Editor implements EditorPage {
   private version = 0;
   private readonly inputAt = new Map<number, number>();
   private last: CheckResult;
+  private checkedVersion = 0;
   private saving = false;
   private disposed = false;
 
@@ -99,7 +100,7 @@ class Editor implements EditorPage {
     this.saveStatus = el('p', { id: 'save-status', role: 'status' });
     this.conflictArea = el('div', { id: 'conflict-area' });
     this.formNode = el('form', { id: 'sheet-form', novalidate: true, 'aria-labelledby': 'sheet-title', onsubmit: (e: Event) => e.preventDefault() });
-    this.findingsSummary = el('p', { id: 'findings-summary', role: 'status' });
+    this.findingsSummary = el('p', { id: 'findings-summary', role: 'status', 'data-current': '0' });
     this.findingsList = el('ul', { id: 'findings-list', class: 'findings' });
     this.previewStatus = el('p', { id: 'preview-status', role: 'status' }, '見本を作っています…');
     this.previewPages = el('div', { id: 'preview-pages', class: 'preview-pages' });
@@ -188,6 +189,7 @@ class Editor implements EditorPage {
   private changed(): void {
     this.version++;
     this.inputAt.set(this.version, performance.now());
+    this.findingsSummary.dataset.current = String(this.version);
     this.updateTitle();
     if (this.dirty && !this.saving) this.saveStatus.textContent = '保存していない変更があります。';
     else if (!this.saving) this.saveStatus.textContent = '';
@@ -215,7 +217,7 @@ class Editor implements EditorPage {
       // Findings of values since typed over are not shown: the check of the newer ones follows at once.
       if (!this.disposed && version === this.version) {
         this.last = result;
-        this.showChecked(result);
+        this.showChecked(result, version);
         this.record('findings', version);
       }
     } catch (error) {
@@ -226,10 +228,12 @@ class Editor implements EditorPage {
     }
   }
 
-  private showChecked(result: CheckResult): void {
+  /** Shows the findings and fit of the values of `version` (the page's own, for the tests and the bench). */
+  private showChecked(result: CheckResult, version = this.checkedVersion): void {
     showFindings(this.slots, result.findings, this.findingsList, this.findingsSummary);
     showFit(this.slots, result.fit);
-    this.findingsSummary.dataset.version = String(this.version);
+    this.checkedVersion = version;
+    this.findingsSummary.dataset.version = String(version);
   }
 
   private record(kind: keyof Latencies, version: number): void {
@@ -285,7 +289,7 @@ class Editor implements EditorPage {
       this.saveStatus.textContent = errors > 0 ? `下書きとして保存しました（${time}）。エラーが ${errors} 件あり、直すまで PDF にはなりません。` : `保存しました（${time}）。`;
       if (sameValue(this.data, sent)) {
         this.last = result.saved;
-        this.showChecked(result.saved);
+        this.showChecked(result.saved, this.version);
       }
       this.updateTitle();
     } catch (error) {

@@ -18,7 +18,7 @@ interface PdfDocument {
 interface PdfJs {
   GlobalWorkerOptions: { workerSrc: string };
   PDFWorker: new (options?: { name?: string }) => unknown;
-  getDocument(options: { data: Uint8Array; worker?: unknown; isEvalSupported?: boolean; disableFontFace?: boolean }): { promise: Promise<PdfDocument> };
+  getDocument(options: { data: Uint8Array; worker?: unknown; isEvalSupported?: boolean; verbosity?: number }): { promise: Promise<PdfDocument> };
 }
 
 let library: Promise<{ pdfjs: PdfJs; worker: unknown }> | undefined;
@@ -35,7 +35,7 @@ function pdfjs(): Promise<{ pdfjs: PdfJs; worker: unknown }> {
 export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
   const { pdfjs: lib, worker } = await pdfjs();
   // No eval: the page's Content-Security-Policy allows none, and pdf.js draws glyphs without it.
-  const doc = await lib.getDocument({ data: new Uint8Array(bytes), worker, isEvalSupported: false }).promise;
+  const doc = await lib.getDocument({ data: new Uint8Array(bytes), worker, isEvalSupported: false, verbosity: 0 }).promise;
   try {
     const width = Math.max(300, pages.clientWidth || 600);
     const ratio = window.devicePixelRatio || 1;
