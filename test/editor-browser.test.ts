@@ -70,9 +70,30 @@ describe.skipIf(!hasChromium())('the editor in chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('makes a new sheet as `new` does and opens it', async () => {
+    const { page } = s;
+    await page.fill('#new-number', '092');
+    await page.fill('#new-department', '総務部');
+    await page.fill('#new-division', '総務課');
+    await page.click('text=シートを作る');
+    await page.waitForSelector('#preview-pages canvas');
+    expect(new URL(page.url()).pathname).toBe('/sheets/2021/092');
+    expect(await page.inputValue(cell('department'))).toBe('総務部');
+    expect(parse(readFileSync(sheetFile(s, '092'), 'utf8')).division).toBe('総務課');
+    // Made again: refused in Japanese, nothing overwritten.
+    await page.goto(`${s.origin}/`);
+    await page.fill('#new-number', '92');
+    await page.fill('#new-department', '総務部');
+    await page.fill('#new-division', '総務課');
+    await page.click('text=シートを作る');
+    await expect.poll(() => page.textContent('#new-sheet-message')).not.toBe('');
+    expect(await page.locator('table.sheets tbody tr').count()).toBe(6);
+  });
+
   it('saves a sentence with " # " and the file reads it back exactly, changing only that line', async () => {
     const { page } = s;
     const before = readFileSync(sheetFile(s), 'utf8');
+    await page.goto(`${s.origin}/`);
     await page.click('text=情報化推進事業');
     await page.waitForSelector('#preview-pages canvas');
     expect(new URL(page.url()).pathname).toBe('/sheets/2021/087');
