@@ -1,8 +1,9 @@
+/// <reference lib="dom" />
 // The editor in a real browser: Debian's chromium (installed by .ci/run when missing) driven by playwright-core,
 // against `sheetbook serve`'s server started in this process on a copy of the bundled data.
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DATA_DIR } from './data';
 
@@ -18,6 +19,9 @@ export const CHROMIUM_FLAGS = [
 ];
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
+
+// The compiled program, from the test sources or from the compiled benchmark (run from the repository).
+const DIST = existsSync(join(__dirname, '../../dist/server/server.js')) ? join(__dirname, '../../dist') : resolve('dist');
 
 export interface EditorSession {
   dataDir: string;
@@ -39,7 +43,7 @@ export function copyOfData(): string {
 }
 
 export async function openEditor(options: { dataDir?: string; width?: number; height?: number } = {}): Promise<EditorSession> {
-  const { startServer } = require('../../dist/server/server') as typeof import('../../src/server/server');
+  const { startServer } = require(join(DIST, 'server', 'server')) as typeof import('../../src/server/server');
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const dataDir = options.dataDir ?? copyOfData();
   const server = await startServer({ dataDir, outDir: join(dataDir, '..', 'output'), port: 0 });

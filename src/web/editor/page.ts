@@ -13,7 +13,7 @@ import { drawPdf } from './preview';
 /** Findings follow a keystroke at once: keystrokes this close together go in one check. One check is out at a time. */
 const CHECK_GATHER_MS = 15;
 /** The preview waits for typing to stop this long. */
-const PREVIEW_QUIET_MS = 90;
+const PREVIEW_QUIET_MS = 50;
 
 export const LEAVE_QUESTION = '保存していない変更があります。このページを離れると、変更は失われます。移動しますか？';
 
@@ -21,6 +21,9 @@ export const LEAVE_QUESTION = '保存していない変更があります。こ�
 export interface Latencies {
   findings: number[];
   preview: number[];
+  /** Of each preview: the server's answer (request to last byte), and pdf.js drawing the pages. */
+  previewServer?: number[];
+  previewDraw?: number[];
 }
 
 declare global {
@@ -93,7 +96,7 @@ class Editor implements EditorPage {
     this.etag = loaded.etag;
     this.last = { findings: loaded.findings, fit: loaded.fit };
     this.label = labeller(form);
-    window.sheetbookLatency = { findings: [], preview: [] };
+    window.sheetbookLatency = { findings: [], preview: [], previewServer: [], previewDraw: [] };
 
     this.title = el('h1', { id: 'sheet-title' });
     this.saveButton = el('button', { type: 'button', id: 'save', class: 'primary', onclick: () => void this.save(), 'aria-keyshortcuts': 'Control+S' }, '保存');
@@ -236,7 +239,7 @@ class Editor implements EditorPage {
     this.findingsSummary.dataset.version = String(version);
   }
 
-  private record(kind: keyof Latencies, version: number): void {
+  private record(kind: 'findings' | 'preview', version: number): void {
     const at = this.inputAt.get(version);
     if (at !== undefined) window.sheetbookLatency?.[kind].push(performance.now() - at);
   }
@@ -252,9 +255,13 @@ class Editor implements EditorPage {
     const version = this.version;
     this.previewStatus.textContent = '見本を作り直しています…';
     try {
+      const asked = performance.now();
       const pdf = await previewSheet(this.year, this.number, this.data);
       if (this.disposed) return;
+      const answered = performance.now();
       await drawPdf(pdf, this.previewPages);
+      window.sheetbookLatency?.previewServer?.push(answered - asked);
+      window.sheetbookLatency?.previewDraw?.push(performance.now() - answered);
       this.previewPages.dataset.version = String(version);
       const errors = this.last.findings.filter((f) => f.severity === 'error').length;
       this.previewStatus.textContent =

@@ -39,20 +39,22 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
   try {
     const width = Math.max(300, pages.clientWidth || 600);
     const ratio = window.devicePixelRatio || 1;
-    const canvases: HTMLCanvasElement[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const scale = width / page.getViewport({ scale: 1 }).width;
-      const viewport = page.getViewport({ scale: scale * ratio });
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.floor(viewport.width);
-      canvas.height = Math.floor(viewport.height);
-      canvas.className = 'preview-page';
-      canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', `印刷の見本 ${n} ページ目`);
-      await page.render({ canvasContext: canvas.getContext('2d')!, viewport }).promise;
-      canvases.push(canvas);
-    }
+    // The pages are drawn together: the worker reads one while the other is painted.
+    const canvases = await Promise.all(
+      Array.from({ length: doc.numPages }, async (_, i) => {
+        const page = await doc.getPage(i + 1);
+        const scale = width / page.getViewport({ scale: 1 }).width;
+        const viewport = page.getViewport({ scale: scale * ratio });
+        const canvas = document.createElement('canvas');
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        canvas.className = 'preview-page';
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `印刷の見本 ${i + 1} ページ目`);
+        await page.render({ canvasContext: canvas.getContext('2d')!, viewport }).promise;
+        return canvas;
+      }),
+    );
     pages.replaceChildren(...canvases);
   } finally {
     void doc.destroy();
