@@ -60,8 +60,10 @@ export type FitState = 'fits' | 'shrunk' | 'overflow';
 
 export interface FitEntry {
   state: FitState;
+  /** The size the box prints at (pt). */
   fontSize?: number;
-  [key: string]: unknown;
+  /** For a box that cannot fit: the finding's message (約N文字超過). */
+  message?: string;
 }
 
 export type FitMap = Record<string, FitEntry>;

@@ -76,7 +76,7 @@ export function showFit(slots: Map<string, Slot>, fit: FitMap): void {
     }
     let text = FIT_TEXT[entry.state];
     if (entry.state === 'shrunk' && typeof entry.fontSize === 'number') text += `（${entry.fontSize}pt）`;
-    if (typeof entry.message === 'string' && entry.state === 'overflow') text = entry.message;
+    if (entry.message && entry.state === 'overflow') text = entry.message;
     slot.fit.textContent = text;
     slot.fit.className = `fit fit-${entry.state}`;
     slot.fit.dataset.state = entry.state;
