@@ -19,7 +19,7 @@ export async function main(options: ServeOptions, stop: AbortSignal): Promise<nu
   const year = announcedYear(options.dataDir, options.year);
   let server: RunningServer;
   try {
-    server = await startServer({ dataDir: options.dataDir, outDir: options.outDir, year, port: options.port });
+    server = await startServer({ dataDir: options.dataDir, outDir: options.outDir, year, port: options.port, warmUp: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`ポート ${options.port} はほかのプログラムが使っています。--port で別の番号を指定するか、省いてください。`);

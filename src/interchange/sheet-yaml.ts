@@ -1,7 +1,7 @@
 // Sheets written out as YAML in the house style of data/ (the bundled sheets): sections in form order with a
 // Japanese comment each, one line per fiscal-year row. Used by `new`, `rollover` and `import`.
 import { dirname, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { eraYearText } from '../model/era';
 import { formatNumber } from '../model/format';
 import { isYearRow, rowYears, SHEET_FORM, type FieldNode, type Sheet, type YearRow } from '../model/form';
@@ -97,4 +97,22 @@ function fields(value: Record<string, unknown>, node: FieldNode, indent: number,
   }
   for (const key of Object.keys(value)) if (!(key in properties) && !skip.has(key)) lines.push(`${pad}${key}: ${scalar(value[key])}`);
   return lines;
+}
+
+/**
+ * One key and its value as the lines of a file in the house style, at `indent` spaces (for writing one key anew in a
+ * file a person wrote: src/interchange/sheet-edit.ts). `node`: the key's schema node, if the schema knows the key.
+ * A value the house style cannot write so that it reads back the same is written as JSON (which YAML reads alike).
+ */
+export function pairLines(key: string, value: unknown, node: FieldNode | undefined, indent: number, fiscalYear: number): string[] {
+  const parent: FieldNode = node ? { properties: { [key]: { ...node, 'x-section': undefined } } } : { properties: {} };
+  const lines = fields({ [key]: value }, parent, indent, new Set(), false, fiscalYear).filter((line, i) => i > 0 || line !== '');
+  const pad = ' '.repeat(indent);
+  try {
+    const read = parse(lines.map((l) => l.slice(indent)).join('\n'));
+    if (JSON.stringify(read?.[key]) === JSON.stringify(value) && Object.keys(read ?? {}).length === 1) return lines;
+  } catch {
+    // written as JSON below
+  }
+  return [`${pad}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)}: ${JSON.stringify(value)}`];
 }

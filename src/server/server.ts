@@ -4,7 +4,10 @@
 // reads them for every request and writes them back keeping what a person wrote (src/server/sheet-edit.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fiscalYears } from '../model/data-folder';
 import { openWorkspace, type Workspace } from '../pipeline/sheet';
+import { removeStaleTemporaries } from '../pipeline/write';
 import { authenticate, checkHost, checkOrigin, COOKIE, newToken, sameToken } from './auth';
 import { HttpError, securityHeaders, sendJson, sendText } from './http';
 import { SheetService } from './sheet-service';
@@ -23,6 +26,8 @@ export interface ServerOptions {
   token?: string;
   /** An open workspace to use (tests share one); opened from dataDir otherwise. */
   workspace?: Workspace;
+  /** Once listening, check and draw a made-up sheet, so that the person's first keystroke is answered warm. */
+  warmUp?: boolean;
 }
 
 export interface RunningServer {
@@ -47,6 +52,8 @@ interface Route {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const workspace = options.workspace ?? openWorkspace(options.dataDir, options.templatesDir);
+  // A save cut short by a hard kill leaves its temporary file (never a half-written sheet): tidied here.
+  for (const year of fiscalYears(options.dataDir)) removeStaleTemporaries(join(options.dataDir, String(year)));
   const token = options.token ?? newToken();
   const sheets = new SheetService(options.dataDir, workspace, options.year);
   let port = 0;
@@ -110,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  if (options.warmUp) setTimeout(() => sheets.warmUp(), 0).unref();
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/?token=${token}`,

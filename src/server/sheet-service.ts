@@ -7,15 +7,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
 import { runNew } from '../commands/new.runner';
 import { fiscalYears } from '../model/data-folder';
-import { UserError } from '../model/errors';
-import type { Finding } from '../model/types';
+import { fileSystemError, UserError } from '../model/errors';
+import { hasErrors, type Finding } from '../model/types';
+import { join } from 'node:path';
+import { CITY_FILES, readCityData } from '../pipeline/city-data';
+import { DataFileError } from '../pipeline/data-file';
 import type { FittedView } from '../pipeline/fit';
+import { parse } from 'yaml';
+import { WARM_UP_SHEET } from '../build/warm-up';
 import { parseSheetText } from '../pipeline/load';
 import { draftSheet, renderSheet, sheetPdf, type DraftSheet, type Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
 import { formView, type FormView } from './form-view';
 import { HttpError, readJson, sendBytes, sendJson } from './http';
-import { editedSheetYaml } from './sheet-edit';
+import { editedSheetYaml, UneditableYaml } from '../interchange/sheet-edit';
+import { sheetYaml } from '../interchange/sheet-yaml';
+import type { Sheet } from '../model/types';
 import { numberOf, sheetFile, yearFolder, yearOf } from './sheet-files';
 
 /** A finding as the editor shows it: at its field (`path`), with the same Japanese message as `validate`. */
@@ -45,11 +52,45 @@ export class SheetService {
   private readonly statuses = new Map<string, { etag: string; mtime: number; status: SheetStatus }>();
   private readonly forms = new Map<number, FormView>();
 
+  private workspaceNow: Workspace;
+  private cityStamp: string;
+
   constructor(
     private readonly dataDir: string,
-    private readonly workspace: Workspace,
+    workspace: Workspace,
     private readonly defaultYear?: number,
-  ) {}
+  ) {
+    this.workspaceNow = workspace;
+    this.cityStamp = this.stampOfCityFiles();
+  }
+
+  /**
+   * The one workspace, its city data read again when one of the city's files changed since (a new year's rates after
+   * `rollover`, a standard sentence corrected): fonts, templates and measurer stay as they are.
+   */
+  private get workspace(): Workspace {
+    const stamp = this.stampOfCityFiles();
+    if (stamp !== this.cityStamp) {
+      const { city, findings } = readCityData(this.dataDir);
+      if (hasErrors(findings)) throw new HttpError(503, new DataFileError(findings).message);
+      this.workspaceNow = { ...this.workspaceNow, city };
+      this.cityStamp = stamp;
+      this.statuses.clear();
+      this.forms.clear();
+    }
+    return this.workspaceNow;
+  }
+
+  private stampOfCityFiles(): string {
+    return CITY_FILES.map((name) => {
+      try {
+        const s = statSync(join(this.dataDir, name));
+        return `${s.mtimeMs}:${s.size}:${s.ino}`;
+      } catch {
+        return '-';
+      }
+    }).join('|');
+  }
 
   years(): { years: number[]; year: number | null } {
     const years = fiscalYears(this.dataDir);
@@ -92,14 +133,14 @@ export class SheetService {
   /** Findings and fit of unsaved values: the file as it would be saved, checked as `validate` checks it. */
   async check(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
     const { year, number, file, bytes } = this.read(yearText, numberText);
-    const edited = this.edited(bytes, await readJson(req));
+    const edited = this.edited(bytes, await readJson(req), file);
     sendJson(res, 200, this.answer(draftSheet(file, this.workspace, edited, { fiscalYear: year, number })));
   }
 
   /** The two pages of unsaved values as a PDF, drawn by the same stages as `build`, errors and all. */
   async preview(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
     const { year, number, file, bytes } = this.read(yearText, numberText);
-    const edited = this.edited(bytes, await readJson(req));
+    const edited = this.edited(bytes, await readJson(req), file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     if (!draft.view) throw new HttpError(422, 'このシートは描けません（誤りを直してください）。', this.answer(draft));
     const pdf = sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), year);
@@ -124,12 +165,34 @@ export class SheetService {
         disk: { data: source.data ?? source.partial ?? null, etag: current },
       });
     }
-    const edited = this.edited(bytes, body);
-    if (!edited.equals(bytes)) writeFileAtomic(real, edited);
+    const edited = this.edited(bytes, body, file, 'save');
+    if (!edited.equals(bytes)) {
+      try {
+        writeFileAtomic(real, edited);
+      } catch (error) {
+        // A folder that cannot be written, a full disk…: said as every command says it; the file is as it was.
+        throw new HttpError(500, fileSystemError(error)?.message ?? `保存できませんでした: ${(error as Error).message}`);
+      }
+    }
     this.statuses.delete(file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     const etag = etagOf(edited);
     sendJson(res, 200, { etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString() }, { ETag: etag });
+  }
+
+  /**
+   * Check, fit and draw a made-up sheet (the build's warm-up sheet) once, in memory, so that V8 has compiled what a
+   * keystroke's check and a preview run before the person types: the first answers are then as quick as the rest.
+   */
+  warmUp(): void {
+    try {
+      const bytes = Buffer.from(WARM_UP_SHEET);
+      const edited = Buffer.from(editedSheetYaml(WARM_UP_SHEET, parse(WARM_UP_SHEET)));
+      const draft = draftSheet('999.yaml', this.workspace, edited.length > 0 ? edited : bytes, { fiscalYear: 2021, number: 999 });
+      if (draft.view) sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), 2021);
+    } catch {
+      // Only a head start: a failure here is the first request's to report.
+    }
   }
 
   /** A new sheet, as `sheetbook new` makes it (never over an existing file). */
@@ -165,12 +228,23 @@ export class SheetService {
     return { year, number, file, real, bytes };
   }
 
-  /** The file's bytes with the editor's values written in, keeping everything else as the person wrote it. */
-  private edited(bytes: Buffer, body: Record<string, unknown>): Buffer {
+  /**
+   * The file's bytes with the editor's values written in, keeping everything else as the person wrote it. A file
+   * with YAML syntax errors cannot be edited in place: it is checked and previewed as the house style would write
+   * it, and saving it is refused (the person fixes the file in their editor, or it would lose what they wrote).
+   */
+  private edited(bytes: Buffer, body: Record<string, unknown>, file = '', purpose: 'check' | 'save' = 'check'): Buffer {
     if (!('data' in body) || !body.data || typeof body.data !== 'object' || Array.isArray(body.data)) {
       throw new HttpError(400, '送るデータは { "data": { シートの項目… } } の形にしてください。');
     }
-    return Buffer.from(editedSheetYaml(bytes.toString('utf8'), body.data as Record<string, unknown>), 'utf8');
+    const data = body.data as Record<string, never>;
+    try {
+      return Buffer.from(editedSheetYaml(bytes.toString('utf8'), data), 'utf8');
+    } catch (error) {
+      if (!(error instanceof UneditableYaml)) throw new HttpError(500, (error as Error).message);
+      if (purpose === 'save') throw new HttpError(409, `${error.message}ファイルをエディタで開いて YAML の誤りを直してから、画面を読み込み直してください。保存していません。`);
+      return Buffer.from(sheetYaml(data as unknown as Sheet, file), 'utf8');
+    }
   }
 
   private answer(draft: DraftSheet): { findings: FindingView[]; fit: Record<string, FitView> } {

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, isAbsolute } from 'node:path';
 import { HttpError, sendBytes } from './http';
 
-export const WEB_DIR = join(__dirname, '..', 'web');
+// dist/web beside dist/server; from the sources (tests), the built one too.
+export const WEB_DIR = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'web') : join(__dirname, '..', 'web');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

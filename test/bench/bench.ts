@@ -10,6 +10,7 @@ const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as
 import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
 import { editorLatency, editorSummary } from './editor-latency';
+import { serveLatency, serveRows, serveSummary } from './serve-latency';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -337,6 +338,12 @@ function editorRows(summary: Record<string, number> | undefined): string[][] {
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
   if (process.env.BENCH_ONLY === 'editor') return editorOnly();
+  if (process.env.BENCH_ONLY === 'serve') {
+    const latency = await serveLatency();
+    console.log(JSON.stringify({ serve: serveSummary(latency) }, null, 2));
+    for (const r of serveRows(latency)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(12)} | ${r[2].padStart(10)} |`);
+    return;
+  }
   const t0 = Date.now();
   const dataDir = makeCorpus();
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -361,6 +368,7 @@ async function main(): Promise<void> {
   const [watchLatencies] = await watchLatency([COMMAND]);
   const editor = await editorLatency();
   const editorMedians = editor ? editorSummary(editor) : undefined;
+  const serve = await serveLatency();
 
   const results = {
     machine: { cpus: require('node:os').availableParallelism(), node: process.version },
@@ -390,6 +398,8 @@ async function main(): Promise<void> {
     watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
     // The browser editor (test/bench/editor-latency.ts): absent when chromium is not installed.
     editor: editorMedians ?? null,
+    // The editor's server, warm, for one sheet (test/bench/serve-latency.ts).
+    serve: serveSummary(serve),
   };
   console.log(JSON.stringify(results, null, 2));
   const rows = [
@@ -411,6 +421,7 @@ async function main(): Promise<void> {
     ...editorRows(editorMedians),
     ['peak RSS (any run)', `${results.medians.peakRssMb} MB`, `≤ ${TARGETS.peakRssMb} MB`],
     ['booklet size', `${results.medians.bookletMb} MB`, `≤ ${TARGETS.bookletMb} MB`],
+    ...serveRows(serve),
   ];
   for (const r of rows) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
   if (process.env.BENCH_KEEP) console.error(`kept: ${dataDir} ${out}`);
