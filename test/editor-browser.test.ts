@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     await page.fill('#new-department', '総務部');
     await page.fill('#new-division', '総務課');
     await page.click('text=シートを作る');
-    await page.waitForSelector('#preview-pages canvas');
+    await page.waitForSelector('#sheet-form input');
     expect(new URL(page.url()).pathname).toBe('/sheets/2021/092');
     expect(await page.inputValue(cell('department'))).toBe('総務部');
     expect(parse(readFileSync(sheetFile(s, '092'), 'utf8')).division).toBe('総務課');
@@ -89,6 +89,15 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     await page.click('text=シートを作る');
     await expect.poll(() => page.textContent('#new-sheet-message')).not.toBe('');
     expect(await page.locator('table.sheets tbody tr').count()).toBe(6);
+  });
+
+  it('previews a new, blank sheet (every field still to write, errors and all)', async () => {
+    const { page } = s;
+    await page.goto(`${s.origin}/sheets/2021/092`);
+    await page.waitForSelector('#sheet-form input');
+    await page.waitForFunction(() => !/作っています|作り直しています/.test(document.getElementById('preview-status')?.textContent ?? ''));
+    expect(await page.textContent('#preview-status')).toMatch(/エラーが [0-9]+ 件あります/);
+    expect(await page.locator('#preview-pages canvas').count()).toBe(2);
   });
 
   it('saves a sentence with " # " and the file reads it back exactly, changing only that line', async () => {
