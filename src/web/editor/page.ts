@@ -265,7 +265,7 @@ class Editor implements EditorPage {
       this.previewPages.dataset.version = String(version);
       const errors = this.last.findings.filter((f) => f.severity === 'error').length;
       this.previewStatus.textContent =
-        errors > 0 ? `保存していない入力から作った見本です。エラーが ${errors} 件あります（左の「検査の結果」）。` : '保存していない入力から作った見本です。';
+        errors > 0 ? `保存していない入力から作った見本です。エラーが ${errors} 件あります（上の「検査の結果」）。` : '保存していない入力から作った見本です。';
       if (version === this.version) this.record('preview', version);
     } catch (error) {
       if (!this.disposed) this.previewStatus.textContent = `見本を作れませんでした: ${error instanceof ApiError ? error.message : (error as Error).message}`;
