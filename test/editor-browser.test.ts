@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     await page.fill('#new-number', '092');
     await page.fill('#new-department', '総務部');
     await page.fill('#new-division', '総務課');
-    await page.click('text=シートを作る');
+    await page.click('button:has-text("シートを作る")');
     await page.waitForSelector('#sheet-form input');
     expect(new URL(page.url()).pathname).toBe('/sheets/2021/092');
     expect(await page.inputValue(cell('department'))).toBe('総務部');
@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     await page.fill('#new-number', '92');
     await page.fill('#new-department', '総務部');
     await page.fill('#new-division', '総務課');
-    await page.click('text=シートを作る');
+    await page.click('button:has-text("シートを作る")');
     await expect.poll(() => page.textContent('#new-sheet-message')).not.toBe('');
     expect(await page.locator('table.sheets tbody tr').count()).toBe(6);
   });
@@ -174,6 +174,41 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     await page.waitForFunction(() => /保存しました/.test(document.getElementById('save-status')?.textContent ?? ''));
     const saved = parse(readFileSync(file, 'utf8'));
     expect([saved.section, saved.overview.target, saved.name]).toEqual(['情報政策係', '市職員と市民', '情報化推進事業（見本の確認）']);
+  });
+
+  it('adds and removes indicators up to the slots, tells the standard sentence of a score, shows <script> as text', async () => {
+    const { page } = s;
+    const add = page.locator('#f-indicators > button.add');
+    expect(await add.textContent()).toBe('指標を追加（3／5 枠）');
+    await add.click();
+    await add.click();
+    expect(await add.textContent()).toBe('指標を追加（5／5 枠）');
+    expect(await add.isDisabled()).toBe(true);
+    expect(await page.locator('#f-indicators fieldset.item legend').allTextContents()).toEqual(['指標 1', '指標 2', '指標 3', '指標 4', '指標 5']);
+    // The new slot is blank as `new` makes one, its year rows at 0.
+    expect(await page.inputValue(cell('indicators.4.name'))).toBe('');
+    expect(await page.inputValue(cell('indicators.4.target.2024'))).toBe('0');
+    await page.click('text=指標 5を削除');
+    await page.click('text=指標 4を削除');
+    expect(await add.textContent()).toBe('指標を追加（3／5 枠）');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('指標を追加（3／5 枠）');
+
+    // A score's options carry their standard sentence; the chosen one is told beside the sentence.
+    const score = cell('evaluation.citizenNeeds.score');
+    expect(await page.locator(`${score} option:checked`).textContent()).toBe('3：今後も一定の市民ニーズが見込まれる。');
+    await page.selectOption(score, { label: '4：十分に高く、今後も変わらずにあると見込まれる。' });
+    expect(await page.textContent('[id="f-evaluation.citizenNeeds.sentence-standard"]')).toContain('標準文言: 十分に高く、今後も変わらずにあると見込まれる。');
+    await page.selectOption(score, { label: '3：今後も一定の市民ニーズが見込まれる。' });
+
+    // Any text is shown as text, never as markup.
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+    await page.fill(cell('name'), '<script>alert(1)</script><b>太字</b>');
+    await expect.poll(() => page.textContent('#sheet-title')).toBe('087 <script>alert(1)</script><b>太字</b>');
+    expect(await page.locator('#sheet-title b, #sheet-title script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.fill(cell('name'), '情報化推進事業（見本の確認）');
+    page.removeAllListeners('dialog');
   });
 
   it('asks before leaving with unsaved changes', async () => {

@@ -28,6 +28,8 @@ export interface FieldView {
   max?: number;
   maxLength?: number;
   maxItems?: number;
+  /** For a list of records: what one is called (指標). */
+  itemLabel?: string;
   box?: string;
   lines?: number;
   mustFill?: true | string;

@@ -343,7 +343,7 @@ function recordList(field: FieldView, path: DataPath, ctx: FormContext): HTMLEle
   const items = el('div', { class: 'items' });
   const status = el('p', { class: 'list-status', role: 'status' });
   const messages = el('ul', { class: 'messages', id: `${id}-msg` });
-  const add = el('button', { type: 'button', class: 'add' }, `${field.label}に追加`);
+  const add = el('button', { type: 'button', class: 'add' });
   const list = () => (Array.isArray(getAt(ctx.data, path)) ? (getAt(ctx.data, path) as unknown[]) : []);
 
   const draw = () => {
@@ -352,7 +352,7 @@ function recordList(field: FieldView, path: DataPath, ctx: FormContext): HTMLEle
       items,
       ...list().map((_item, i) => {
         const itemPath = [...path, i];
-        const legend = `${field.label} ${i + 1}`;
+        const legend = `${field.itemLabel ?? field.label} ${i + 1}`;
         const remove = el(
           'button',
           {
@@ -377,7 +377,8 @@ function recordList(field: FieldView, path: DataPath, ctx: FormContext): HTMLEle
     );
     const max = field.maxItems ?? Infinity;
     add.disabled = list().length >= max;
-    add.textContent = Number.isFinite(max) ? `${field.label}に追加（${list().length}／${max} 枠）` : `${field.label}に追加`;
+    const what = field.itemLabel ?? field.label;
+    add.textContent = Number.isFinite(max) ? `${what}を追加（${list().length}／${max} 枠）` : `${what}を追加`;
     ctx.redrawn();
   };
   add.addEventListener('click', () => {
@@ -386,7 +387,7 @@ function recordList(field: FieldView, path: DataPath, ctx: FormContext): HTMLEle
     draw();
     const added = items.lastElementChild as HTMLElement | null;
     (added?.querySelector('input, textarea, select') as HTMLElement | null)?.focus();
-    status.textContent = `${field.label} ${list().length} を追加しました。`;
+    status.textContent = `${field.itemLabel ?? field.label} ${list().length} を追加しました。`;
     ctx.changed(path);
   });
 
