@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldView as ServerField, FormView as ServerForm } from '../src/server/form-view';
 import type { FindingView, FitView } from '../src/server/sheet-service';
-import type { FieldKind, FieldView as WebField, Finding, FitEntry, FormView as WebForm } from '../src/web/types';
+import type { YearStatus } from '../src/batch/year-status';
+import type { FieldKind, FieldView as WebField, Finding, FitEntry, FormView as WebForm, YearList } from '../src/web/types';
 import { formView } from '../src/server/form-view';
 import { openWorkspace } from '../src/pipeline/sheet';
 import { DATA_DIR } from './helpers/data';
@@ -14,6 +15,7 @@ export const form: (f: ServerForm) => WebForm = (f) => f;
 export const field: (f: ServerField) => WebField = (f) => f;
 export const finding: (f: FindingView) => Finding = (f) => f;
 export const fit: (f: FitView) => FitEntry = (f) => f;
+export const year: (y: YearStatus) => YearList = (y) => y;
 
 // The kinds src/web/editor/fields.ts draws.
 const DRAWN: FieldKind[] = ['text', 'line', 'number', 'choice', 'yearRow', 'list', 'slots', 'boolean', 'group'];

@@ -52,7 +52,10 @@ export async function showListPage(page: HTMLElement, year: number, years: numbe
     years.length > 1
       ? el('nav', { 'aria-label': '年度', class: 'years' }, el('ul', {}, ...years.map((y) => el('li', {}, y === list.year ? el('a', { href: `/years/${y}`, 'aria-current': 'page' }, `${y}年度`) : el('a', { href: `/years/${y}` }, `${y}年度`)))))
       : null,
-    list.issueDate ? el('p', {}, `発行日: ${list.issueDate}`) : el('p', {}, '発行日はまだ決まっていません（data/city.yaml の years:）。'),
+    list.issueDate ? el('p', {}, `発行日: ${list.issueDate}${list.lastRecord ? `（最後の発行の記録: ${list.lastRecord}。「発行後の変更」はこの記録と比べます）` : ''}`) : el('p', {}, '発行日はまだ決まっていません（data/city.yaml の years:）。'),
+    (list.folder ?? []).length > 0
+      ? el('section', { class: 'folder-notes', 'aria-labelledby': 'folder-h' }, el('h2', { id: 'folder-h' }, 'シートとして読まないファイル'), el('ul', { class: 'findings' }, ...list.folder.map((f) => el('li', { class: f.severity }, `${f.file.split(/[\\/]/).pop()}: ${f.message}`))))
+      : null,
     el('div', { class: 'filter' }, el('label', { for: 'department-filter' }, '部で絞り込む'), filter),
     count,
     el('div', { class: 'table-scroll' }, table),
@@ -61,14 +64,15 @@ export async function showListPage(page: HTMLElement, year: number, years: numbe
 }
 
 function sheetRow(sheet: SheetRow, year: number): HTMLTableRowElement {
-  const number = sheetNumberText(sheet.number);
+  const number = sheet.key ?? sheetNumberText(sheet.number);
   const link = el('a', { href: `/sheets/${year}/${number}` }, sheet.name || '（事務事業名なし）');
+  const firstError = sheet.firstError ? el('p', { class: 'first-error' }, `最初のエラー: ${sheet.firstError}`) : null;
   const cell = (value: number, kind: string) => el('td', { class: value > 0 ? `count ${kind}` : 'count' }, String(value));
   return el(
     'tr',
     {},
     el('td', {}, number),
-    el('td', {}, link),
+    el('td', {}, link, firstError),
     el('td', {}, sheet.department),
     el('td', {}, sheet.division),
     cell(sheet.errors, 'has-errors'),

@@ -71,7 +71,9 @@ export interface FitEntry {
 export type FitMap = Record<string, FitEntry>;
 
 export interface SheetRow {
-  number: string | number;
+  number: number;
+  /** The number as the file writes it (087). */
+  key: string;
   name: string;
   department: string;
   division: string;
@@ -81,12 +83,18 @@ export interface SheetRow {
   doubts: number;
   changedSincePublish: boolean | null;
   savedAt: string | null;
+  /** The first error, shown beside the sheet. */
+  firstError?: string;
 }
 
 export interface YearList {
   year: number;
   issueDate: string | null;
+  /** The date of the last publication record (発行 or 訂正). */
+  lastRecord: string | null;
   sheets: SheetRow[];
+  /** Files of the year folder not read as sheets, and why. */
+  folder: { message: string; file: string; severity: Severity }[];
 }
 
 /** A sheet's values as JSON (the YAML file's data). */

@@ -105,7 +105,8 @@ class Editor implements EditorPage {
     this.formNode = el('form', { id: 'sheet-form', novalidate: true, 'aria-labelledby': 'sheet-title', onsubmit: (e: Event) => e.preventDefault() });
     this.findingsSummary = el('p', { id: 'findings-summary', role: 'status', 'data-current': '0' });
     this.findingsList = el('ul', { id: 'findings-list', class: 'findings' });
-    this.previewStatus = el('p', { id: 'preview-status', role: 'status' }, '見本を作っています…');
+    // Not a live region: it changes with every pause in typing, and the findings' summary already speaks.
+    this.previewStatus = el('p', { id: 'preview-status' }, '見本を作っています…');
     this.previewPages = el('div', { id: 'preview-pages', class: 'preview-pages' });
 
     const sectionNav = el(
