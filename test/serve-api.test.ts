@@ -131,6 +131,41 @@ describe('POST /api/preview', () => {
   });
 });
 
+describe('POST /api/preview of a sheet the schema refuses in many places', () => {
+  it('still draws two pages, each refused value left blank', async () => {
+    const data = parse(TEXT_087);
+    data.fiscalYear = '令和3年度';
+    delete data.overview;
+    data.indicators[0].unknownKey = 1;
+    data.indicators[1].target = [1, 2];
+    data.sdgs = 'nine';
+    data.evaluation.progress.score = 9;
+    data.costs.budget = { R2: 5 };
+    data.name = '誤りだらけでも描く';
+    const check = await t.request('POST', '/api/check/2021/087', { body: { data } });
+    expect(check.json.findings.filter((f: any) => f.severity === 'error').length).toBeGreaterThanOrEqual(6);
+    const res = await t.request('POST', '/api/preview/2021/087', { body: { data } });
+    expect(res.status, res.text).toBe(200);
+    const pdf = await parsePdf(res.body);
+    expect(pdf.pages).toHaveLength(2);
+    expect(squash(pdf.pages[0])).toContain('誤りだらけでも描く');
+  });
+});
+
+describe('POST /api/preview of text that cannot fit', () => {
+  it('draws the pages as they come (more than two), the finding saying so', async () => {
+    const data = parse(TEXT_087);
+    data.overview.target = 'い'.repeat(3000);
+    data.results.achievements = 'あ'.repeat(3000);
+    const res = await t.request('POST', '/api/preview/2021/087', { body: { data } });
+    expect(res.status, res.text).toBe(200);
+    expect(Number(res.headers['x-pages'])).toBeGreaterThan(2);
+    expect((await parsePdf(res.body)).pages.length).toBe(Number(res.headers['x-pages']));
+    const check = await t.request('POST', '/api/check/2021/087', { body: { data } });
+    expect(check.json.fit['overview.target'].state).toBe('overflow');
+  });
+});
+
 describe('PUT /api/sheets/<year>/<number>', () => {
   it('saves over the version loaded and answers with the new ETag and findings', async () => {
     const got = await t.request('GET', '/api/sheets/2021/088');
@@ -204,6 +239,11 @@ describe('POST /api/years/<year>/sheets', () => {
     const made = readFileSync(sheetPath('092'), 'utf8');
     expect(made.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=/);
     expect(parse(made)).toMatchObject({ number: 92, fiscalYear: 2021, department: '総務部', division: '総務課' });
+    // A blank sheet is all errors (nothing written yet), and still previews as two pages.
+    const got = await t.request('GET', '/api/sheets/2021/092');
+    const preview = await t.request('POST', '/api/preview/2021/092', { body: { data: got.json.data } });
+    expect(preview.status, preview.text).toBe(200);
+    expect((await parsePdf(preview.body)).pages).toHaveLength(2);
     const again = await t.request('POST', '/api/years/2021/sheets', { body: { number: 92 } });
     expect(again.status).toBe(409);
     expect(again.json.message).toContain('既にあります。上書きはしません');

@@ -101,6 +101,18 @@ export function departmentOf(file: string): string | undefined {
   return typeof data?.department === 'string' && data.department.trim() !== '' ? data.department : undefined;
 }
 
+/** A 部 asked for that no sheet of the year names is a usage error that lists the 部 there are. */
+export function checkDepartments(departments: string[], named: string[]): void {
+  const known = [...new Set(named)];
+  const unknown = departments.filter((d) => !known.includes(d));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `部「${unknown.join('」「')}」のシートはありません。この年度の部: ${known.map((d) => `「${d}」`).join('')}（部の名前はシートの department と同じに書きます）。`,
+      2,
+    );
+  }
+}
+
 export interface DepartmentChoice {
   /** The files of the chosen 部, in number order. */
   files: string[];
@@ -114,14 +126,7 @@ export interface DepartmentChoice {
  */
 export function chooseDepartments(files: string[], departments: string[], yearFiles: string[], numbers: number[]): DepartmentChoice {
   const named = new Map(yearFiles.map((f) => [f, departmentOf(f)]));
-  const known = [...new Set([...named.values()].filter((d): d is string => d !== undefined))];
-  const unknown = departments.filter((d) => !known.includes(d));
-  if (unknown.length > 0) {
-    throw new UserError(
-      `部「${unknown.join('」「')}」のシートはありません。この年度の部: ${known.map((d) => `「${d}」`).join('')}（部の名前はシートの department と同じに書きます）。`,
-      2,
-    );
-  }
+  checkDepartments(departments, [...named.values()].filter((d): d is string => d !== undefined));
   const chosen = files.filter((f) => departments.includes(named.get(f) ?? ''));
   if (chosen.length === 0) {
     const belongs = files.map((f) => `${formatNumber(numberFromFileName(f)!)} は「${named.get(f) ?? '部が読み取れない'}」`).join('、');

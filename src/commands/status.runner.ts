@@ -1,7 +1,8 @@
 // `sheetbook status`: the year at a glance (src/batch/year-status.ts, which the editor's first page shows too).
+import { spreadsheetCsv } from '../interchange/csv';
+import { checkDepartments } from '../batch/selection';
 import { yearStatus, type SheetStatus, type YearStatus } from '../batch/year-status';
 import { eraYearText } from '../model/era';
-import { UserError } from '../model/errors';
 import { displayPath } from '../model/report';
 import { openWorkspace } from '../pipeline/sheet';
 import { announcedYear } from './target-year';
@@ -31,11 +32,7 @@ export function runStatus(options: StatusOptions, year: number): YearStatus {
   const workspace = openWorkspace(options.dataDir, undefined, { tolerateDataErrors: true });
   const status = yearStatus(workspace, options.dataDir, year);
   if (options.departments.length === 0) return status;
-  const known = [...new Set(status.sheets.map((s) => s.department).filter((d) => d !== ''))];
-  const unknown = options.departments.filter((d) => !known.includes(d));
-  if (unknown.length > 0) {
-    throw new UserError(`部「${unknown.join('」「')}」のシートはありません。この年度の部: ${known.map((d) => `「${d}」`).join('')}（部の名前はシートの department と同じに書きます）。`, 2);
-  }
+  checkDepartments(options.departments, status.sheets.map((s) => s.department).filter((d) => d !== ''));
   return { ...status, sheets: status.sheets.filter((s) => options.departments.includes(s.department)) };
 }
 
@@ -70,12 +67,9 @@ export function statusText(status: YearStatus): string {
   return lines.join('\n');
 }
 
-const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-
 /** UTF-8 with a BOM and CRLF, as spreadsheet software on Japanese Windows reads it (as the 正誤表's CSV). */
-export function statusCsv(status: YearStatus): string {
-  const rows = [COLUMNS.map((c) => c.header), ...status.sheets.map((s) => COLUMNS.map((c) => cell(s, c.key)))];
-  return `\ufeff${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+export function statusCsv(status: YearStatus): Buffer {
+  return spreadsheetCsv([COLUMNS.map((c) => c.header), ...status.sheets.map((s) => COLUMNS.map((c) => cell(s, c.key)))]);
 }
 
 export async function main(options: StatusOptions): Promise<number> {

@@ -98,6 +98,8 @@ function boxedFields(sheet: Sheet): BoxedFields<TextBox> {
   for (const field of BOXED_FIELDS) {
     let value: any = sheet;
     for (const step of field.path) value = value?.[step];
+    // A choice not made yet (null) prints as an empty box: only a draft has one (the checks refuse it for print).
+    if (value === null) value = '';
     if (typeof value !== 'string') continue;
     let into = view;
     for (const step of field.path.slice(0, -1)) into = into[step] ??= {};
@@ -169,7 +171,8 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
       EVALUATION_ITEMS.map((item) => {
         const e = sheet.evaluation[item];
         const sentence = evaluationSentence(city, item, e.score, e.sentence);
-        return [item, { score: String(e.score), sentence: own(['evaluation', item, 'sentence'], sentence) }];
+        // A score not given yet (only a draft has none) prints blank.
+        return [item, { score: e.score === null ? '' : String(e.score), sentence: own(['evaluation', item, 'sentence'], sentence) }];
       }),
     ) as SheetView['evaluation'],
   };

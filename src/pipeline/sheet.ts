@@ -177,11 +177,14 @@ export function draftSheet(file: string, workspace: Workspace, bytes: Buffer | u
   }
 }
 
-/** Draw a checked sheet's two pages (not yet a file: see sheetPdf and the booklet). */
-export function renderSheet(workspace: Workspace, view: FittedView): RenderedDocument & { info: DocDefinition['info'] } {
+/**
+ * Draw a checked sheet's two pages (not yet a file: see sheetPdf and the booklet). `draft`: a draft's preview, whose
+ * text that cannot fit may push the pages past two — drawn as they come, for the person to see (never printed).
+ */
+export function renderSheet(workspace: Workspace, view: FittedView, { draft = false } = {}): RenderedDocument & { info: DocDefinition['info'] } {
   const doc = layoutSheet(workspace.templates, view, workspace.city);
   const rendered = renderPages(doc, workspace.templates.layout, workspace.fontSet);
-  if (rendered.pages.length !== PAGES_PER_SHEET) {
+  if (!draft && rendered.pages.length !== PAGES_PER_SHEET) {
     throw new Error(`シート ${view.number} が ${rendered.pages.length} ページになりました（${PAGES_PER_SHEET} ページのはずです）。`);
   }
   return { ...rendered, info: doc.info };

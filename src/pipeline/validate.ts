@@ -286,7 +286,7 @@ export function printableSheet(data: unknown, fallback: { fiscalYear: number; nu
 function blankFor(path: string[], fiscalYear: number, fallback: { fiscalYear: number; number: number }): unknown {
   if (path.length === 1 && path[0] === 'fiscalYear') return fallback.fiscalYear;
   if (path.length === 1 && path[0] === 'number') return fallback.number;
-  const node = schemaAt(path);
+  const node = schemaAt(path.map((step) => (/^[0-9]{1,3}$/.test(step) ? Number(step) : step)));
   if (!node) return null;
   const blank = blankValue(node, fiscalYear);
   // A blank number below the field's least value (施策番号 1〜99) takes that value.

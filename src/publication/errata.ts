@@ -1,6 +1,7 @@
 // A 正誤表: every printed value that differs between what was published and what the data says now, in page order.
 // Values are compared as printed, so a figure written 1.5 or 1.50 is no change, and a computed value (人件費計) that
 // follows from a change is one.
+import { spreadsheetCsv } from '../interchange/csv';
 import { formatNumber } from '../model/format';
 import type { PrintedValue } from './printed';
 import type { PublicationRecord, PublishedSheet } from './record';
@@ -121,9 +122,7 @@ export function compare(
 
 /** The 正誤表 as CSV: UTF-8 with BOM and CRLF, as spreadsheet software on Japanese Windows reads it. */
 export function errataCsv(rows: ErrataRow[]): Buffer {
-  const field = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = [['ページ', '事業', '箇所', '誤', '正'], ...rows.map((r) => [String(r.page), r.project, r.place, runsText(r.before), runsText(r.after)])];
-  return Buffer.from(`\ufeff${lines.map((l) => `${l.map(field).join(',')}\r\n`).join('')}`, 'utf8');
+  return spreadsheetCsv([['ページ', '事業', '箇所', '誤', '正'], ...rows.map((r) => [String(r.page), r.project, r.place, runsText(r.before), runsText(r.after)])]);
 }
 
 export const projectLabel = (number: number, name: string): string => `${formatNumber(number)} ${name}`;

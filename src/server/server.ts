@@ -128,6 +128,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A browser's kept-alive connection busy past this (it never is for long) is not waited for.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
 }

@@ -3,12 +3,11 @@
 // refused with the same words as on the command line. No other path of the disk can be reached.
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { duplicateNumberFindings, numberFromFileName, readYearFolder } from '../model/data-folder';
+import { duplicateNumberFindings, numberFromFileName, readYearFolder, SHEET_FILE } from '../model/data-folder';
 import { UserError } from '../model/errors';
 import { HttpError } from './http';
 
 const YEAR = /^20[0-9]{2}$/;
-const NUMBER = /^[0-9]{1,4}$/;
 
 /** `2021` from a URL, or 404 (never a path of its own). */
 export function yearOf(text: string): number {
@@ -17,7 +16,8 @@ export function yearOf(text: string): number {
 }
 
 export function numberOf(text: string): number {
-  if (!NUMBER.test(text) || Number(text) < 1) throw new HttpError(404, `事業番号「${text}」はありません。事業番号は 1〜4 桁の数字です。`);
+  // A number as a sheet's file name writes it (`087`, `87`): the data folder's own rule.
+  if (!SHEET_FILE.test(`${text}.yaml`) || Number(text) < 1) throw new HttpError(404, `事業番号「${text}」はありません。事業番号は 1〜4 桁の数字です。`);
   return Number(text);
 }
 

@@ -143,9 +143,10 @@ export class SheetService {
     const edited = this.edited(bytes, await readJson(req), file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     if (!draft.view) throw new HttpError(422, 'このシートは描けません（誤りを直してください）。', this.answer(draft));
-    const pdf = sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), year);
+    const rendered = renderSheet(this.workspace, draft.view, { draft: true });
+    const pdf = sheetPdf(this.workspace, rendered, year);
     const errors = draft.findings.filter((f) => f.severity === 'error').length;
-    sendBytes(res, 200, pdf, 'application/pdf', { 'X-Findings': String(errors), 'Content-Disposition': 'inline' });
+    sendBytes(res, 200, pdf, 'application/pdf', { 'X-Findings': String(errors), 'X-Pages': String(rendered.pages.length), 'Content-Disposition': 'inline' });
   }
 
   /**
