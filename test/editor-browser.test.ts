@@ -1,7 +1,8 @@
 // The editor in a real browser (Debian's chromium, driven by playwright-core) against `sheetbook serve`'s server on
 // a copy of the bundled data: the year's list, a sentence with ` # ` saved and read back from the file, `24,857円`
 // typed into a figure and its finding, the preview redrawn, a conflict with the file changed on disk, leaving with
-// unsaved changes, a keyboard-only pass, and axe-core on both pages. One browser for the file, to stay quick.
+// unsaved changes, a keyboard-only pass, and axe-core on both pages (the editor with a finding and a conflict shown).
+// One browser for the file, to stay quick.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -152,7 +153,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     expect(await page.locator('#preview-pages canvas').count()).toBe(2);
   });
 
-  it('refuses a save over a file changed on disk, keeps the values typed and shows what changed', async () => {
+  it('refuses a save over a file changed on disk, keeps the values typed, shows what changed, and passes axe', async () => {
     const { page } = s;
     // A colleague's change to the file since the page loaded it.
     const file = sheetFile(s);
@@ -166,6 +167,13 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     const row = page.locator('#conflict table.changes tbody tr', { hasText: '係名' });
     expect(await row.locator('td').allTextContents()).toEqual(['企画推進係', '情報政策係', '（変更なし）']);
     expect(readFileSync(file, 'utf8')).toContain('target: 市職員\n');
+    // The editor passes axe with the conflict and a finding shown.
+    await page.fill(cell('costs.settled.2021'), '19,083円');
+    await findingsSettled(page);
+    expect(await page.locator('[id="f-costs.settled.2021-msg"] li').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill(cell('costs.settled.2021'), '19083');
+    await findingsSettled(page);
     // Taking the file's change in keeps the person's own; the save then goes through with both.
     await page.click('#conflict-merge');
     expect(await page.inputValue(cell('section'))).toBe('情報政策係');
@@ -225,15 +233,6 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the editor in chromium', () 
     expect(new URL(page.url()).pathname).toBe('/sheets/2021/087');
     expect(await page.inputValue(cell('period'))).toBe('毎年度（見直し中）');
     await page.fill(cell('period'), '毎年度');
-  });
-
-  it('passes axe on the editor, findings and a conflict shown', async () => {
-    const { page } = s;
-    await page.fill(cell('costs.settled.2021'), '19,083円');
-    await findingsSettled(page);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.fill(cell('costs.settled.2021'), '19083');
-    await findingsSettled(page);
   });
 
   it('can be used with the keyboard alone: open a sheet from the list, write, choose 「—」, save', async () => {
