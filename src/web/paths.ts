@@ -49,11 +49,13 @@ export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) 
 
 /**
  * The values of `data` one by one, each at its path: the leaves, except that a list is one value when `other` (the
- * data it is compared with) has a list of another length there (an indicator added or removed is one change).
+ * data it is compared with) has a list of another length there (an indicator added or removed is one change), and
+ * so is a record that `other` does not have (a row written or removed).
  */
 export function leaves(data: unknown, other: unknown, path: DataPath = [], out = new Map<string, { path: DataPath; value: unknown }>()): Map<string, { path: DataPath; value: unknown }> {
   const otherHere = getAt(other, path);
-  const wholeList = Array.isArray(data) && (!Array.isArray(otherHere) || otherHere.length !== data.length);
+  // A record the other lacks (a row removed) is one value too.
+  const wholeList = (Array.isArray(data) && (!Array.isArray(otherHere) || otherHere.length !== data.length)) || (path.length > 0 && (otherHere === null || typeof otherHere !== 'object'));
   const plainList = Array.isArray(data) && data.every((v) => v === null || typeof v !== 'object');
   if (data !== null && typeof data === 'object' && !wholeList && !plainList) {
     for (const [key, value] of Object.entries(data)) leaves(value, other, [...path, Array.isArray(data) ? Number(key) : key], out);
@@ -68,8 +70,9 @@ export function differences(a: unknown, b: unknown): DataPath[] {
   const seen = new Map<string, DataPath>();
   for (const [key, { path }] of leaves(a, b)) seen.set(key, path);
   for (const [key, { path }] of leaves(b, a)) seen.set(key, path);
-  // A list taken whole covers its items' paths.
-  const whole = [...seen.values()].filter((p) => Array.isArray(getAt(a, p)) || Array.isArray(getAt(b, p)));
+  // A list or record taken whole covers its items' paths.
+  const isWhole = (v: unknown) => v !== null && typeof v === 'object';
+  const whole = [...seen.values()].filter((p) => isWhole(getAt(a, p)) || isWhole(getAt(b, p)));
   return [...seen.values()]
     .filter((p) => !whole.some((w) => w.length < p.length && w.every((s, i) => String(s) === String(p[i]))))
     .filter((p) => !sameValue(getAt(a, p), getAt(b, p)));

@@ -16,6 +16,10 @@ const shown = (value: unknown): string => {
   if (value === undefined) return '（なし）';
   if (value === null) return '（未選択）';
   if (value === '') return '（空欄）';
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value.length === 0 ? '（なし）' : value.join(', ');
+  if (typeof value === 'object' && Object.values(value).every((v) => v === null || typeof v !== 'object')) {
+    return Object.entries(value).map(([k, v]) => `${k}: ${v}`).join(', ');
+  }
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 };
