@@ -50,6 +50,18 @@ export async function showEditorPage(page: HTMLElement, form: FormView, year: nu
     replaceChildren(main, el('p', {}, el('a', { href: `/years/${year}` }, '一覧へ戻る')), el('h1', {}, `シート ${numberText}`), el('p', { class: 'error-text', role: 'alert' }, (error as Error).message));
     return { canLeave: () => true, dispose: () => {} };
   }
+  if (!loaded.data || typeof loaded.data !== 'object' || Array.isArray(loaded.data)) {
+    // Nothing of the file could be read as a sheet (a YAML error at its top): its findings say where to fix it.
+    const list = el('ul', { class: 'findings' }, ...loaded.findings.map((f) => el('li', { class: f.severity }, `${f.labels.length ? `${f.labels.join(' › ')}: ` : ''}${f.message}`)));
+    replaceChildren(
+      main,
+      el('p', {}, el('a', { href: `/years/${year}` }, `${year}年度の一覧へ戻る`)),
+      el('h1', {}, `シート ${numberText}`),
+      el('p', { class: 'error-text', role: 'alert' }, 'このシートのファイルは、書き方の誤りのため読めません。ファイルをエディタで開いて次の誤りを直してから、このページを読み込み直してください。'),
+      list,
+    );
+    return { canLeave: () => true, dispose: () => {} };
+  }
   return new Editor(page, form, year, numberText, loaded);
 }
 
