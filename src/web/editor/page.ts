@@ -164,9 +164,13 @@ class Editor implements EditorPage {
 
   private drawForm(): void {
     this.slots.clear();
+    const editor = this;
     const ctx: FormContext = {
       data: this.data,
-      base: this.base,
+      // What the file holds changes with each save.
+      get base() {
+        return editor.base;
+      },
       emptyMark: this.form.emptyMark,
       slots: this.slots,
       changed: () => this.changed(),
