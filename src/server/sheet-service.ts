@@ -249,7 +249,14 @@ export class SheetService {
   }
 
   private answer(draft: DraftSheet): { findings: FindingView[]; fit: Record<string, FitView> } {
-    return { findings: draft.findings.map(findingView), fit: draft.view ? fitMap(draft.view, draft.fitFindings) : {} };
+    const fit = draft.view ? fitMap(draft.view, draft.fitFindings) : {};
+    // A value the schema refuses is drawn blank in a draft: how full its box is would say nothing of what was typed.
+    const fitted = new Set(draft.fitFindings.map((f) => f.path.join('.')));
+    for (const f of draft.findings) {
+      const key = f.path.join('.');
+      if (f.severity === 'error' && !fitted.has(key) && key in fit) delete fit[key];
+    }
+    return { findings: draft.findings.map(findingView), fit };
   }
 }
 
