@@ -1,5 +1,6 @@
 // `npm run build` (also run by `npm ci`, `npm start` and `npm test`): generated types → tsc → precompiled
-// validators → the bundled program and its code cache (bundle.ts). It is skipped when nothing it reads has changed since the last build: a digest of every input's
+// validators → the bundled program and its code cache (bundle.ts) → the browser editor (web.ts, into dist/web/).
+// It is skipped when nothing it reads has changed since the last build: a digest of every input's
 // content (not its time, so a `git pull` that brings other files is seen, and one that brings none is not) is kept
 // beside the output. Plain JavaScript because it runs before anything is compiled.
 const { createHash } = require('node:crypto');
@@ -11,7 +12,7 @@ const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-inputs');
 /** What the build writes, so that a deleted dist/ (or part of it) is built again. */
-const OUTPUTS = ['cli.js', 'pipeline/sheet.js', 'build/sheet-validator.js', 'sheetbook.cjs', 'sheetbook.cjs.cache'];
+const OUTPUTS = ['cli.js', 'pipeline/sheet.js', 'build/sheet-validator.js', 'sheetbook.cjs', 'sheetbook.cjs.cache', 'web/index.html', 'web/app.js'];
 
 /** Every file the build reads: the sources (the generated types follow from the schema), the compiler's settings,
  *  and the exact versions of the libraries (the validators are ajv's code). */
@@ -20,7 +21,8 @@ function inputFiles(root) {
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
     .filter((file) => !file.includes(`${join('src', 'model', 'generated')}`));
-  return [...sources, join(root, 'tsconfig.json'), join(root, 'package.json'), join(root, 'package-lock.json')]
+  // fonts/fonts.json names the font the browser editor's page is given (src/build/web.ts).
+  return [...sources, join(root, 'tsconfig.json'), join(root, 'package.json'), join(root, 'package-lock.json'), join(root, 'fonts', 'fonts.json')]
     .filter((file) => existsSync(file))
     .sort();
 }
@@ -52,6 +54,7 @@ function build() {
   run(require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ['-p', 'tsconfig.json']);
   run(join(DIST, 'build', 'compile-validator.js'), []);
   run(join(DIST, 'build', 'bundle.js'), []);
+  run(join(DIST, 'build', 'web.js'), []);
   writeFileSync(`${STAMP}.tmp`, digest);
   renameSync(`${STAMP}.tmp`, STAMP);
 }

@@ -38,6 +38,7 @@
 //     min?: number, max?: number,
 //     maxLength?: number,     // for text and line
 //     maxItems?: number,      // for list and slots
+//     itemLabel?: string,     // for a list of records: what one is called (指標), the schema's items title
 //     box?: string,           // the x-box the field prints in (the key of its entry in `fit` of check/GET)
 //     lines?: number,         // for a boxed field: 1 for a one-line box
 //     mustFill?: true | string, // must be written before the sheet prints; a string is the hint (「—」 for none)
@@ -76,6 +77,7 @@ export interface FieldView {
   max?: number;
   maxLength?: number;
   maxItems?: number;
+  itemLabel?: string;
   box?: string;
   lines?: number;
   mustFill?: true | string;
@@ -152,8 +154,11 @@ function fieldView(path: string[], node: FieldNode, context: Context): FieldView
     case 'slots': {
       const items = node.items as FieldNode;
       if (typeof node.maxItems === 'number') view.maxItems = node.maxItems;
-      if (items.properties) view.fields = childFields([...path, '*'], items, context);
-      else view.item = fieldView([...path, '*'], items, context);
+      if (items.properties) {
+        view.fields = childFields([...path, '*'], items, context);
+        // What one record is called (指標): the editor heads each `指標 1`, as findings name it.
+        if (items.title) view.itemLabel = items.title;
+      } else view.item = fieldView([...path, '*'], items, context);
       break;
     }
     case 'group':

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 const { checkSheet, openWorkspace } = require(resolve('dist/pipeline/sheet')) as typeof import('../../src/pipeline/sheet');
 import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
+import { editorLatency, editorSummary } from './editor-latency';
 import { serveLatency, serveRows, serveSummary } from './serve-latency';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
@@ -22,6 +23,9 @@ const TARGETS = {
   bookletMs: 20000,
   bookletAfterChangeMs: 3000,
   watchSaveMs: 50,
+  // Issue 21: in the browser, a keystroke to its findings, and typing stopped to the preview redrawn.
+  editorFindingsMs: 150,
+  editorPreviewMs: 300,
   peakRssMb: 512,
   bookletMb: 25,
 };
@@ -312,8 +316,28 @@ function oneSheetRuns(dataDir: string, out: string, record: (r: Run) => number):
   return { oneSheet, sameSheet, bareNode, typst };
 }
 
+/** `BENCH_ONLY=editor npm run bench`: the editor's latencies in chromium alone (20 keystrokes, medians). */
+async function editorOnly(): Promise<void> {
+  const latency = await editorLatency();
+  if (!latency) return console.log('chromium (/usr/bin/chromium) がないので、編集画面の計測を飛ばしました。');
+  const summary = editorSummary(latency);
+  console.log(JSON.stringify({ targets: { findingsMs: TARGETS.editorFindingsMs, previewMs: TARGETS.editorPreviewMs }, ...summary }, null, 2));
+  for (const r of editorRows(summary)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(10)} | ${r[2].padStart(10)} |`);
+}
+
+function editorRows(summary: Record<string, number> | undefined): string[][] {
+  if (!summary) return [['editor (no chromium: not measured)', '', '']];
+  return [
+    ['editor: keystroke→findings (chromium)', `${summary.findingsMedianMs} ms`, `≤ ${TARGETS.editorFindingsMs} ms`],
+    ['editor: typing stopped→preview drawn (chromium)', `${summary.previewMedianMs} ms`, `≤ ${TARGETS.editorPreviewMs} ms`],
+    ['  of which the server answering with the PDF', `${summary.previewServerMedianMs} ms`, ''],
+    ['  of which pdf.js drawing both pages', `${summary.previewDrawMedianMs} ms`, ''],
+  ];
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
+  if (process.env.BENCH_ONLY === 'editor') return editorOnly();
   if (process.env.BENCH_ONLY === 'serve') {
     const latency = await serveLatency();
     console.log(JSON.stringify({ serve: serveSummary(latency) }, null, 2));
@@ -342,6 +366,8 @@ async function main(): Promise<void> {
   });
   const { oneSheet, sameSheet, bareNode, typst } = oneSheetRuns(dataDir, out, record);
   const [watchLatencies] = await watchLatency([COMMAND]);
+  const editor = await editorLatency();
+  const editorMedians = editor ? editorSummary(editor) : undefined;
   const serve = await serveLatency();
 
   const results = {
@@ -370,6 +396,8 @@ async function main(): Promise<void> {
     watchSaves: Object.fromEntries(Object.entries(watchLatencies.saves).map(([name, times]) => [name, Math.round(median(times))])),
     watchWaitingForCpuMs: Object.fromEntries(Object.entries(watchLatencies.waitingForCpu).map(([name, times]) => [name, Math.round(median(times))])),
     watchCpuMs: Object.fromEntries(Object.entries(watchLatencies.cpu).map(([name, times]) => [name, Math.round(median(times))])),
+    // The browser editor (test/bench/editor-latency.ts): absent when chromium is not installed.
+    editor: editorMedians ?? null,
     // The editor's server, warm, for one sheet (test/bench/serve-latency.ts).
     serve: serveSummary(serve),
   };
@@ -390,6 +418,7 @@ async function main(): Promise<void> {
     ['watch save→PDF (warm process)', `${results.medians.watchSaveMs} ms`, `≤ ${TARGETS.watchSaveMs} ms`],
     ...watchRows(watchLatencies).map(([what, ms, waiting]) => [`  ${what} ${waiting}`, ms, '']),
     ['  watch save→PDF ÷ `node -e 0`', `${(results.medians.watchSaveMs / results.medians.nodeMs).toFixed(2)} ×`, ''],
+    ...editorRows(editorMedians),
     ['peak RSS (any run)', `${results.medians.peakRssMb} MB`, `≤ ${TARGETS.peakRssMb} MB`],
     ['booklet size', `${results.medians.bookletMb} MB`, `≤ ${TARGETS.bookletMb} MB`],
     ...serveRows(serve),

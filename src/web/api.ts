@@ -1,0 +1,83 @@
+// The server's API (src/server/): JSON in and out, errors as { message } in Japanese. The page sends the cookie the
+// first page set; the browser adds the Origin the server checks on every write.
+import type { CheckResult, Conflict, FormView, LoadedSheet, SaveResult, SheetData, YearList } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function failure(response: Response): Promise<ApiError> {
+  let body: unknown;
+  let message = '';
+  try {
+    body = await response.json();
+    message = typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : '';
+  } catch {
+    // Not JSON (401 is a short text): the status tells enough.
+  }
+  if (response.status === 401) message = 'このページを開く権限がありません。sheetbook serve が表示したアドレス（?token= の付いたもの）から開き直してください。';
+  return new ApiError(response.status, message || `サーバーがエラーを返しました（${response.status}）。`, body);
+}
+
+async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'サーバーにつながりません。sheetbook serve が動いているか確かめてください。');
+  }
+  if (!response.ok) throw await failure(response);
+  return response;
+}
+
+const sheetUrl = (kind: string, year: number, number: string) => `/api/${kind}/${year}/${encodeURIComponent(number)}`;
+
+export const getForm = async (year: number | null): Promise<FormView> => (await request('GET', year === null ? '/api/form' : `/api/form?year=${year}`)).json();
+
+export const getYears = async (): Promise<{ years: number[]; year: number | null }> => (await request('GET', '/api/years')).json();
+
+export const getYear = async (year: number): Promise<YearList> => (await request('GET', `/api/years/${year}/sheets`)).json();
+
+export async function createSheet(year: number, fields: { number: string; department: string; division: string }): Promise<{ number: number; key: string }> {
+  return (await request('POST', `/api/years/${year}/sheets`, fields)).json();
+}
+
+export async function getSheet(year: number, number: string): Promise<LoadedSheet & { etag: string }> {
+  const response = await request('GET', sheetUrl('sheets', year, number));
+  return { ...(await response.json()), etag: response.headers.get('ETag') ?? '' };
+}
+
+export async function checkSheet(year: number, number: string, data: SheetData, signal?: AbortSignal): Promise<CheckResult> {
+  return (await request('POST', sheetUrl('check', year, number), { data }, {}, signal)).json();
+}
+
+export async function previewSheet(year: number, number: string, data: SheetData, signal?: AbortSignal): Promise<ArrayBuffer> {
+  return (await request('POST', sheetUrl('preview', year, number), { data }, {}, signal)).arrayBuffer();
+}
+
+/** Saves with the version the editor holds; a file changed on disk since comes back as the Conflict. */
+export async function saveSheet(year: number, number: string, data: SheetData, etag: string): Promise<{ saved: SaveResult } | { conflict: Conflict }> {
+  try {
+    const response = await request('PUT', sheetUrl('sheets', year, number), { data }, { 'If-Match': etag });
+    const saved = (await response.json()) as SaveResult;
+    return { saved: { ...saved, etag: response.headers.get('ETag') ?? saved.etag } };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 412 && error.body && typeof error.body === 'object' && 'disk' in error.body) {
+      return { conflict: error.body as Conflict };
+    }
+    throw error;
+  }
+}

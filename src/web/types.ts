@@ -1,0 +1,121 @@
+// What the server's API sends and takes (src/server/). The form's shape is defined and explained in
+// src/server/form-view.ts; these are the same shapes as the browser reads them (test/editor-types.test.ts holds the
+// two together).
+
+export type DataPath = (string | number)[];
+
+export type FieldKind = 'text' | 'line' | 'number' | 'choice' | 'yearRow' | 'list' | 'slots' | 'boolean' | 'group';
+
+export interface Choice {
+  value: string | number | null;
+  label: string;
+  sentence?: string;
+}
+
+export interface FieldView {
+  path: string[];
+  label: string;
+  help?: string;
+  kind: FieldKind;
+  fields?: FieldView[];
+  item?: FieldView;
+  choices?: Choice[];
+  years?: number[];
+  yearLabels?: string[];
+  unit?: string;
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  maxItems?: number;
+  /** For a list of records: what one is called (指標). */
+  itemLabel?: string;
+  box?: string;
+  lines?: number;
+  mustFill?: true | string;
+  standardSentenceOf?: string[];
+}
+
+export interface SectionView {
+  title: string;
+  fields: FieldView[];
+}
+
+export interface FormView {
+  year: number;
+  title: string;
+  sections: SectionView[];
+  emptyMark: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  path: DataPath;
+  severity: Severity;
+  message: string;
+  labels: string[];
+  hint?: string;
+}
+
+export type FitState = 'fits' | 'shrunk' | 'overflow';
+
+export interface FitEntry {
+  state: FitState;
+  /** The size the box prints at (pt). */
+  fontSize?: number;
+  /** For a box that cannot fit: the finding's message (約N文字超過). */
+  message?: string;
+}
+
+export type FitMap = Record<string, FitEntry>;
+
+export interface SheetRow {
+  number: number;
+  /** The number as the file writes it (087). */
+  key: string;
+  name: string;
+  department: string;
+  division: string;
+  errors: number;
+  warnings: number;
+  review: number;
+  doubts: number;
+  changedSincePublish: boolean | null;
+  savedAt: string | null;
+  /** The first error, shown beside the sheet. */
+  firstError?: string;
+}
+
+export interface YearList {
+  year: number;
+  issueDate: string | null;
+  /** The date of the last publication record (発行 or 訂正). */
+  lastRecord: string | null;
+  sheets: SheetRow[];
+  /** Files of the year folder not read as sheets, and why. */
+  folder: { message: string; file: string; severity: Severity }[];
+}
+
+/** A sheet's values as JSON (the YAML file's data). */
+export type SheetData = Record<string, unknown>;
+
+export interface LoadedSheet {
+  data: SheetData;
+  findings: Finding[];
+  fit: FitMap;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  fit: FitMap;
+}
+
+export interface SaveResult extends CheckResult {
+  etag: string;
+}
+
+export interface Conflict {
+  message: string;
+  disk: { data: SheetData; etag: string };
+}
