@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldView as ServerField, FormView as ServerForm } from '../src/server/form-view';
 import type { FindingView, FitView } from '../src/server/sheet-service';
-import type { YearStatus } from '../src/batch/year-status';
+import type { YearStatus } from '../src/publication/year-status';
 import type { FieldKind, FieldView as WebField, Finding, FitEntry, FormView as WebForm, YearList } from '../src/web/types';
 import { formView } from '../src/server/form-view';
 import { openWorkspace } from '../src/pipeline/sheet';
