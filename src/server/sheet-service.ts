@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { CITY_FILES, readCityData } from '../pipeline/city-data';
 import { DataFileError } from '../pipeline/data-file';
 import type { FittedView } from '../pipeline/fit';
-import { parse } from 'yaml';
-import { WARM_UP_SHEET } from '../build/warm-up';
+import { parse, stringify } from 'yaml';
+import { sampleSheet } from '../model/form';
 import { parseSheetText } from '../pipeline/load';
 import { draftSheet, renderSheet, sheetPdf, type DraftSheet, type Workspace } from '../pipeline/sheet';
 import { writeFileAtomic } from '../pipeline/write';
@@ -182,13 +182,15 @@ export class SheetService {
   }
 
   /**
-   * Check, fit and draw a made-up sheet (the build's warm-up sheet) once, in memory, so that V8 has compiled what a
+   * Check, fit and draw a made-up sheet (the form's sample, which the build's warm-up uses too) once, in memory, so
+   * that V8 has compiled what a
    * keystroke's check and a preview run before the person types: the first answers are then as quick as the rest.
    */
   warmUp(): void {
     try {
-      const bytes = Buffer.from(WARM_UP_SHEET);
-      const edited = Buffer.from(editedSheetYaml(WARM_UP_SHEET, parse(WARM_UP_SHEET)));
+      const sample = stringify(sampleSheet(), { lineWidth: 0 });
+      const bytes = Buffer.from(sample);
+      const edited = Buffer.from(editedSheetYaml(sample, parse(sample)));
       const draft = draftSheet('999.yaml', this.workspace, edited.length > 0 ? edited : bytes, { fiscalYear: 2021, number: 999 });
       if (draft.view) sheetPdf(this.workspace, renderSheet(this.workspace, draft.view), 2021);
     } catch {
