@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAmount } from '../src/model/format';
-import { overviewData, overviewPdf, renderOverview, type OverviewData, type RenderedOverview } from '../src/publication/overview';
+import { overviewPdf, renderOverview } from '../src/publication/overview';
 import { costChart, tickStep, wrapLabel } from '../src/publication/charts';
-import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet';
+import { openWorkspace } from '../src/pipeline/sheet';
 import { checkConformance } from './helpers/conformance';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+import { buildOverview, type BuiltOverview } from './helpers/overview';
 import { parsePdf, squash } from './helpers/pdf';
 import { operators, type Value } from '../src/interchange/pdf-objects';
 
@@ -23,25 +24,8 @@ const LONG_DEPARTMENT = '市民部市民活動推進及び地域コミュニテ�
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-interface Built {
-  workspace: Workspace;
-  data: OverviewData;
-  rendered: RenderedOverview;
-  bytes: Buffer;
-}
-
-async function build(dataDir: string): Promise<Built> {
-  const workspace = openWorkspace(dataDir);
-  const dir = join(dataDir, String(YEAR));
-  const prepared = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => checkSheet(join(dir, f), workspace));
-  expect(prepared.filter((p) => !p.view).map((p) => p.file)).toEqual([]);
-  const data = overviewData(YEAR, prepared.map((p) => p.sheet!), workspace.city);
-  const rendered = await renderOverview(workspace, YEAR, data);
-  return { workspace, data, rendered, bytes: overviewPdf(workspace, YEAR, rendered) };
-}
+type Built = BuiltOverview;
+const build = (dataDir: string): Promise<Built> => buildOverview(dataDir, YEAR);
 
 /** A filled shape of the page: its fill colour (as written) and its box in page coordinates (points, y up). */
 interface Shape {

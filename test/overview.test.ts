@@ -10,9 +10,10 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTIONS, EVALUATION_ITEMS } from '../src/model/form';
 import { UserError } from '../src/model/errors';
-import { overviewData, overviewPdf, renderOverview, writeOverview, type OverviewData, type RenderedOverview } from '../src/publication/overview';
-import { checkSheet, openWorkspace, type Workspace } from '../src/pipeline/sheet';
+import { overviewData, writeOverview } from '../src/publication/overview';
+import { checkSheet } from '../src/pipeline/sheet';
 import { bundledSheet, DATA_DIR, makeDataDir } from './helpers/data';
+import { buildOverview, type BuiltOverview } from './helpers/overview';
 import { embeddedFonts, firstOutOfOrder, parsePdf, squash, type ParsedPdf } from './helpers/pdf';
 
 const YEAR = 2021;
@@ -64,27 +65,13 @@ function expectedFrom(dataDir: string): Expected {
   return { projects, departments, counts, total: projects.reduce((s, p) => s + p.total, 0) };
 }
 
-interface Built {
-  workspace: Workspace;
-  data: OverviewData;
-  rendered: RenderedOverview;
-  bytes: Buffer;
+interface Built extends BuiltOverview {
   pdf: ParsedPdf;
 }
 
 async function build(dataDir: string): Promise<Built> {
-  const workspace = openWorkspace(dataDir);
-  const dir = join(dataDir, String(YEAR));
-  const prepared = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => checkSheet(join(dir, f), workspace));
-  const broken = prepared.filter((p) => !p.view);
-  expect(broken.map((p) => `${p.file}: ${p.findings.map((f) => f.message).join('; ')}`)).toEqual([]);
-  const data = overviewData(YEAR, prepared.map((p) => p.sheet!), workspace.city);
-  const rendered = await renderOverview(workspace, YEAR, data);
-  const bytes = overviewPdf(workspace, YEAR, rendered);
-  return { workspace, data, rendered, bytes, pdf: await parsePdf(bytes) };
+  const built = await buildOverview(dataDir, YEAR);
+  return { ...built, pdf: await parsePdf(built.bytes) };
 }
 
 /** The data and the PDF agree with the YAML: counts by 方向性 (by 部 and in total), costs, and every project. */

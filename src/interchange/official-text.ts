@@ -353,14 +353,12 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     else r.note(`${title('sdgs')} の目標番号を読み取れません（「${line}」）`);
   }
 
-  // Each text of 事業の概要 in form order, running on until the next one's label (the last until the cost table's).
-  const overviewItems = Object.keys(formField(['overview']).node.properties!);
-  const overview = Object.fromEntries(
-    overviewItems.map((key, k) => {
-      const next = overviewItems[k + 1];
-      return [key, r.text(['overview', key], [next ? label('overview', next) : label('costs')])];
-    }),
-  ) as Sheet['overview'];
+  /** The texts of a section in form order, each running on until the next one's label (the last until `after`). */
+  const sectionTexts = (section: 'overview' | 'participation', after: RegExp): Record<string, string> => {
+    const keys = Object.keys(formField([section]).node.properties!);
+    return Object.fromEntries(keys.map((key, k) => [key, r.text([section, key], [k + 1 < keys.length ? label(section, keys[k + 1]) : after])]));
+  };
+  const overview = sectionTexts('overview', label('costs')) as Sheet['overview'];
 
   // The cost table: its heading line (項目, x-officialLabel) gives the years, then a line a row.
   const header = r.take(label('costs'), `${title('costs')}の見出し`);
@@ -382,13 +380,7 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
     } else costs[key] = byYear(years, figures(row.rest, years.length, r, what(path)));
   }
 
-  const participationItems = Object.keys(formField(['participation']).node.properties!);
-  const participation = Object.fromEntries(
-    participationItems.map((key, k) => {
-      const next = participationItems[k + 1];
-      return [key, r.text(['participation', key], [next ? label('participation', next) : slotRow('name')])];
-    }),
-  ) as Sheet['participation'];
+  const participation = sectionTexts('participation', slotRow('name')) as Sheet['participation'];
 
   // The indicator slots, each printed whether used or not: a slot left empty is not a sheet's indicator.
   const indicators: Indicator[] = [];
