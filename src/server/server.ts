@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { LOCAL_ACTOR, type Actor } from '../model/actor';
 import { fiscalYears } from '../model/data-folder';
 import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { removeStaleTemporaries } from '../pipeline/write';
@@ -40,7 +41,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
+/** `actor`: who asks (src/model/actor.ts); the person who started the server when accounts are off. */
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL, actor: Actor) => Promise<void> | void;
 
 interface Route {
   method: string;
@@ -99,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
         if (route.writes) checkOrigin(req, port, credential);
         const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
-        await route.handler(req, res, params, url);
+        await route.handler(req, res, params, url, LOCAL_ACTOR);
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} は使えません。`);
