@@ -32,6 +32,7 @@ export const ANNOTATIONS = {
   'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
   'x-carryOver': "a year row whose years new to next year's table take its latest year's value, not 0 (rollover)",
   'x-nextYear': "the field's value in next year's sheet: 新規 becomes 継続 (rollover)",
+  'x-choices': 'the usual values of a text field: offered as a select; another value is kept, with a warning that suggests the standard spelling (editor, check)',
 } as const;
 
 /** A node of the sheet's schema, `$ref`s resolved. */
@@ -105,6 +106,22 @@ export function officialLabelPattern(path: DataPath): string {
 export function choicesOf(path: DataPath): string[] {
   return (formField(path).node.enum ?? []).filter((v): v is string => typeof v === 'string');
 }
+
+/** The usual values of a text field (`x-choices`), in the schema's order: a person may still write another. */
+export function standardChoicesOf(path: DataPath): string[] {
+  return formField(path).node['x-choices'] ?? [];
+}
+
+/** Compared loosely: ASCII and full-width brackets, spaces, letter widths alike (NFKC). */
+const loosely = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
+
+/** The standard value a text differs from only in spelling (`自治事務(任意)` → `自治事務（任意）`), if any. */
+export function standardSpelling(path: DataPath, value: string): string | undefined {
+  return standardChoicesOf(path).find((choice) => loosely(choice) === loosely(value));
+}
+
+/** Fields with usual values (`x-choices`), in form order. */
+export const STANDARD_CHOICE_FIELDS: readonly FormField[] = FORM_FIELDS.filter((f) => f.node['x-choices']);
 
 /** The open-data column of a field: a stable key and the Japanese header (its title unless the schema says). */
 export function openDataColumn(path: DataPath): { key: string; header: string } {
@@ -191,6 +208,7 @@ export function sampleSheet(fiscalYear = 2021, number = 999): Sheet {
   const fill = (node: FieldNode): unknown => {
     if (Array.isArray(node.examples)) return node.examples[0];
     if (node.enum) return node.enum.find((choice) => choice !== null) ?? null;
+    if (node['x-choices']) return node['x-choices'][0];
     if (isYearRow(node)) return Object.fromEntries(rowYears(node, fiscalYear).map((year) => [year, fill(node.additionalProperties as FieldNode)]));
     if (node.properties) return Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fill(child)]));
     const types = ([] as unknown[]).concat(node.type);

@@ -37,6 +37,7 @@ export interface SchemaNode {
   'x-section'?: string;
   'x-carryOver'?: 'latest';
   'x-nextYear'?: unknown;
+  'x-choices'?: string[];
   [key: string]: unknown;
 }
 
