@@ -65,11 +65,12 @@ describe('editedSheetYaml: one item of a list added or removed', () => {
     data.indicators.push({ name: '新しい指標', unit: '件', kind: '活動結果指標', target: { 2019: 0, 2020: 0, 2021: 0, 2022: 0, 2023: 0, 2024: 0 }, actual: { 2019: 0, 2020: 0, 2021: 0, 2022: 0, 2023: 0, 2024: 0 }, description: '' });
     const after = editedSheetYaml(ORIGINAL, data);
     expect(parse(after)).toEqual(data);
-    const diff = lineDiff(ORIGINAL, after);
-    expect(diff.removed).toEqual([]);
-    expect(diff.added[0]).toBe('  - name: 新しい指標');
-    expect(diff.added).toHaveLength(7);
-    expect(indicatorLines(after, 3)).toEqual(diff.added);
+    expect(lineDiff(ORIGINAL, after).removed).toEqual([]);
+    // The new indicator's six lines, after the third, and nothing else new.
+    const added = indicatorLines(after, 3);
+    expect(added).toHaveLength(6);
+    expect(added[0]).toBe('  - name: 新しい指標');
+    expect(after.replace(`${added.join('\n')}\n`, '')).toBe(ORIGINAL);
   });
 
   it('adds a strategic plan, keeping the comment in the first', () => {
@@ -107,5 +108,15 @@ describe('editedSheetYaml: one item of a list added or removed', () => {
     data.sdgs = [9, 11, 17];
     const again = editedSheetYaml(after, data);
     expect(lineDiff(after, again)).toEqual({ removed: [], added: ['  - 11'] });
+  });
+});
+
+describe('editedSheetYaml: a block list emptied', () => {
+  it('is written [] anew', () => {
+    const data = parse(ORIGINAL);
+    data.indicators = [];
+    const after = editedSheetYaml(ORIGINAL, data);
+    expect(parse(after)).toEqual(data);
+    expect(after).toContain('indicators: []\n');
   });
 });
