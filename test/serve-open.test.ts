@@ -86,3 +86,17 @@ describe('sheetbook serve --open', () => {
     }
   });
 });
+
+describe('the one-time codes', () => {
+  it('are good once, and not after five minutes', async () => {
+    const { OpeningCodes } = await import('../src/server/opening');
+    const codes = new OpeningCodes();
+    const a = codes.issue(0);
+    const b = codes.issue(0);
+    expect(codes.redeem('x'.repeat(43), 1000)).toBe(false);
+    expect(codes.redeem(a, 1000)).toBe(true);
+    expect(codes.redeem(a, 1000)).toBe(false);
+    expect(codes.redeem(b, 5 * 60_000 + 1)).toBe(false);
+    expect(codes.redeem(null, 0)).toBe(false);
+  });
+});

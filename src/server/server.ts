@@ -10,6 +10,7 @@ import { fiscalYears } from '../model/data-folder';
 import { openWorkspace, type Workspace } from '../pipeline/sheet';
 import { removeStaleTemporaries } from '../pipeline/write';
 import { authenticate, checkHost, checkOrigin, COOKIE, newToken, sameToken } from './auth';
+import { OpeningCodes } from './opening';
 import { HttpError, securityHeaders, sendJson, sendText } from './http';
 import { SheetService } from './sheet-service';
 import { serveStatic } from './static';
@@ -37,6 +38,8 @@ export interface RunningServer {
   origin: string;
   token: string;
   port: number;
+  /** A one-time address for the system's opener (`--open`): no token in it (src/server/opening.ts). */
+  openingUrl(): string;
   /** Stop taking requests; resolves once the ones under way (a save) are answered. */
   close(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // A save cut short by a hard kill leaves its temporary file (never a half-written sheet): tidied here.
   for (const year of fiscalYears(options.dataDir)) removeStaleTemporaries(join(options.dataDir, String(year)));
   const token = options.token ?? newToken();
+  const openings = new OpeningCodes();
   const sheets = new SheetService(options.dataDir, workspace, options.year);
   let port = 0;
 
@@ -86,6 +90,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // The address printed at start: its token becomes a cookie of this site only, and leaves the address bar.
       if (req.method === 'GET' && path === '/' && url.searchParams.has('token')) {
         if (!sameToken(url.searchParams.get('token') ?? undefined, token)) throw new HttpError(401, '認証が必要です。sheetbook serve が表示したアドレスを開いてください。');
+        res.writeHead(303, { Location: '/', 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
+      if (req.method === 'GET' && path === '/' && url.searchParams.has('open')) {
+        if (!openings.redeem(url.searchParams.get('open'))) throw new HttpError(401, 'このアドレスは一度だけ使えます（使用済みか、期限切れです）。sheetbook serve が表示したアドレスを開いてください。');
         res.writeHead(303, { Location: '/', 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Content-Length': 0 });
         res.end();
         return;
@@ -126,6 +136,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     origin,
     token,
     port,
+    openingUrl: () => `${origin}/?open=${openings.issue()}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
