@@ -30,7 +30,6 @@ export interface SchemaNode {
   'x-mustFill'?: true | string;
   'x-yearly'?: true;
   'x-yearlyFigure'?: true;
-  'x-officialLabel'?: string;
   'x-openData'?: { key: string; header?: string; value?: string };
   'x-years'?: 'cost' | 'indicator';
   'x-slots'?: true;
@@ -38,6 +37,11 @@ export interface SchemaNode {
   'x-carryOver'?: 'latest';
   'x-nextYear'?: unknown;
   'x-choices'?: string[];
+  'x-label'?: string;
+  'x-head'?: string;
+  'x-unit'?: string;
+  'x-group'?: string;
+  'x-page'?: number;
   [key: string]: unknown;
 }
 
