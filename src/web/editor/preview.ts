@@ -1,6 +1,8 @@
 // The two printed pages beside the form, drawn by pdf.js (the pdfjs-dist dependency, copied into dist/web at build
 // time) from the PDF the server makes of the unsaved values. One pdf.js worker is kept for the page's life; each new
 // PDF is drawn into fresh canvases that replace the old ones only when complete, so the preview never flickers.
+// Drawing a page costs about as much as reading the PDF's embedded font (each new PDF has its own subset), so the
+// page in view is drawn first and shown at once, the other after it; a newer PDF stops the drawing of an older one.
 
 interface PdfViewport {
   width: number;
@@ -8,7 +10,7 @@ interface PdfViewport {
 }
 interface PdfPage {
   getViewport(options: { scale: number }): PdfViewport;
-  render(options: { canvasContext: CanvasRenderingContext2D; viewport: PdfViewport }): { promise: Promise<void> };
+  render(options: { canvasContext: CanvasRenderingContext2D; viewport: PdfViewport }): { promise: Promise<void>; cancel(): void };
 }
 interface PdfDocument {
   numPages: number;
@@ -31,32 +33,93 @@ function pdfjs(): Promise<{ pdfjs: PdfJs; worker: unknown }> {
   return library;
 }
 
-/** Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. */
+/** The latest drawing; an older one stops at its next page. */
+let drawing = 0;
+/** The pages being painted: a newer drawing cancels them. */
+const underWay = new Set<{ cancel(): void }>();
+
+/** True when some of `node` is inside the window and inside every scrolled box around it. */
+function inView(node: Element): boolean {
+  const rect = node.getBoundingClientRect();
+  let top = Math.max(rect.top, 0);
+  let bottom = Math.min(rect.bottom, window.innerHeight);
+  for (let box = node.parentElement; box && bottom > top; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowY;
+    if (overflow !== 'auto' && overflow !== 'scroll' && overflow !== 'hidden') continue;
+    const clip = box.getBoundingClientRect();
+    top = Math.max(top, clip.top);
+    bottom = Math.min(bottom, clip.bottom);
+  }
+  return rect.height > 0 && bottom > top;
+}
+
+/**
+ * Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. Resolves once the pages in view are
+ * shown (all of them the first time, or when the number of pages changed); the others follow, each swapped in when
+ * drawn, unless a newer PDF is drawn meanwhile.
+ */
 export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
+  const mine = ++drawing;
+  for (const task of underWay) task.cancel();
   const { pdfjs: lib, worker } = await pdfjs();
   // No eval: the page's Content-Security-Policy allows none, and pdf.js draws glyphs without it.
   const doc = await lib.getDocument({ data: new Uint8Array(bytes), worker, isEvalSupported: false, verbosity: 0 }).promise;
+  const width = Math.max(300, pages.clientWidth || 600);
+  const ratio = window.devicePixelRatio || 1;
+  const draw = async (i: number): Promise<HTMLCanvasElement | undefined> => {
+    if (mine !== drawing) return undefined;
+    const page = await doc.getPage(i + 1);
+    const scale = width / page.getViewport({ scale: 1 }).width;
+    const viewport = page.getViewport({ scale: scale * ratio });
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.floor(viewport.width);
+    canvas.height = Math.floor(viewport.height);
+    canvas.className = 'preview-page';
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `印刷の見本 ${i + 1} ページ目`);
+    const task = page.render({ canvasContext: canvas.getContext('2d')!, viewport });
+    underWay.add(task);
+    try {
+      await task.promise;
+    } catch (error) {
+      if (mine !== drawing) return undefined; // cancelled: a newer PDF is on its way
+      throw error;
+    } finally {
+      underWay.delete(task);
+    }
+    return mine === drawing ? canvas : undefined;
+  };
+  const order = Array.from({ length: doc.numPages }, (_, i) => i);
+  const shown = [...pages.children];
+  let rest: number[] = [];
   try {
-    const width = Math.max(300, pages.clientWidth || 600);
-    const ratio = window.devicePixelRatio || 1;
-    // The pages are drawn together: the worker reads one while the other is painted.
-    const canvases = await Promise.all(
-      Array.from({ length: doc.numPages }, async (_, i) => {
-        const page = await doc.getPage(i + 1);
-        const scale = width / page.getViewport({ scale: 1 }).width;
-        const viewport = page.getViewport({ scale: scale * ratio });
-        const canvas = document.createElement('canvas');
-        canvas.width = Math.floor(viewport.width);
-        canvas.height = Math.floor(viewport.height);
-        canvas.className = 'preview-page';
-        canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', `印刷の見本 ${i + 1} ページ目`);
-        await page.render({ canvasContext: canvas.getContext('2d')!, viewport }).promise;
-        return canvas;
-      }),
-    );
-    pages.replaceChildren(...canvases);
+    if (shown.length !== doc.numPages) {
+      // The first drawing (or another number of pages): the pages together, the worker reading one while the
+      // other is painted, swapped in at once.
+      const canvases = await Promise.all(order.map(draw));
+      if (canvases.every((c) => c)) pages.replaceChildren(...(canvases as HTMLCanvasElement[]));
+      return;
+    }
+    const visible = order.filter((i) => inView(shown[i]));
+    const first = visible.length > 0 ? visible : [0];
+    rest = order.filter((i) => !first.includes(i));
+    const canvases = await Promise.all(first.map(draw));
+    first.forEach((i, k) => canvases[k] && pages.replaceChild(canvases[k]!, pages.children[i]));
   } finally {
-    void doc.destroy();
+    if (rest.length === 0) void doc.destroy();
   }
+  // The pages out of view, after the answer: a newer PDF drawn meanwhile stops them.
+  void (async () => {
+    try {
+      for (const i of rest) {
+        const canvas = await draw(i);
+        if (!canvas) break;
+        pages.replaceChild(canvas, pages.children[i]);
+      }
+    } catch {
+      // a page left as it was; the next preview draws it again
+    } finally {
+      void doc.destroy();
+    }
+  })();
 }
