@@ -38,6 +38,19 @@ let drawing = 0;
 /** The pages being painted: a newer drawing cancels them. */
 const underWay = new Set<{ cancel(): void }>();
 
+/**
+ * How long typing must pause before the pages out of view are drawn: drawing them while the person types would
+ * hold up the findings of the next keystroke (the page's own thread paints them).
+ */
+const OUT_OF_VIEW_DELAY_MS = 250;
+let outOfView: { stop(): void } | undefined;
+const stopOutOfView = () => {
+  outOfView?.stop();
+  outOfView = undefined;
+};
+// Typing again: the pages out of view wait for the next pause (and the next PDF).
+document.addEventListener('input', stopOutOfView, true);
+
 /** True when some of `node` is inside the window and inside every scrolled box around it. */
 function inView(node: Element): boolean {
   const rect = node.getBoundingClientRect();
@@ -55,19 +68,23 @@ function inView(node: Element): boolean {
 
 /**
  * Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. Resolves once the pages in view are
- * shown (all of them the first time, or when the number of pages changed); the others follow, each swapped in when
- * drawn, unless a newer PDF is drawn meanwhile.
+ * shown (all of them the first time, or when the number of pages changed); the others follow when typing pauses,
+ * each swapped in when drawn, unless a newer PDF comes first.
  */
 export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
   const mine = ++drawing;
+  stopOutOfView();
   for (const task of underWay) task.cancel();
   const { pdfjs: lib, worker } = await pdfjs();
   // No eval: the page's Content-Security-Policy allows none, and pdf.js draws glyphs without it.
   const doc = await lib.getDocument({ data: new Uint8Array(bytes), worker, isEvalSupported: false, verbosity: 0 }).promise;
   const width = Math.max(300, pages.clientWidth || 600);
   const ratio = window.devicePixelRatio || 1;
+  let stopped = false;
+  const live = () => mine === drawing && !stopped;
+  const own = new Set<{ cancel(): void }>();
   const draw = async (i: number): Promise<HTMLCanvasElement | undefined> => {
-    if (mine !== drawing) return undefined;
+    if (!live()) return undefined;
     const page = await doc.getPage(i + 1);
     const scale = width / page.getViewport({ scale: 1 }).width;
     const viewport = page.getViewport({ scale: scale * ratio });
@@ -79,15 +96,17 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
     canvas.setAttribute('aria-label', `印刷の見本 ${i + 1} ページ目`);
     const task = page.render({ canvasContext: canvas.getContext('2d')!, viewport });
     underWay.add(task);
+    own.add(task);
     try {
       await task.promise;
     } catch (error) {
-      if (mine !== drawing) return undefined; // cancelled: a newer PDF is on its way
+      if (!live()) return undefined; // cancelled: a newer PDF, or typing, came first
       throw error;
     } finally {
       underWay.delete(task);
+      own.delete(task);
     }
-    return mine === drawing ? canvas : undefined;
+    return live() ? canvas : undefined;
   };
   const order = Array.from({ length: doc.numPages }, (_, i) => i);
   const shown = [...pages.children];
@@ -108,8 +127,11 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
   } finally {
     if (rest.length === 0) void doc.destroy();
   }
-  // The pages out of view, after the answer: a newer PDF drawn meanwhile stops them.
-  void (async () => {
+  if (mine !== drawing) {
+    void doc.destroy();
+    return;
+  }
+  const timer = window.setTimeout(async () => {
     try {
       for (const i of rest) {
         const canvas = await draw(i);
@@ -119,7 +141,17 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
     } catch {
       // a page left as it was; the next preview draws it again
     } finally {
+      if (outOfView === later) outOfView = undefined;
       void doc.destroy();
     }
-  })();
+  }, OUT_OF_VIEW_DELAY_MS);
+  const later = {
+    stop: () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      for (const task of own) task.cancel();
+      void doc.destroy();
+    },
+  };
+  outOfView = later;
 }
