@@ -67,22 +67,15 @@ function inView(node: Element): boolean {
 }
 
 /**
- * Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. Resolves once the pages in view are
- * shown (all of them the first time, or when the number of pages changed); the others follow when typing pauses,
- * each swapped in when drawn, unless a newer PDF comes first.
+ * The pages `indexes` of a PDF drawn at `width`, the worker reading one while another is painted; undefined for a
+ * page whose drawing was stopped (`live` turned false). The document is let go at once: keeping it open would leave
+ * its clean-up to a later moment, maybe the next keystroke.
  */
-export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
-  const mine = ++drawing;
-  stopOutOfView();
-  for (const task of underWay) task.cancel();
+async function drawn(bytes: ArrayBuffer, indexes: number[] | 'all', width: number, live: () => boolean, own?: Set<{ cancel(): void }>): Promise<{ count: number; canvases: (HTMLCanvasElement | undefined)[] }> {
   const { pdfjs: lib, worker } = await pdfjs();
   // No eval: the page's Content-Security-Policy allows none, and pdf.js draws glyphs without it.
-  const doc = await lib.getDocument({ data: new Uint8Array(bytes), worker, isEvalSupported: false, verbosity: 0 }).promise;
-  const width = Math.max(300, pages.clientWidth || 600);
+  const doc = await lib.getDocument({ data: new Uint8Array(bytes.slice(0)), worker, isEvalSupported: false, verbosity: 0 }).promise;
   const ratio = window.devicePixelRatio || 1;
-  let stopped = false;
-  const live = () => mine === drawing && !stopped;
-  const own = new Set<{ cancel(): void }>();
   const draw = async (i: number): Promise<HTMLCanvasElement | undefined> => {
     if (!live()) return undefined;
     const page = await doc.getPage(i + 1);
@@ -96,7 +89,7 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
     canvas.setAttribute('aria-label', `印刷の見本 ${i + 1} ページ目`);
     const task = page.render({ canvasContext: canvas.getContext('2d')!, viewport });
     underWay.add(task);
-    own.add(task);
+    own?.add(task);
     try {
       await task.promise;
     } catch (error) {
@@ -104,54 +97,59 @@ export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<v
       throw error;
     } finally {
       underWay.delete(task);
-      own.delete(task);
+      own?.delete(task);
     }
     return live() ? canvas : undefined;
   };
-  const order = Array.from({ length: doc.numPages }, (_, i) => i);
-  const shown = [...pages.children];
-  let rest: number[] = [];
   try {
-    if (shown.length !== doc.numPages) {
-      // The first drawing (or another number of pages): the pages together, the worker reading one while the
-      // other is painted, swapped in at once.
-      const canvases = await Promise.all(order.map(draw));
-      if (canvases.every((c) => c)) pages.replaceChildren(...(canvases as HTMLCanvasElement[]));
-      return;
-    }
-    const visible = order.filter((i) => inView(shown[i]));
-    const first = visible.length > 0 ? visible : [0];
-    rest = order.filter((i) => !first.includes(i));
-    const canvases = await Promise.all(first.map(draw));
-    first.forEach((i, k) => canvases[k] && pages.replaceChild(canvases[k]!, pages.children[i]));
+    const wanted = indexes === 'all' ? Array.from({ length: doc.numPages }, (_, i) => i) : indexes;
+    return { count: doc.numPages, canvases: await Promise.all(wanted.map(draw)) };
   } finally {
-    if (rest.length === 0) void doc.destroy();
-  }
-  if (mine !== drawing) {
     void doc.destroy();
+  }
+}
+
+/**
+ * Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. Resolves once the pages in view are
+ * shown (all of them the first time, or when the number of pages changed); the others follow when typing pauses,
+ * each swapped in when drawn, unless a newer PDF or a keystroke comes first.
+ */
+export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
+  const mine = ++drawing;
+  stopOutOfView();
+  for (const task of underWay) task.cancel();
+  const width = Math.max(300, pages.clientWidth || 600);
+  const current = () => mine === drawing;
+  const shown = [...pages.children];
+  const visible = shown.map((_, i) => i).filter((i) => inView(shown[i]));
+  const first = visible.length > 0 ? visible : [0];
+  const { count, canvases } = await drawn(bytes, shown.length > 0 ? first : 'all', width, current);
+  if (shown.length !== count) {
+    // The first drawing (or another number of pages): every page, swapped in at once.
+    const all = shown.length > 0 && current() ? (await drawn(bytes, 'all', width, current)).canvases : canvases;
+    if (current() && all.every((c) => c)) pages.replaceChildren(...(all as HTMLCanvasElement[]));
     return;
   }
+  if (!current()) return;
+  first.forEach((i, k) => canvases[k] && pages.replaceChild(canvases[k]!, pages.children[i]));
+  const rest = shown.map((_, i) => i).filter((i) => !first.includes(i));
+  if (rest.length === 0) return;
+  let stopped = false;
+  const live = () => current() && !stopped;
+  const own = new Set<{ cancel(): void }>();
   const timer = window.setTimeout(async () => {
     try {
-      for (const i of rest) {
-        const canvas = await draw(i);
-        if (!canvas) break;
-        pages.replaceChild(canvas, pages.children[i]);
-      }
+      const later = await drawn(bytes, rest, width, live, own);
+      rest.forEach((i, k) => live() && later.canvases[k] && pages.replaceChild(later.canvases[k]!, pages.children[i]));
     } catch {
       // a page left as it was; the next preview draws it again
-    } finally {
-      if (outOfView === later) outOfView = undefined;
-      void doc.destroy();
     }
   }, OUT_OF_VIEW_DELAY_MS);
-  const later = {
+  outOfView = {
     stop: () => {
       stopped = true;
       window.clearTimeout(timer);
       for (const task of own) task.cancel();
-      void doc.destroy();
     },
   };
-  outOfView = later;
 }
