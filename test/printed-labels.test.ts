@@ -49,3 +49,22 @@ describe('the printed words in the schema', () => {
     expect(pageOf(['direction', 'decision'])).toBe(2);
   });
 });
+
+describe('a template asking for a word the schema lacks', () => {
+  it('is refused when the templates are loaded, in Japanese, naming the file and line', async () => {
+    const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadTemplates } = await import('../src/pipeline/layout');
+    const load = (edit: (source: string) => string) => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'sheetbook-templates-')), 'templates');
+      cpSync(TEMPLATES, dir, { recursive: true });
+      const file = join(dir, 'partials', 'costs.hbs');
+      writeFileSync(file, edit(readFileSync(file, 'utf8')));
+      return () => loadTemplates(dir);
+    };
+    expect(load((s) => s.replace('{{label "costs" part="head"}}', '{{label "costs.settled" part="group"}}'))).toThrow(
+      /partials\/costs\.hbs:7: テンプレートの \{\{label "costs\.settled" part="group"\}\}: シートのスキーマで、この項目に x-group がありません。/,
+    );
+    expect(load((s) => s.replace('{{label "costs" part="head"}}', '{{label "costs" part="title"}}'))).toThrow(/part には label、section、head、group、unit のどれかを指定してください/);
+  });
+});
