@@ -103,8 +103,11 @@ describe('sheetbook rollover 2021 2022', () => {
       'indicators.2.actual.2022',
     ]);
 
-    // Every written file validates, apart from the reminders: this year's texts and figures.
-    const findings = validateFiles({ paths: [join(dataDir, '2022')], dataDir }).findings;
+    // Every written file validates, apart from the reminders: this year's texts and figures (and 089's 事業分類
+    // written with ASCII brackets, carried over as the city wrote it, with its warning).
+    const all = validateFiles({ paths: [join(dataDir, '2022')], dataDir }).findings;
+    expect(all.filter((f) => f.path.join('.') === 'category').map((f) => `${f.file.slice(-8)} ${f.severity}`)).toEqual(['089.yaml warning']);
+    const findings = all.filter((f) => f.path.join('.') !== 'category');
     const reviewed = NUMBERS.reduce((n, number) => n + read(join(dataDir, '2022', `${number}.yaml`)).review.length, 0);
     expect(findings).toHaveLength(reviewed);
     for (const f of findings) expect(f.message).toMatch(/^前年度の文章のままです|^令和4年度の数値がまだ 0 のままです/);
