@@ -13,8 +13,8 @@ export const command = describeCommand({
   operands: 'add|remove|passwd|list [ログイン名]',
   summary: 'serve のアカウント（data/users.yaml）を加える・消す・パスワードを変える・一覧にします。',
   details: [
-    'data/users.yaml があると、serve はアカウントでの利用になります（ログインが必要になり、--host で',
-    'ほかのコンピューターからも使えるようになります）。パスワードは標準入力から読み（--password-stdin）、',
+    'data/users.yaml があると、serve はアカウントでの利用になります（ログインが必要になり、ほかの',
+    'コンピューターからも使えるようにできます）。パスワードは標準入力から読み（--password-stdin）、',
     'scrypt のハッシュだけを書きます。パスワードもハッシュも表示しません。',
     '例: printf \'%s\' "$PW" | sheetbook users add tsukuba-taro --display-name "筑波 太郎" --role editor \\',
     '      --department 政策イノベーション部 --division 情報政策課 --password-stdin',
