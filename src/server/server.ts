@@ -85,7 +85,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const scheme = options.tls ? 'https' : 'http';
   const accounts = accountsOn(options.dataDir)
-    ? new Accounts({ dataDir: options.dataDir, secure: scheme === 'https', sessions: options.sessions, throttle: options.loginThrottle })
+    ? new Accounts({
+        dataDir: options.dataDir,
+        // Secure under HTTPS, its own or a reverse proxy's (the address people open is https://).
+        secure: scheme === 'https' || (options.origins ?? []).some((o) => o.startsWith('https:')),
+        sessions: options.sessions,
+        throttle: options.loginThrottle,
+      })
     : undefined;
   let port = 0;
   let names: ServerNames = serverNames(host, 0, scheme, options.origins);
