@@ -2,11 +2,10 @@
 import type { Role } from '../model/actor';
 import { DATA_FLAG, describeCommand, parseCommandArgs, usageError } from './args';
 import { commandHelp } from './help';
-import type { UsersOptions } from './users.runner';
+import type { UsersAction, UsersOptions } from './users.runner';
 
 const ROLES = ['editor', 'reviewer', 'planning'] as const;
-const ACTIONS = ['add', 'remove', 'passwd', 'list'] as const;
-export type UsersAction = (typeof ACTIONS)[number];
+const ACTIONS: readonly UsersAction[] = ['add', 'remove', 'passwd', 'list'];
 
 export const command = describeCommand({
   name: 'users',

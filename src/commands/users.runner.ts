@@ -12,7 +12,8 @@ import { displayPath, formatFinding } from '../model/report';
 import { DataFileError } from '../pipeline/data-file';
 import { readUsersFile, usersFilePath, type Account } from '../pipeline/users';
 import { writeFileAtomic } from '../pipeline/write';
-import type { UsersAction } from './users.parser';
+
+export type UsersAction = 'add' | 'remove' | 'passwd' | 'list';
 
 export interface UsersOptions {
   action: UsersAction;
