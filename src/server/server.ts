@@ -101,7 +101,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     {
       method: 'GET',
       pattern: /^\/api\/session$/,
-      handler: (_req, res, _p, _url, actor) => sendJson(res, 200, { accounts: !!accounts, ...actor, ...(visitorOf(res) ? { csrfToken: visitorOf(res)!.session.csrfToken, idleMinutes: accounts!.sessions.idleMs / 60_000 } : {}) }),
+      handler: (_req, res, _p, _url, actor) => {
+        const session = visitorOf(res)?.session;
+        const extra = session && accounts ? { csrfToken: session.csrfToken, idleMinutes: accounts.sessions.idleMs / 60_000 } : {};
+        sendJson(res, 200, { accounts: !!accounts, ...actor, ...extra });
+      },
     },
     { method: 'GET', pattern: /^\/api\/form$/, handler: (_req, res, _p, url) => sendJson(res, 200, sheets.form(url.searchParams.get('year'))) },
     { method: 'GET', pattern: /^\/api\/years$/, handler: (_req, res) => sendJson(res, 200, sheets.years()) },
