@@ -26,8 +26,7 @@ function fakeOpener(record: string, code = 0): string {
   return bin;
 }
 
-async function serveOpen(path: string): Promise<{ child: ChildProcess; line: string; stderr: () => string; exited: Promise<number | null> }> {
-  const dataDir = makeDataDir({ '087.yaml': TEXT_087 });
+async function serveOpen(path: string, dataDir = makeDataDir({ '087.yaml': TEXT_087 })): Promise<{ child: ChildProcess; line: string; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--open', '--data', dataDir], { env: { ...process.env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -66,6 +65,20 @@ describe('sheetbook serve --open', () => {
     const again = await send(server, 'GET', opened.pathname + opened.search, { auth: 'none' });
     expect(again.status).toBe(401);
     expect(again.text).not.toContain(token);
+    s.child.kill('SIGINT');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('with accounts, gives the opener the log-in address, which holds no secret', async () => {
+    const { hashPassword } = await import('../src/model/password');
+    const dataDir = makeDataDir({ '087.yaml': TEXT_087 });
+    const hash = await hashPassword('correct horse battery', { ln: 10, r: 8, p: 1 });
+    writeFileSync(join(dataDir, 'users.yaml'), `users:\n  kenkyu-hanako:\n    displayName: 研究 花子\n    role: planning\n    passwordHash: "${hash}"\n`);
+    const record = join(mkdtempSync(join(tmpdir(), 'sheetbook-opened-')), 'args');
+    const s = await serveOpen(`${fakeOpener(record)}:${process.env.PATH}`, dataDir);
+    await until(() => existsSync(record) && readFileSync(record, 'utf8').endsWith('\n'));
+    expect(readFileSync(record, 'utf8').trimEnd()).toBe(s.line);
+    expect(s.line).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]+\/$/);
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
   });
