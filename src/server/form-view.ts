@@ -49,7 +49,7 @@
 // A field's values in `fit` (check and GET) are keyed by the field's dotted path with indexes (`indicators.0.name`).
 import { eraYearText } from '../model/era';
 import { unitOf } from '../model/figure-advice';
-import { FORM_FIELDS, isYearRow, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
+import { FORM_FIELDS, isYearRow, rowYears, SHEET_FORM, standardChoicesOf, type FieldNode } from '../model/form';
 import { SDG_NAMES } from '../model/sdgs';
 import type { CityData, EvaluationSentencesFile } from '../model/city';
 import type { BoxSpec } from '../pipeline/fit';
@@ -198,7 +198,7 @@ function numberFacts(node: FieldNode): Partial<FieldView> {
 
 function choicesOf(path: string[], node: FieldNode, context: Context): Choice[] {
   // A text's usual values (事業分類): a blank sheet's "" is the unchosen one; a value not listed is kept by the select.
-  if (node['x-choices']) return [{ value: '', label: '（未選択）' }, ...node['x-choices'].map((value) => ({ value, label: value }))];
+  if (node['x-choices']) return [{ value: '', label: '（未選択）' }, ...standardChoicesOf(path).map((value) => ({ value, label: value }))];
   const nullable = isType(node, 'null') || (node.enum ?? []).includes(null);
   const values: (string | number)[] = node.enum
     ? node.enum.filter((v): v is string | number => v !== null)
