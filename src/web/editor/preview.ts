@@ -1,8 +1,10 @@
 // The two printed pages beside the form, drawn by pdf.js (the pdfjs-dist dependency, copied into dist/web at build
 // time) from the PDF the server makes of the unsaved values. One pdf.js worker is kept for the page's life; each new
 // PDF is drawn into fresh canvases that replace the old ones only when complete, so the preview never flickers.
-// Drawing a page costs about as much as reading the PDF's embedded font (each new PDF has its own subset), so the
-// page in view is drawn first and shown at once, the other after it; a newer PDF stops the drawing of an older one.
+// Drawing a page costs about as much as reading the PDF's embedded font (each new PDF has its own subset), so only
+// the pages whose look changed are drawn (the server sends a hash of each), the page in view first and shown at
+// once, the other when typing pauses; a newer PDF stops the drawing of an older one.
+import type { Preview } from '../api';
 
 interface PdfViewport {
   width: number;
@@ -110,37 +112,48 @@ async function drawn(bytes: ArrayBuffer, indexes: number[] | 'all', width: numbe
 }
 
 /**
- * Draws the PDF's pages into `pages` (a canvas each), at the width the pane has. Resolves once the pages in view are
- * shown (all of them the first time, or when the number of pages changed); the others follow when typing pauses,
- * each swapped in when drawn, unless a newer PDF or a keystroke comes first.
+ * Draws the preview's pages into `pages` (a canvas each), at the width the pane has: only the pages whose look
+ * changed (the server's hash of each page). Resolves once the changed pages in view are shown (every page the first
+ * time, or when the number of pages changed); the others follow when typing pauses, each swapped in when drawn,
+ * unless a newer PDF or a keystroke comes first.
  */
-export async function drawPdf(bytes: ArrayBuffer, pages: HTMLElement): Promise<void> {
+export async function drawPdf(preview: Preview, pages: HTMLElement): Promise<void> {
+  const { bytes, pageHashes } = preview;
   const mine = ++drawing;
   stopOutOfView();
   for (const task of underWay) task.cancel();
   const width = Math.max(300, pages.clientWidth || 600);
   const current = () => mine === drawing;
-  const shown = [...pages.children];
-  const visible = shown.map((_, i) => i).filter((i) => inView(shown[i]));
-  const first = visible.length > 0 ? visible : [0];
-  const { count, canvases } = await drawn(bytes, shown.length > 0 ? first : 'all', width, current);
-  if (shown.length !== count) {
+  const shown = [...pages.children] as HTMLElement[];
+  const marked = (canvases: (HTMLCanvasElement | undefined)[], indexes: number[]) =>
+    canvases.map((canvas, k) => {
+      if (canvas) Object.assign(canvas.dataset, { look: pageHashes[indexes[k]] ?? '', width: String(width) });
+      return canvas;
+    });
+  if (shown.length === 0 || shown.length !== pageHashes.length) {
     // The first drawing (or another number of pages): every page, swapped in at once.
-    const all = shown.length > 0 && current() ? (await drawn(bytes, 'all', width, current)).canvases : canvases;
+    const { count, canvases } = await drawn(bytes, 'all', width, current);
+    const all = marked(canvases, Array.from({ length: count }, (_, i) => i));
     if (current() && all.every((c) => c)) pages.replaceChildren(...(all as HTMLCanvasElement[]));
     return;
   }
-  if (!current()) return;
-  first.forEach((i, k) => canvases[k] && pages.replaceChild(canvases[k]!, pages.children[i]));
-  const rest = shown.map((_, i) => i).filter((i) => !first.includes(i));
+  // A page that looks as it did (or a hash not given) is left; a pane of another width redraws them all.
+  const changed = shown.map((_, i) => i).filter((i) => !pageHashes[i] || shown[i].dataset.look !== pageHashes[i] || shown[i].dataset.width !== String(width));
+  const first = changed.filter((i) => inView(shown[i]));
+  const rest = changed.filter((i) => !first.includes(i));
+  if (first.length > 0) {
+    const canvases = marked((await drawn(bytes, first, width, current)).canvases, first);
+    if (!current()) return;
+    first.forEach((i, k) => canvases[k] && pages.replaceChild(canvases[k]!, pages.children[i]));
+  }
   if (rest.length === 0) return;
   let stopped = false;
   const live = () => current() && !stopped;
   const own = new Set<{ cancel(): void }>();
   const timer = window.setTimeout(async () => {
     try {
-      const later = await drawn(bytes, rest, width, live, own);
-      rest.forEach((i, k) => live() && later.canvases[k] && pages.replaceChild(later.canvases[k]!, pages.children[i]));
+      const later = marked((await drawn(bytes, rest, width, live, own)).canvases, rest);
+      rest.forEach((i, k) => live() && later[k] && pages.replaceChild(later[k]!, pages.children[i]));
     } catch {
       // a page left as it was; the next preview draws it again
     }
