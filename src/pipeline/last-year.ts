@@ -101,10 +101,14 @@ function recordData(values: NonNullable<RecordSheet['values']>): Record<string, 
     if (text === '') continue; // an unused slot
     const steps = key.split('.');
     let node: any = data;
-    steps.forEach((step, i) => {
-      if (i === steps.length - 1) node[step] = printedValue(text);
-      else node = node[step] ??= /^[0-9]{1,3}$/.test(steps[i + 1]) ? [] : {};
-    });
+    // A value whose place another value's place contains (a list printed whole beside its items) is left out.
+    for (const step of steps.slice(0, -1)) {
+      node[step] ??= /^[0-9]{1,3}$/.test(steps[steps.indexOf(step) + 1]) ? [] : {};
+      node = typeof node[step] === 'object' ? node[step] : undefined;
+      if (!node) break;
+    }
+    const last = steps[steps.length - 1];
+    if (node && typeof node[last] !== 'object') node[last] = printedValue(text);
   }
   return data;
 }

@@ -6,7 +6,7 @@ import type { CityData } from '../model/city';
 import { eraYearText, japaneseDate } from '../model/era';
 import { UserError } from '../model/errors';
 import { formatNumber } from '../model/format';
-import type { Sheet } from '../model/form';
+import { SHEET_FORM, type FieldNode, type Sheet } from '../model/form';
 import { displayPath } from '../model/report';
 import { restatementsOf } from '../pipeline/check-last-year';
 import { deriveSheetView } from '../pipeline/derive';
@@ -51,18 +51,39 @@ interface Side {
 const isYearKey = (key: string) => /\.[0-9]{4}$/.test(key);
 
 /**
- * The values that differ, in the form's order (the new sheet's, each value only the old one has placed after the
- * value it followed there). A year only one of the tables has (the year that fell off, the new year) is no change.
+ * Where a value stands in the form's order: at each step, its field's place among its parent's (the schema's
+ * order), a list's index, a year. So the cost table reads row by row, and each indicator's fields stay together.
+ */
+function formOrder(key: string): number[] {
+  const order: number[] = [];
+  let node: FieldNode | undefined = SHEET_FORM;
+  for (const step of key.split('.')) {
+    if (/^[0-9]+$/.test(step)) {
+      order.push(Number(step));
+      node = node?.items ?? (typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    } else {
+      const keys = Object.keys(node?.properties ?? {});
+      order.push(keys.indexOf(step));
+      node = node?.properties?.[step];
+    }
+  }
+  return order;
+}
+
+const byFormOrder = (a: number[], b: number[]): number => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+};
+
+/**
+ * The values that differ, in the form's order. A year only one of the tables has (the year that fell off, the new
+ * year) is no change.
  */
 export function diffValues(before: PrintedValue[], after: PrintedValue[], from: string, reasons: Map<string, string>): DiffRow[] {
   const old = new Map(before.map((v) => [v.key, v]));
   const now = new Map(after.map((v) => [v.key, v]));
-  const order = after.map((v) => v.key);
-  before.forEach((v, i) => {
-    if (now.has(v.key) || isYearKey(v.key)) return;
-    const previous = before.slice(0, i).reverse().find((p) => order.includes(p.key));
-    order.splice(previous ? order.indexOf(previous.key) + 1 : 0, 0, v.key);
-  });
+  const places = new Map([...new Set([...now.keys(), ...old.keys()])].map((key) => [key, formOrder(key)]));
+  const order = [...places.keys()].sort((a, b) => byFormOrder(places.get(a)!, places.get(b)!));
   const rows: DiffRow[] = [];
   for (const key of order) {
     const b = old.get(key);
