@@ -37,7 +37,8 @@ async function fetchDiff(year: number, number: string): Promise<DiffAnswer> {
 
 export function diffPanel(year: number, number: string): DiffPanel {
   const status = el('p', { id: 'diff-status' }, '前年度のシートと比べています…');
-  const table = el('div', { id: 'diff-table' });
+  // Scrolls when long: focusable, so that a keyboard can scroll it too.
+  const table = el('div', { id: 'diff-table', tabindex: '0', role: 'region', 'aria-label': '前年度から変わった欄' });
   const node = el('section', { class: 'diff-panel', 'aria-labelledby': 'diff-h' }, el('h2', { id: 'diff-h' }, '前年度からの変更（新旧対照表）'), status, table);
 
   const draw = (answer: DiffAnswer) => {
