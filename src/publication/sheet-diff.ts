@@ -166,17 +166,23 @@ export function sheetDiff(request: DiffRequest): SheetDiff {
     const from = request.from ?? year - 1;
     if (from >= year) throw new UserError(`--from には${eraYearText(year)}より前の年度を指定してください（${from}）。`, 2);
     const refs = referencesBack(request.file, sheet, from);
-    if (refs.length === 0) {
-      throw new UserError(
-        `${now.label} が引き継ぐ${eraYearText(from)}のシートが見つかりません（continues: ${JSON.stringify(continuedNumbers(sheet))}、${displayPath(request.dataDir)}/${from}/ と発行の記録）。` +
-          'continues に前年度の事業番号を書いてください。',
-      );
-    }
+    if (refs.length === 0) throw new UserError(nothingToCompare(now.label, sheet, from, request.dataDir));
     olds = refs.map((ref) => sideOfReference(ref, city));
     beforeHead = `旧（${eraYearText(from)}）`;
   }
   const rows = olds.flatMap((old) => diffValues(old.values, now.values, formatNumber(old.number), reasons));
   return { title, basis: `旧: ${olds.map((o) => o.label).join('、')}　新: ${now.label}`, beforeHead, afterHead: `新（${eraYearText(year)}）`, rows };
+}
+
+/** Why a sheet has nothing of `from` to be compared with: a new project, a year not in the data, or a wrong number. */
+function nothingToCompare(label: string, sheet: Sheet, from: number, dataDir: string): string {
+  const folder = `${displayPath(dataDir)}/${from}/`;
+  if (Array.isArray(sheet.continues) && sheet.continues.length === 0) return `${label} は新しい事業です（continues: []）。比べる前年度のシートはありません。`;
+  if (!yearAt(dataDir, from).known()) return `${eraYearText(from)}のシートがないため（${folder} にもその発行の記録にもありません）、比べられません。`;
+  return (
+    `${label} が引き継ぐ${eraYearText(from)}のシートが見つかりません（continues: ${JSON.stringify(continuedNumbers(sheet))}、${folder} と発行の記録）。` +
+    'continues に前年度の事業番号を書いてください。'
+  );
 }
 
 /** The published versions of a sheet: a record of its own year, or of last year (the sheets it continues). */
