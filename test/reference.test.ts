@@ -269,6 +269,15 @@ describe('the 正誤表 and the editor show a restatement’s reason', () => {
       const settled = response.json.rows.find((r: any) => r.key === 'costs.settled.2020');
       expect(settled).toMatchObject({ before: '24,857', after: '24,000', reason: '決算の確定に伴う修正' });
       expect(response.json.basis).toMatch(/令和3年度/);
+      // A restatement written in the editor is saved into the file, and the diff shows its reason.
+      const sheet = await server.request('GET', '/api/sheets/2022/089');
+      const data = { ...sheet.json.data, restatements: [{ path: 'indicators.0.actual.2021', reason: '集計方法の見直し' }] };
+      const saved = await server.request('PUT', '/api/sheets/2022/089', { body: { data }, headers: { 'If-Match': sheet.headers.etag as string } });
+      expect(saved.status).toBe(200);
+      expect(read(dataDir, 2022, '089').restatements).toEqual(data.restatements);
+      expect(saved.json.findings.filter((f: Finding) => f.path.join('.') === 'indicators.0.actual.2021')).toEqual([]);
+      const after = await server.request('GET', '/api/sheets/2022/089/diff');
+      expect(after.json.rows.find((r: any) => r.key === 'indicators.0.actual.2021')).toMatchObject({ reason: '集計方法の見直し' });
     } finally {
       await server.close();
     }
