@@ -46,6 +46,10 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the 新旧対照表 in the e
       return result.violations.map((v: any) => `${v.id}: ${v.help}`);
     });
     expect(violations).toEqual([]);
+    // The form has the restatement, its place and reason, in a section of its own.
+    const section = page.locator('section.form-section', { has: page.locator('h2', { hasText: '前年度のシートと異なる数値' }) });
+    expect(await section.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(['costs.settled.2020', '決算の確定に伴う修正']);
+    await section.screenshot({ path: '/tmp/sheetbook-restatements.png' });
     expect(s.problems).toEqual([]);
   });
 });
