@@ -30,6 +30,7 @@ const COMMANDS: Record<string, Command<any>> = {
   diff: command(() => import('./commands/diff.parser'), () => import('./commands/diff.runner')),
   status: command(() => import('./commands/status.parser'), () => import('./commands/status.runner')),
   serve: command(() => import('./commands/serve.parser'), () => import('./commands/serve.runner')),
+  users: command(() => import('./commands/users.parser'), () => import('./commands/users.runner')),
 };
 
 /** The program's own flags (it takes no others before the command). */
