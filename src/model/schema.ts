@@ -42,6 +42,8 @@ export interface SchemaNode {
   'x-unit'?: string;
   'x-group'?: string;
   'x-page'?: number;
+  'x-expectsNewText'?: string[];
+  'x-agreesWithLastYear'?: true;
   [key: string]: unknown;
 }
 

@@ -15,6 +15,7 @@ import { Accounts, type Visitor } from './accounts';
 import { authenticate, checkHost, checkOrigin, COOKIE, newToken, sameToken, serverNames, type ServerNames } from './auth';
 import { OpeningCodes } from './opening';
 import { HttpError, securityHeaders, sendJson, sendText } from './http';
+import { sheetDiffHandler } from './sheet-diff-route';
 import { SheetService } from './sheet-service';
 import { serveStatic } from './static';
 
@@ -120,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       writes: true,
       handler: async (req, res, [year]) => sendJson(res, 201, await sheets.create(year, req)),
     },
+    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/diff$/, handler: sheetDiffHandler(options.dataDir) },
     { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: (_req, res, [year, number]) => sheets.get(res, year, number) },
     { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.save(req, res, year, number) },
     { method: 'POST', pattern: /^\/api\/check\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.check(req, res, year, number) },

@@ -5,6 +5,7 @@ import { el, replaceChildren, sheetNumberText } from '../dom';
 import { clone, sameValue } from '../paths';
 import type { CheckResult, Conflict, DataPath, FormView, SheetData } from '../types';
 import { conflictPanel } from './conflict';
+import { diffPanel, type DiffPanel } from './diff-panel';
 import { renderFields, type FormContext, type Slot } from './fields';
 import { showFindings, showFit } from './findings';
 import { labeller } from './labels';
@@ -88,6 +89,7 @@ class Editor implements EditorPage {
   private readonly findingsSummary: HTMLElement;
   private readonly previewPages: HTMLElement;
   private readonly previewStatus: HTMLElement;
+  private readonly diff: DiffPanel;
 
   private checkTimer: number | undefined;
   private checking = false;
@@ -146,12 +148,15 @@ class Editor implements EditorPage {
       sectionNav,
       this.formNode,
     );
+    this.diff = diffPanel(year, number);
     const side = el(
       'aside',
       { class: 'side', 'aria-label': '検査の結果と印刷の見本' },
       el('section', { class: 'findings-panel', 'aria-labelledby': 'findings-h' }, el('h2', { id: 'findings-h' }, '検査の結果'), this.findingsSummary, this.findingsList),
+      this.diff.node,
       el('section', { class: 'preview-panel', 'aria-labelledby': 'preview-h' }, el('h2', { id: 'preview-h' }, '印刷の見本'), this.previewStatus, this.previewPages),
     );
+    void this.diff.refresh();
     replaceChildren(page, this.main, side);
     page.classList.add('with-side');
     this.drawForm();
@@ -307,6 +312,7 @@ class Editor implements EditorPage {
       }
       this.etag = result.saved.etag;
       this.base = sent;
+      void this.diff.refresh();
       replaceChildren(this.conflictArea);
       const errors = result.saved.findings.filter((f) => f.severity === 'error').length;
       const time = new Date().toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
