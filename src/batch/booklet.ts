@@ -4,7 +4,7 @@
 // before anything is drawn.
 import { createHash } from 'node:crypto';
 import { issuedOn, yearSettings } from '../model/city';
-import { boxWidth, type BoxSpec, type FitNote, type FittedBox } from '../pipeline/fit';
+import type { BoxSpec, FitNote, FittedBox } from '../pipeline/fit';
 import { createMeasurer } from '../pipeline/measure';
 import { UserError } from '../model/errors';
 import type { InlineRun } from '../model/line-breaking';
@@ -202,7 +202,8 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
   const available = coverPage.height - top - bottom - toc.title.height;
   const nameBox = layout.boxes.tocName as BoxSpec;
   const numberSize = nameBox.size ?? layout.fontSize.body; // the page number's (the template's default size)
-  const leaderCell = boxWidth(layout, { ...nameBox, span: 2 });
+  // The cell the name shares with its leader dots and page number (booklet-toc.hbs), as the template places it.
+  const leaderCell = workspace.fitter.places.get('tocName')!.cell;
   const fit = (box: string, text: string, field: string): FittedBox => {
     const notes: FitNote[] = [];
     const fitted = workspace.fitter.fitBox({ box, text, field: [field] }, notes);

@@ -4,6 +4,7 @@
 import { inlineRuns, type InlineRun } from '../model/line-breaking';
 import type { Severity } from '../model/types';
 import type { SheetView, TextBox } from './derive';
+import type { BoxPlaces } from './box-places';
 import type { BoxSpec, LayoutSpec } from './layout';
 import type { Measurer } from './measure';
 
@@ -23,17 +24,6 @@ export interface FitNote {
   severity: Severity;
   field: TextBox['field'];
   message: string;
-}
-
-/** The text width of a box: its columns, plus the padding and rules between them when it spans several. */
-export function boxWidth(layout: LayoutSpec, spec: BoxSpec): number {
-  const table = layout.tables[spec.table];
-  const pad = layout.tableLayouts[table.layout];
-  const widths = table.widths!;
-  const span = spec.span ?? 1;
-  let width = 0;
-  for (let c = spec.column; c < spec.column + span; c++) width += widths[c];
-  return width + (span - 1) * (pad.padding[0] + pad.padding[2] + pad.lineWidth);
 }
 
 function sizesFrom(standard: number, floor: number, step: number): number[] {
@@ -85,6 +75,8 @@ export class Fitter {
   constructor(
     private readonly layout: LayoutSpec,
     private readonly measurer: Measurer,
+    /** Where each box prints (src/pipeline/box-places.ts): its text width. */
+    readonly places: BoxPlaces,
   ) {
     this.specs = layout.boxes as unknown as Record<string, BoxSpec>;
   }
@@ -133,7 +125,8 @@ export class Fitter {
     if (!spec) throw new Error(`templates/layout.yaml に枠「${box.box}」の定義がありません`);
     const standard = spec.size ?? this.layout.fontSize.body;
     const floor = spec.floor ?? this.layout.fit.floor;
-    const width = boxWidth(this.layout, spec);
+    const width = this.places.get(box.box)?.width;
+    if (width === undefined) throw new Error(`枠「${box.box}」を印刷する欄がテンプレートにありません`);
     // Built field by field: spreading the box costs more than the rest of fitting an ordinary box.
     const fitted = (text: string, fontSize: number, characterSpacing: number): FittedBox => {
       // Its runs are worked out when first read (to lay the box out): checking a sheet never reads them.

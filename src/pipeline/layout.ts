@@ -65,11 +65,8 @@ function compileOrLoad(key: string, sources: Record<string, string>, options: ob
   return new Function('module', `${module}; return module.exports;`)({});
 }
 
-/** A box of `boxes:`: where its text prints (a table's column, or several) and how it may be set. */
+/** A box of `boxes:`: how its text may be set. Where it prints is the template's cell that prints it (box-places.ts). */
 export interface BoxSpec {
-  table: string;
-  column: number;
-  span?: number;
   /** 1 for a one-line cell; otherwise `height` is the text area's height. */
   lines?: number;
   height?: number;
@@ -144,7 +141,8 @@ interface LayoutProblem {
 
 /**
  * Turn '*' columns into numbers so that every table spans exactly the width it sits in, and check what the
- * schema cannot: that the names a table or a box refers to exist and the columns fit on the page.
+ * schema cannot: that the names a table refers to exist and the columns fit on the page (a box's place is checked
+ * against the templates, in box-places.ts).
  */
 function resolveTableWidths(layout: LayoutSpec): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
@@ -190,12 +188,8 @@ function resolveTableWidths(layout: LayoutSpec): LayoutProblem[] {
   };
   for (const name of Object.keys(layout.tables)) resolve(name);
   for (const [name, box] of Object.entries(layout.boxes)) {
-    const table = layout.tables[box.table];
     if (box.lines === undefined && box.height === undefined) {
       problems.push({ path: ['boxes', name], message: '1 行の欄は lines: 1 を、文章の欄は height（文字を置く高さ）を書いてください' });
-    } else if (!table) problems.push({ path: ['boxes', name, 'table'], message: `表「${box.table}」がありません。tables にある表の名前を書いてください` });
-    else if (box.column + (box.span ?? 1) > table.columns.length) {
-      problems.push({ path: ['boxes', name, 'column'], message: `表「${box.table}」には列が ${table.columns.length} 列しかありません（列は 0 から数えます）` });
     }
   }
   return problems;

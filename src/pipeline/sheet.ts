@@ -4,6 +4,7 @@
 import { issuedOn, type CityData } from '../model/city';
 import { readCityData } from './city-data';
 export { dataFileFindings } from './city-data';
+import { findBoxPlaces } from './box-places';
 import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
 import { deriveSheetView } from './derive';
@@ -54,7 +55,8 @@ export function openWorkspace(dataDir: string, templatesDir?: string, options: O
   }
   if (!options.tolerateDataErrors && hasErrors(findings)) throw new DataFileError(findings);
   const fontSet = new FontSet(loadFontFaces());
-  const fitter = new Fitter(templates.layout, createMeasurer(fontSet));
+  // Each box's width, from the cell of the templates that prints it.
+  const fitter = new Fitter(templates.layout, createMeasurer(fontSet), findBoxPlaces(templates, city));
   return { dataDir, city, templates, fitter, fontSet };
 }
 
