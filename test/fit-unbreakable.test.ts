@@ -8,7 +8,7 @@ import { formField } from '../src/model/form';
 import type { DataPath } from '../src/model/types';
 import type { TextBox } from '../src/pipeline/derive';
 import { deriveSheetView } from '../src/pipeline/derive';
-import { boxWidth, type BoxSpec } from '../src/pipeline/fit';
+import type { BoxSpec } from '../src/pipeline/fit';
 import { checkSheet, openWorkspace, renderSheet, sheetPdf, type Workspace } from '../src/pipeline/sheet';
 import { glyphsOutsideCells, runBox, textSequences, type TextSequence } from './helpers/cells';
 import { bundledSheet, makeDataDir } from './helpers/data';
@@ -91,6 +91,8 @@ function sheetWith(values: { field: DataPath; value: string }[]) {
 }
 
 const spec = (box: string) => (workspace.templates.layout.boxes as unknown as Record<string, BoxSpec>)[box];
+/** A box's text width, from the template's cell that prints it (src/pipeline/box-places.ts). */
+const boxWidth = (box: string) => workspace.fitter.places.get(box)!.width;
 
 /** The printed box of a field in a fitted view. */
 function fittedBox(view: unknown, field: DataPath): (TextBox & { fontSize: number }) | undefined {
@@ -163,7 +165,7 @@ async function printed(outcomes: Outcome[]) {
     const boxes = own[0].runs.filter((r) => r.str.trim() !== '').map(runBox);
     const left = Math.min(...boxes.map((b) => b.left));
     const right = Math.max(...boxes.map((b) => b.right));
-    expect(right - left, `${key(field)} at ${fitted.fontSize}pt`).toBeLessThanOrEqual(boxWidth(workspace.templates.layout, spec(box)) + 0.01);
+    expect(right - left, `${key(field)} at ${fitted.fontSize}pt`).toBeLessThanOrEqual(boxWidth(box) + 0.01);
     // A URL wraps after a slash, a dot or one of its other separators.
     const lines = linesOf(own[0]);
     if (value === URL && lines.length > 1) {
@@ -226,7 +228,7 @@ describe('a long unbreakable run in every text box of the form', () => {
       if (s.lines !== 1) continue;
       // The shortest prefix that is wider than the box at the standard size: it must be set tighter or smaller.
       const size = s.size ?? workspace.templates.layout.fontSize.body;
-      const width = boxWidth(workspace.templates.layout, s);
+      const width = boxWidth(box);
       const token = typed(field, TOKENS[kind]);
       if (!token) continue;
       const chars = [...token];

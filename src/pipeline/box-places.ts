@@ -158,7 +158,7 @@ export function findBoxPlaces(templates: Templates, city: CityData): BoxPlaces {
   const unplaced = Object.keys(defined).filter((box) => !places.has(box));
   if (unplaced.length > 0) {
     throw new UserError(
-      `templates/layout.yaml の boxes の ${unplaced.map((b) => `「${b}」`).join('')}を印刷する欄がテンプレート（templates/sheet.hbs、booklet-toc.hbs、overview.hbs）にありません。`,
+      `templates/layout.yaml の boxes の${unplaced.map((b) => `「${b}」`).join('')}を印刷する欄がテンプレート（templates/sheet.hbs、booklet-toc.hbs、overview.hbs）にありません。`,
     );
   }
   return places;
