@@ -1,6 +1,7 @@
 // A sheetbook server started in-process on port 0 with a temporary data folder, and plain HTTP requests to it
 // (node:http, so that any header — Host, Origin, a wrong cookie — can be sent as a browser or an attacker would).
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Actor } from '../../src/model/actor';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,10 +40,13 @@ let shared: Workspace | undefined;
 /** One workspace (fonts, templates, measurer) for every server of a test file, as the server keeps one. */
 export const sharedWorkspace = (): Workspace => (shared ??= openWorkspace(DATA_DIR));
 
-export async function startTestServer(sheets: Record<string, unknown>, options: { year?: number; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  sheets: Record<string, unknown>,
+  options: { year?: number; dataDir?: string; actorOf?: (req: IncomingMessage) => Actor } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir(sheets, options.year ?? 2021);
   const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-serve-out-'));
-  const server = await startServer({ dataDir, outDir, port: 0, workspace: sharedWorkspace() });
+  const server = await startServer({ dataDir, outDir, port: 0, workspace: sharedWorkspace(), actorOf: options.actorOf });
   const request = (method: string, path: string, o: RequestOptions = {}) => send(server, method, path, o);
   return { server, dataDir, outDir, request, close: () => server.close() };
 }
