@@ -137,7 +137,7 @@ describe('the flow', () => {
     expect(returned.json.flow).toMatchObject({ state: '作成中', returned: true, comment: '成果の数値を確認してください' });
     expect((await as('chief', 'POST', '/api/sheets/2021/087/accept', {})).status).toBe(409);
 
-    expect((await put('info', (d) => (d.costs.settled['2020'] = 24000))).status).toBe(200);
+    expect((await put('info', (d) => (d.costs.budget['2022'] = 7000))).status).toBe(200);
     expect((await as('info', 'POST', '/api/sheets/2021/087/submit', {})).status).toBe(200);
     const accepted = await as('planning', 'POST', '/api/sheets/2021/087/accept', {});
     expect(accepted.status).toBe(200);
@@ -158,7 +158,7 @@ describe('the flow', () => {
     expect(firstSave.changes).toEqual([{ path: ['name'], labels: ['事務事業名'], old: bundledSheet('087').name, new: '情報化推進事業（改）' }]);
     expect(firstSave.by).toEqual({ name: 'info', displayName: '情報 花子', role: 'editor' });
     expect(Date.parse(firstSave.at)).not.toBeNaN();
-    expect(secondSave.changes).toEqual([{ path: ['costs', 'settled', '2020'], labels: ['コストの推移', '決算額', '令和2年度'], old: 24857, new: 24000 }]);
+    expect(secondSave.changes).toEqual([{ path: ['costs', 'budget', '2022'], labels: ['コストの推移', '予算額', '令和4年度'], old: 7575, new: 7000 }]);
     expect(ret).toMatchObject({ comment: '成果の数値を確認してください', from: '提出', to: '作成中', by: { name: 'chief' } });
     // The refused saves of the submitted sheet are in its history too.
     expect(events.filter((e) => e.event === 'refused' && e.status === 409).length).toBeGreaterThanOrEqual(2);

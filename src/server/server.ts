@@ -29,6 +29,8 @@ export interface ServerOptions {
   workspace?: Workspace;
   /** Once listening, check and draw a made-up sheet, so that the person's first keystroke is answered warm. */
   warmUp?: boolean;
+  /** Who asks, per request (accounts give the session's person; tests fix one). LOCAL_ACTOR when absent. */
+  actorOf?: (req: IncomingMessage) => Actor;
 }
 
 export interface RunningServer {
@@ -60,20 +62,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sheets = new SheetService(options.dataDir, workspace, options.year);
   let port = 0;
 
+  // A sheet route's refusals (403, 409) of a logged-in account go to the year's history (src/server/flow-service.ts).
+  const logged =
+    (action: string, handler: Handler): Handler =>
+    async (req, res, params, url, actor) => {
+      try {
+        await handler(req, res, params, url, actor);
+      } catch (error) {
+        sheets.flow.recordRefusal(actor, action, params[0], params[1], error);
+        throw error;
+      }
+    };
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/form$/, handler: (_req, res, _p, url) => sendJson(res, 200, sheets.form(url.searchParams.get('year'))) },
     { method: 'GET', pattern: /^\/api\/years$/, handler: (_req, res) => sendJson(res, 200, sheets.years()) },
-    { method: 'GET', pattern: /^\/api\/years\/([^/]+)\/sheets$/, handler: (_req, res, [year]) => sendJson(res, 200, sheets.list(year)) },
+    { method: 'GET', pattern: /^\/api\/years\/([^/]+)\/sheets$/, handler: (_req, res, [year], _u, actor) => sendJson(res, 200, sheets.list(actor, year)) },
     {
       method: 'POST',
       pattern: /^\/api\/years\/([^/]+)\/sheets$/,
       writes: true,
-      handler: async (req, res, [year]) => sendJson(res, 201, await sheets.create(year, req)),
+      handler: logged('create', async (req, res, [year], _u, actor) => sendJson(res, 201, await sheets.create(actor, year, req))),
     },
-    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: (_req, res, [year, number]) => sheets.get(res, year, number) },
-    { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.save(req, res, year, number) },
-    { method: 'POST', pattern: /^\/api\/check\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.check(req, res, year, number) },
-    { method: 'POST', pattern: /^\/api\/preview\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.preview(req, res, year, number) },
+    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: logged('get', (_req, res, [year, number], _u, actor) => sheets.get(actor, res, year, number)) },
+    { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('save', (req, res, [year, number], _u, actor) => sheets.save(actor, req, res, year, number)) },
+    { method: 'POST', pattern: /^\/api\/check\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('check', (req, res, [year, number], _u, actor) => sheets.check(actor, req, res, year, number)) },
+    { method: 'POST', pattern: /^\/api\/preview\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('preview', (req, res, [year, number], _u, actor) => sheets.preview(actor, req, res, year, number)) },
+    // The review flow (issue 22): each step 200 with the new state, 409 when the state does not allow it.
+    ...(['submit', 'accept', 'return'] as const).map((action) => ({
+      method: 'POST',
+      pattern: new RegExp(`^/api/sheets/([^/]+)/([^/]+)/${action}$`),
+      writes: true,
+      handler: logged(action, (req, res, [year, number], _u, actor) => sheets.flow.step(actor, action, req, res, year, number)),
+    })),
+    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/history$/, handler: logged('history', (_req, res, [year, number], _u, actor) => sheets.flow.historyOf(actor, res, year, number)) },
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -101,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
         if (route.writes) checkOrigin(req, port, credential);
         const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
-        await route.handler(req, res, params, url, LOCAL_ACTOR);
+        await route.handler(req, res, params, url, options.actorOf?.(req) ?? LOCAL_ACTOR);
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} は使えません。`);
