@@ -98,6 +98,14 @@ export class FlowService {
     return sheet;
   }
 
+  /** The steps this person may take on this sheet now (the editor shows these buttons only). */
+  actionsFor(actor: Actor, sheet: ReachedSheet): FlowAction[] {
+    return (['submit', 'accept', 'return'] as const).filter((action) => {
+      if ('refused' in transition(sheet.flow, action)) return false;
+      return action === 'submit' ? mayWork(actor, sheet.owner) : mayReview(actor, sheet.owner);
+    });
+  }
+
   /** A save that wrote the file: who, when, which fields from what to what. */
   recordSave(actor: Actor, sheet: ReachedSheet, saved: Buffer): void {
     const changes = sheetChanges(dataOf(sheet.file, sheet.bytes), dataOf(sheet.file, saved));
@@ -133,14 +141,15 @@ export class FlowService {
       at: now(), sheet: sheet.key, by: eventActor(actor), event: action, from: sheet.flow.state, to: next.to, ...(comment ? { comment } : {}), sha256: sha256(sheet.bytes),
     };
     this.append(sheet.year, event);
-    sendJson(res, 200, { flow: this.flowOf(sheet.year, sheet.key), event });
+    const flow = this.flowOf(sheet.year, sheet.key);
+    sendJson(res, 200, { flow, actions: this.actionsFor(actor, { ...sheet, flow }), event });
   }
 
   /** GET …/history: the sheet's events, oldest first, and its state. */
   historyOf(actor: Actor, res: ServerResponse, yearText: string, numberText: string): void {
     const sheet = this.reach(actor, yearText, numberText);
     const events = this.history.read(sheet.year).events.filter((e) => e.sheet === sheet.key);
-    sendJson(res, 200, { sheet: sheet.key, flow: sheet.flow, events });
+    sendJson(res, 200, { sheet: sheet.key, flow: sheet.flow, actions: this.actionsFor(actor, sheet), events });
   }
 
   /**

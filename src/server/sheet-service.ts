@@ -141,11 +141,12 @@ export class SheetService {
   }
 
   get(actor: Actor, res: ServerResponse, yearText: string, numberText: string): void {
-    const { year, number, file, bytes, flow } = this.read(actor, yearText, numberText);
+    const sheet = this.read(actor, yearText, numberText);
+    const { year, number, file, bytes, flow } = sheet;
     const source = parseSheetText(file, bytes);
     const draft = draftSheet(file, this.workspace, bytes, { fiscalYear: year, number });
     const etag = etagOf(bytes);
-    sendJson(res, 200, { data: source.data ?? source.partial ?? null, etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString(), flow }, { ETag: etag });
+    sendJson(res, 200, { data: source.data ?? source.partial ?? null, etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString(), flow, actions: this.flow.actionsFor(actor, sheet) }, { ETag: etag });
   }
 
   /** Findings and fit of unsaved values: the file as it would be saved, checked as `validate` checks it. */
