@@ -136,6 +136,7 @@ export function flowPanel(options: FlowPanelOptions): FlowPanel {
       const events = history.events.slice(-SHOWN_EVENTS).reverse();
       historyNote.textContent = history.events.length === 0 ? 'まだ履歴はありません（保存や提出をすると、ここに残ります）。' : history.events.length > SHOWN_EVENTS ? `新しい ${SHOWN_EVENTS} 件を表示しています（全 ${history.events.length} 件。data/${options.year}/history.jsonl）。` : '';
       replaceChildren(historyList, ...events.map(eventItem));
+      historyNode.dataset.loaded = String(history.events.length);
     } catch (error) {
       historyNote.textContent = `履歴を読めませんでした: ${(error as Error).message}`;
     }

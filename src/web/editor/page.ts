@@ -154,7 +154,8 @@ class Editor implements EditorPage {
     );
     const side = el(
       'aside',
-      { class: 'side', 'aria-label': '検査の結果と印刷の見本' },
+      // Focusable: it scrolls by itself when the preview is taller than the window (keyboard users scroll it too).
+      { class: 'side', 'aria-label': '検査の結果と印刷の見本', tabindex: '0' },
       el('section', { class: 'findings-panel', 'aria-labelledby': 'findings-h' }, el('h2', { id: 'findings-h' }, '検査の結果'), this.findingsSummary, this.findingsList),
       el('section', { class: 'preview-panel', 'aria-labelledby': 'preview-h' }, el('h2', { id: 'preview-h' }, '印刷の見本'), this.previewStatus, this.previewPages),
     );
