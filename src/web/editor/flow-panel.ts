@@ -68,7 +68,7 @@ export function flowPanel(options: FlowPanelOptions): FlowPanel {
     buttons,
     message,
   );
-  const historyList = el('ol', { id: 'history-list', class: 'history' });
+  const historyList = el('ol', { id: 'history-list', class: 'history', reversed: true });
   const historyNote = el('p', { id: 'history-note', class: 'help' });
   const historyNode = el('section', { class: 'history-panel', 'aria-labelledby': 'history-h' }, el('h2', { id: 'history-h' }, '履歴'), historyNote, historyList);
 
