@@ -2,6 +2,7 @@
 // the states 作成中 → 提出 → 確認済 or 差し戻し, saves refused while a sheet is submitted, and the history of every
 // save, state change and refusal in data/<year>/history.jsonl. The server runs with a test's actor per request
 // (a header only this test's server reads), as accounts will give one per session.
+import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -186,6 +187,32 @@ describe('the history file', () => {
     expect(after.events.at(-1)).toMatchObject({ event: 'return', comment: '再確認' });
     expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
     expect((await as('info', 'GET', '/api/sheets/2021/087')).json.flow.state).toBe('作成中');
+  });
+
+  it('is whole after a writer killed outright while appending (SIGKILL), and takes the next event', async () => {
+    const dir = join(t.dataDir, '..', 'killed');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, '2021'), { recursive: true });
+    const writer = spawn(process.execPath, ['-e', `
+      const { appendEvent } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'publication', 'review-log'))});
+      const by = { name: 'w', displayName: 'w', role: 'editor' };
+      const comment = 'あ'.repeat(20000);
+      process.stdout.write('go\\n');
+      for (let i = 0; ; i++) appendEvent(${JSON.stringify(dir)}, 2021, { at: new Date().toISOString(), sheet: '087', by, event: 'return', from: '提出', to: '作成中', comment, sha256: String(i) });
+    `]);
+    await new Promise((resolve) => writer.stdout.once('data', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writer.kill('SIGKILL');
+    await new Promise((resolve) => writer.once('exit', resolve));
+    const killed = readHistory(dir, 2021);
+    expect(killed.events.length).toBeGreaterThan(0);
+    expect(killed.damaged).toBeLessThanOrEqual(1);
+    killed.events.forEach((e, i) => expect(e).toMatchObject({ event: 'return', sha256: String(i) }));
+    const { appendEvent } = await import('../src/publication/review-log');
+    appendEvent(dir, 2021, { at: new Date().toISOString(), sheet: '087', by: { name: 'x', displayName: 'x', role: 'planning' }, event: 'accept', from: '提出', to: '確認済', sha256: 'after' });
+    const after = readHistory(dir, 2021);
+    expect(after.events.length).toBe(killed.events.length + 1);
+    expect(after.events.at(-1)).toMatchObject({ event: 'accept', sha256: 'after' });
   });
 
   it('is one JSON object a line', () => {

@@ -62,13 +62,22 @@ export class FlowService {
     this.history = new HistoryCache(dataDir);
   }
 
+  /** Each year's states, folded from its events once per new event rather than on every request. */
+  private readonly folded = new Map<number, { events: number; flows: Map<string, SheetFlow> }>();
+
   /** The year's flow as the history tells it now. */
   yearFlow(year: number): YearFlow {
     return yearFlow(this.history.read(year).events);
   }
 
   flowOf(year: number, key: string): SheetFlow {
-    return flowsOf(this.history.read(year).events).get(key) ?? INITIAL_FLOW;
+    const events = this.history.read(year).events;
+    let known = this.folded.get(year);
+    if (!known || known.events !== events.length) {
+      known = { events: events.length, flows: flowsOf(events) };
+      this.folded.set(year, known);
+    }
+    return known.flows.get(key) ?? INITIAL_FLOW;
   }
 
   /** The sheet a URL names, if this person may work on it; else 403 with nothing revealed (see above). */
