@@ -63,7 +63,7 @@ export class FlowService {
   }
 
   /** Each year's states, folded from its events once per new event rather than on every request. */
-  private readonly folded = new Map<number, { events: number; flows: Map<string, SheetFlow> }>();
+  private readonly folded = new Map<number, { list: readonly HistoryEvent[]; events: number; flows: Map<string, SheetFlow> }>();
 
   /** The year's flow as the history tells it now. */
   yearFlow(year: number): YearFlow {
@@ -73,8 +73,9 @@ export class FlowService {
   flowOf(year: number, key: string): SheetFlow {
     const events = this.history.read(year).events;
     let known = this.folded.get(year);
-    if (!known || known.events !== events.length) {
-      known = { events: events.length, flows: flowsOf(events) };
+    // The cache appends to one list while the file grows, and reads a replaced file into a new one.
+    if (!known || known.list !== events || known.events !== events.length) {
+      known = { list: events, events: events.length, flows: flowsOf(events) };
       this.folded.set(year, known);
     }
     return known.flows.get(key) ?? INITIAL_FLOW;
