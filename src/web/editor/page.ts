@@ -327,6 +327,8 @@ class Editor implements EditorPage {
       void this.flow.refresh();
     } catch (error) {
       this.saveStatus.textContent = `保存できませんでした: ${(error as Error).message} あなたの入力は残っています。`;
+      // Submitted by someone else meanwhile (409): the panel shows the state it is in now.
+      if (error instanceof ApiError && error.status === 409) void this.flow.refresh();
     } finally {
       this.saving = false;
       this.saveButton.disabled = this.flow.locked;
