@@ -11,6 +11,7 @@ import type { Actor } from '../src/model/actor';
 import { LOCAL_ACTOR } from '../src/model/actor';
 import { readYearFolder } from '../src/model/data-folder';
 import { readHistory } from '../src/publication/review-log';
+import { runStatus, statusText } from '../src/commands/status.runner';
 import { bundledSheet } from './helpers/data';
 import { startTestServer, type TestServer } from './helpers/serve';
 
@@ -187,6 +188,10 @@ describe('the history file', () => {
     expect(after.events.at(-1)).toMatchObject({ event: 'return', comment: '再確認' });
     expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
     expect((await as('info', 'GET', '/api/sheets/2021/087')).json.flow.state).toBe('作成中');
+    // status says so, and reads on.
+    const text = statusText(runStatus({ departments: [], format: 'text', dataDir: t.dataDir }, 2021));
+    expect(text).toContain('history.jsonl）に、読めない行が 1 行あります');
+    expect(text.split('\n').find((l) => l.startsWith('087'))).toContain('作成中（差し戻し）');
   });
 
   it('is whole after a writer killed outright while appending (SIGKILL), and takes the next event', async () => {

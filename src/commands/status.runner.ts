@@ -67,6 +67,9 @@ export function statusText(status: YearStatus): string {
       `${status.flowInUse ? `、確認済 ${status.sheets.filter((s) => s.flow.state === '確認済' && !s.flow.changedSince).length}` : ''}` +
       `${status.issueDate ? `、発行日 ${status.issueDate}` : '、発行日なし'}${status.lastRecord ? `、最後の発行の記録 ${status.lastRecord}` : ''}`,
   ];
+  if (status.historyDamaged > 0) {
+    lines.push(`注意: 履歴（${status.year} のフォルダの history.jsonl）に、読めない行が ${status.historyDamaged} 行あります（書き込みの途中で止まった行など）。その行は飛ばし、ほかの行で状態を決めています。`);
+  }
   for (const s of status.sheets) {
     const counts = [`エラー ${s.errors}`, `警告 ${s.warnings}`, ...(s.review ? [`書き直し ${s.review}`] : []), ...(s.doubts ? [`要確認 ${s.doubts}`] : [])];
     const changed = s.changedSincePublish === true ? '、発行後に変更あり' : '';

@@ -85,15 +85,17 @@ export function appendEvent(dataDir: string, year: number, event: HistoryEvent):
 export interface YearFlow {
   /** Whether any sheet of the year has been submitted: only then does publish ask for every sheet to be 確認済. */
   inUse: boolean;
+  /** Lines of the history that are not a whole event (skipped). */
+  damaged: number;
   flowOf(key: string): SheetFlow;
 }
 
-export function yearFlow(events: readonly HistoryEvent[]): YearFlow {
-  const flows = flowsOf(events);
-  return { inUse: usesFlow(events), flowOf: (key) => flows.get(key) ?? INITIAL_FLOW };
+export function yearFlow(history: History): YearFlow {
+  const flows = flowsOf(history.events);
+  return { inUse: usesFlow(history.events), damaged: history.damaged, flowOf: (key) => flows.get(key) ?? INITIAL_FLOW };
 }
 
-export const readYearFlow = (dataDir: string, year: number): YearFlow => yearFlow(readHistory(dataDir, year).events);
+export const readYearFlow = (dataDir: string, year: number): YearFlow => yearFlow(readHistory(dataDir, year));
 
 /**
  * The history as the server keeps it: each year's events read once and then only what was appended since (by this

@@ -68,6 +68,8 @@ export interface YearStatus {
   folder: Finding[];
   /** Whether the year is in the review flow (a sheet of it has been submitted): publish then asks for every sheet 確認済. */
   flowInUse: boolean;
+  /** Lines of data/<year>/history.jsonl that are not a whole event (a write cut short), skipped. */
+  historyDamaged: number;
 }
 
 /** The last publication record of a year, if any. */
@@ -151,7 +153,7 @@ export function yearStatus(
     });
   }
   sheets.sort((a, b) => a.number - b.number || (a.file < b.file ? -1 : 1));
-  return { year, issueDate: yearSettings(workspace.city, year).issueDate ?? null, lastRecord: record?.date ?? null, sheets, folder: [...folder.ignored, ...folder.refused], flowInUse: flow.inUse };
+  return { year, issueDate: yearSettings(workspace.city, year).issueDate ?? null, lastRecord: record?.date ?? null, sheets, folder: [...folder.ignored, ...folder.refused], flowInUse: flow.inUse, historyDamaged: flow.damaged };
 }
 
 /** A sheet's flow as the list shows it; a submitted or accepted file that changed since is said to have changed. */

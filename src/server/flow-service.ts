@@ -67,7 +67,7 @@ export class FlowService {
 
   /** The year's flow as the history tells it now. */
   yearFlow(year: number): YearFlow {
-    return yearFlow(this.history.read(year).events);
+    return yearFlow(this.history.read(year));
   }
 
   flowOf(year: number, key: string): SheetFlow {
