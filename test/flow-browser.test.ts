@@ -97,6 +97,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the review flow in chromium'
     const headers = await page.locator('table.sheets thead th').allTextContents();
     expect(headers.at(-1)).toBe('確認の状態');
     expect(await page.locator('table.sheets tbody tr').first().locator('td').last().textContent()).toBe('確認済');
+    await page.screenshot({ path: '/tmp/flow-list.png' });
     expect(await axeViolations(page)).toEqual([]);
     expect(s.problems).toEqual([]);
   });
