@@ -20,7 +20,7 @@ const LAYERS = [
   // The commands, with the editor server that `serve` runs (it creates sheets as `new` does).
   ['commands', '^src/(commands|server)/'],
   // The command line, the bundled program and the build that makes it.
-  ['cli', '^src/(cli|cli-main|program|bundled|lazy-modules)\\.ts$|^src/build/'],
+  ['cli', '^src/(cli|cli-main|program|bundled|lazy-modules|worker)\\.ts$|^src/build/'],
 ];
 
 const anyOf = (patterns) => patterns.map((p) => `(${p})`).join('|');

@@ -15,9 +15,9 @@ export interface Progress {
 
 // Below this many sheets to render, starting worker threads costs more than it saves.
 const WORKER_THRESHOLD = 8;
-// The compiled worker beside this module. Run from TypeScript sources (the tests), there is none, and sheets are
+// The compiled worker entry (src/worker.ts). Run from TypeScript sources (the tests), there is none, and sheets are
 // processed in this thread instead: the same code, without the parallelism.
-let WORKER_SCRIPT = join(__dirname, 'worker.js');
+let WORKER_SCRIPT = join(__dirname, '..', 'worker.js');
 
 /** The bundled program (src/program.ts) starts its workers from its own loader, so that they run the same code. */
 export function useWorkerScript(file: string): void {

@@ -1,5 +1,4 @@
-// A worker thread: opens the workspace once (fonts, templates, measurer) and processes the sheets it is sent.
-import '../lazy-modules';
+// A worker thread (started from src/worker.ts, or the bundle's loader): opens the workspace once (fonts, templates, measurer) and processes the sheets it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWorkspace } from '../pipeline/sheet';
 import { checkOnly, processSheet } from './sheet-job';
