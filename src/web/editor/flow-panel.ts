@@ -85,7 +85,6 @@ export function flowPanel(options: FlowPanelOptions): FlowPanel {
       if (actions.includes(action)) parts.push(el('button', { type: 'button', id: BUTTONS[action].id, class: action === 'submit' ? 'primary' : '', onclick: () => void step(action) }, BUTTONS[action].text));
     }
     if (actions.includes('return')) {
-      commentBox.value = '';
       parts.push(
         el(
           'div',
@@ -120,6 +119,8 @@ export function flowPanel(options: FlowPanelOptions): FlowPanel {
       const result = await flowStep(options.year, options.number, action, text);
       flow = result.flow;
       actions = result.actions;
+      // The comment is kept until it is sent: a redraw after a save does not lose what a reviewer is writing.
+      if (action === 'return') commentBox.value = '';
       draw();
       stateText.textContent = `${action === 'return' ? '差し戻しました。' : BUTTONS[action].done} ${stateText.textContent}`;
       await drawHistory();
