@@ -11,6 +11,7 @@ import type { Actor } from '../src/model/actor';
 import { LOCAL_ACTOR } from '../src/model/actor';
 import { readYearFolder } from '../src/model/data-folder';
 import { readHistory } from '../src/publication/review-log';
+import { sheetChanges } from '../src/model/sheet-changes';
 import { runStatus, statusText } from '../src/commands/status.runner';
 import { bundledSheet } from './helpers/data';
 import { startTestServer, type TestServer } from './helpers/serve';
@@ -231,5 +232,19 @@ describe('the history file', () => {
     });
     expect(parsed.length).toBe(lines.length - 1); // the one torn line of the test before
     writeFileSync(join(t.dataDir, '2021', 'history.jsonl'), lines.join('\n') + '\n');
+  });
+});
+
+describe('the changes a save records', () => {
+  it('names each changed value by path and label; a part added or removed is one change with the whole part', () => {
+    const before = { name: 'a', indicators: [{ name: 'x', target: { 2021: 1 } }], sdgs: [3] };
+    const after = { name: 'a', indicators: [{ name: 'x', target: { 2021: 2 } }, { name: 'y' }], sdgs: [3, 4], review: ['results.achievements'] };
+    expect(sheetChanges(before, after)).toEqual([
+      { path: ['indicators', 0, 'target', '2021'], labels: ['指標の推移', '指標1', '目標値', '令和3年度'], old: 1, new: 2 },
+      { path: ['indicators', 1], labels: ['指標の推移', '指標2'], old: null, new: { name: 'y' } },
+      { path: ['sdgs', 1], labels: ['SDGs', 'SDGsの目標番号2'], old: null, new: 4 },
+      { path: ['review'], labels: ['書き直しが必要な項目'], old: null, new: ['results.achievements'] },
+    ]);
+    expect(sheetChanges(after, after)).toEqual([]);
   });
 });
