@@ -3,6 +3,7 @@
 // save, state change and refusal in data/<year>/history.jsonl. The server runs with a test's actor per request
 // (a header only this test's server reads), as accounts will give one per session.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -163,6 +164,9 @@ describe('the flow', () => {
     expect(Date.parse(firstSave.at)).not.toBeNaN();
     expect(secondSave.changes).toEqual([{ path: ['costs', 'budget', '2022'], labels: ['コストの推移', '予算額', '令和4年度'], old: 7575, new: 7000 }]);
     expect(ret).toMatchObject({ comment: '成果の数値を確認してください', from: '提出', to: '作成中', by: { name: 'chief' } });
+    // Each save names the version it was made over: here the one the save before it wrote (nothing changed outside).
+    expect(secondSave.base).toBe(firstSave.sha256);
+    expect(secondSave.sha256).toBe(createHash('sha256').update(readFileSync(file('087'))).digest('hex'));
     // The refused saves of the submitted sheet are in its history too.
     expect(events.filter((e) => e.event === 'refused' && e.status === 409).length).toBeGreaterThanOrEqual(2);
   });

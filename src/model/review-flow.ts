@@ -30,7 +30,11 @@ export type HistoryEvent = {
   sheet: string;
   by: EventActor;
 } & (
-  | { event: 'save'; changes: FieldChange[]; sha256: string }
+  /**
+   * `base`: the SHA-256 of the file the save was made over. When it is not the `sha256` of the sheet's save before it,
+   * the file was changed outside the server in between (an editor, `git pull`, `rollover`): the history says so.
+   */
+  | { event: 'save'; changes: FieldChange[]; sha256: string; base?: string }
   | { event: 'create'; sha256: string }
   | { event: FlowAction; from: ReviewState; to: ReviewState; comment?: string; sha256: string }
   | { event: 'refused'; action: string; status: number; message: string }

@@ -119,7 +119,7 @@ export class FlowService {
   /** A save that wrote the file: who, when, which fields from what to what. */
   recordSave(actor: Actor, sheet: ReachedSheet, saved: Buffer): void {
     const changes = sheetChanges(dataOf(sheet.file, sheet.bytes), dataOf(sheet.file, saved));
-    this.append(sheet.year, { at: now(), sheet: sheet.key, by: eventActor(actor), event: 'save', changes, sha256: sha256(saved) });
+    this.append(sheet.year, { at: now(), sheet: sheet.key, by: eventActor(actor), event: 'save', changes, sha256: sha256(saved), base: sha256(sheet.bytes) });
   }
 
   recordCreate(actor: Actor, year: number, number: number): void {

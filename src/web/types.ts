@@ -125,6 +125,9 @@ export interface HistoryEvent {
   by: EventActor;
   event: 'save' | 'create' | FlowAction | 'refused';
   changes?: { path: (string | number)[]; labels: string[]; old: unknown; new: unknown }[];
+  sha256?: string;
+  /** A save: the version of the file it was made over. */
+  base?: string;
   from?: ReviewState;
   to?: ReviewState;
   comment?: string;

@@ -134,9 +134,10 @@ export function flowPanel(options: FlowPanelOptions): FlowPanel {
       const history = await getHistory(options.year, options.number);
       flow = history.flow;
       actions = history.actions;
+      const outside = changedOutside(history.events);
       const events = history.events.slice(-SHOWN_EVENTS).reverse();
       historyNote.textContent = history.events.length === 0 ? 'まだ履歴はありません（保存や提出をすると、ここに残ります）。' : history.events.length > SHOWN_EVENTS ? `新しい ${SHOWN_EVENTS} 件を表示しています（全 ${history.events.length} 件。data/${options.year}/history.jsonl）。` : '';
-      replaceChildren(historyList, ...events.map(eventItem));
+      replaceChildren(historyList, ...events.map((e) => eventItem(e, outside.has(e))));
       historyNode.dataset.loaded = String(history.events.length);
     } catch (error) {
       historyNote.textContent = `履歴を読めませんでした: ${(error as Error).message}`;
@@ -166,9 +167,22 @@ function valueText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function eventItem(e: HistoryEvent): HTMLLIElement {
+/** Saves made over a file that was not the one the sheet's save before wrote: it was changed outside the server in between. */
+function changedOutside(events: HistoryEvent[]): Set<HistoryEvent> {
+  const marked = new Set<HistoryEvent>();
+  let last: string | undefined;
+  for (const e of events) {
+    if (e.event !== 'save' && e.event !== 'create') continue;
+    if (e.event === 'save' && last !== undefined && e.base !== undefined && e.base !== last) marked.add(e);
+    last = e.sha256;
+  }
+  return marked;
+}
+
+function eventItem(e: HistoryEvent, afterOutsideChange = false): HTMLLIElement {
   const head = el('p', { class: 'history-head' }, el('time', { datetime: e.at }, savedAtText(e.at)), ` ${e.by.displayName}: `, el('strong', {}, EVENT_NAMES[e.event] ?? e.event));
   const item = el('li', { class: `history-${e.event}` }, head);
+  if (afterOutsideChange) item.append(el('p', { class: 'history-refused' }, 'この保存の前に、ファイルがこの画面の外（エディタ、git pull など）で変更されていました。'));
   if (e.event === 'save' && e.changes && e.changes.length > 0) {
     item.append(
       el(
