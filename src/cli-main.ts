@@ -29,6 +29,7 @@ const COMMANDS: Record<string, Command<any>> = {
   watch: command(() => import('./commands/watch.parser'), () => import('./commands/watch.runner')),
   status: command(() => import('./commands/status.parser'), () => import('./commands/status.runner')),
   serve: command(() => import('./commands/serve.parser'), () => import('./commands/serve.runner')),
+  users: command(() => import('./commands/users.parser'), () => import('./commands/users.runner')),
 };
 
 /** The program's own flags (it takes no others before the command). */

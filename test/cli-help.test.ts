@@ -16,7 +16,7 @@ function cli(...args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const COMMANDS = ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export', 'publish', 'errata', 'watch'];
+const COMMANDS = ['build', 'validate', 'booklet', 'new', 'rollover', 'import', 'export', 'publish', 'errata', 'watch', 'users'];
 const PARSERS: Record<string, () => Promise<unknown>> = {
   build: () => import('../src/commands/build.parser'),
   validate: () => import('../src/commands/validate.parser'),
@@ -28,6 +28,7 @@ const PARSERS: Record<string, () => Promise<unknown>> = {
   publish: () => import('../src/commands/publish.parser'),
   errata: () => import('../src/commands/errata.parser'),
   watch: () => import('../src/commands/watch.parser'),
+  users: () => import('../src/commands/users.parser'),
 };
 
 async function parserOf(name: string): Promise<CommandParser<unknown>> {

@@ -37,7 +37,7 @@ beforeAll(async () => {
   const dx = { ...bundledSheet('089'), division: 'DX推進課' };
   dx.review = undefined;
   delete dx.review;
-  t = await startTestServer({ '087.yaml': bundledSheet('087'), '088.yaml': general, '089.yaml': dx }, { actorOf });
+  t = await startTestServer({ '087.yaml': bundledSheet('087'), '088.yaml': general, '089.yaml': dx }, { server: { actorOf } });
 });
 afterAll(() => t.close());
 
@@ -250,5 +250,45 @@ describe('the changes a save records', () => {
       { path: ['review'], labels: ['書き直しが必要な項目'], old: null, new: ['results.achievements'] },
     ]);
     expect(sheetChanges(after, after)).toEqual([]);
+  });
+});
+
+describe('with accounts (data/users.yaml)', () => {
+  it('takes the person from the session: another division refused and recorded, a write with a forged CSRF token recorded, a step by name', async () => {
+    const { hashPassword } = await import('../src/model/password');
+    const hash = await hashPassword('pass word one');
+    const users = `users:
+  tsukuba-taro:
+    displayName: 筑波 太郎
+    department: 政策イノベーション部
+    division: 情報政策課
+    role: editor
+    passwordHash: "${hash}"
+`;
+    const general = { ...bundledSheet('088'), department: '総務部', division: '総務課' };
+    const a = await startTestServer({ '087.yaml': bundledSheet('087'), '088.yaml': general }, { users });
+    try {
+      const login = await a.request('POST', '/api/login', { auth: 'none', body: { name: 'tsukuba-taro', password: 'pass word one' }, origin: a.server.origin });
+      expect(login.status).toBe(204);
+      const cookie = String(login.headers['set-cookie']).split(';')[0];
+      const session = await a.request('GET', '/api/session', { auth: 'none', headers: { Cookie: cookie } });
+      const csrf = session.json.csrfToken as string;
+      const as2 = (method: string, path: string, body?: unknown, withCsrf = true) =>
+        a.request(method, path, { auth: 'none', body, origin: method === 'GET' ? false : a.server.origin, headers: { Cookie: cookie, ...(method !== 'GET' ? { 'X-CSRF-Token': withCsrf ? csrf : 'forged' } : {}) } });
+
+      expect((await as2('GET', '/api/sheets/2021/088')).status).toBe(403);
+      expect((await as2('POST', '/api/check/2021/087', { data: bundledSheet('087') }, false)).status).toBe(403);
+      const submitted = await as2('POST', '/api/sheets/2021/087/submit', {});
+      expect(submitted.status).toBe(200);
+      expect(submitted.json.flow).toMatchObject({ state: '提出', by: { name: 'tsukuba-taro', displayName: '筑波 太郎', role: 'editor' } });
+      const events = readHistory(a.dataDir, 2021).events;
+      expect(events.filter((e) => e.event === 'refused').map((e) => [e.sheet, (e as { action: string }).action, (e as { status: number }).status])).toEqual([
+        ['088', 'get', 403],
+        ['087', 'POST /api/check/2021/087', 403],
+      ]);
+      expect(events.at(-1)).toMatchObject({ event: 'submit', sheet: '087', by: { name: 'tsukuba-taro' } });
+    } finally {
+      await a.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { CityData, CityFile, EvaluationSentencesFile, PersonnelRatesFile } 
 import type { Finding } from '../model/types';
 import { checkDataFile, DataFileError, throwOnErrors } from './data-file';
 import { loadLayout } from './layout';
+import { usersFileFindings } from './users';
 
 /** The three files' names in a data folder. */
 export const CITY_FILES = ['city.yaml', 'evaluation-sentences.yaml', 'personnel-rates.yaml'] as const;
@@ -37,9 +38,9 @@ export function loadCityData(dataDir: string): CityData {
   return city;
 }
 
-/** What the schemas of the city's data files and of templates/layout.yaml refuse (for validate). */
+/** What the schemas of the city's data files, the accounts (users.yaml) and templates/layout.yaml refuse (for validate). */
 export function dataFileFindings(dataDir: string, templatesDir?: string): Finding[] {
-  const { findings } = readCityData(dataDir);
+  const findings = [...readCityData(dataDir).findings, ...usersFileFindings(dataDir)];
   try {
     loadLayout(templatesDir);
   } catch (error) {

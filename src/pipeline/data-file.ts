@@ -6,6 +6,7 @@ import citySchema from '../model/city.schema.json';
 import evaluationSentencesSchema from '../model/generated/evaluation-sentences.schema.json';
 import layoutSchema from '../model/layout.schema.json';
 import personnelRatesSchema from '../model/personnel-rates.schema.json';
+import usersSchema from '../model/users.schema.json';
 import { UserError } from '../model/errors';
 import type { SchemaNode } from '../model/schema';
 import type { DataPath, Finding } from '../model/types';
@@ -21,6 +22,8 @@ export const DATA_FILE_SCHEMAS = {
   'personnel-rates': personnelRatesSchema as unknown as SchemaNode,
   'evaluation-sentences': evaluationSentencesSchema as unknown as SchemaNode,
   layout: layoutSchema as unknown as SchemaNode,
+  // Read by pipeline/users.ts alone, never through checkDataFile's cache (the hashes stay in the one file).
+  users: usersSchema as unknown as SchemaNode,
 };
 
 export type DataFileKind = keyof typeof DATA_FILE_SCHEMAS;

@@ -125,12 +125,12 @@ function removeMadeFolders(target: string, made: string | undefined): void {
  * Write `bytes` to a new temporary file beside `target`, all of them, flushed unless `durable` is false. `made` is
  * the first folder made for it, if any, to be removed again when nothing is put in place.
  */
-function writeTemporary(target: string, bytes: Uint8Array, durable: boolean): { temp: string; made?: string } {
+function writeTemporary(target: string, bytes: Uint8Array, durable: boolean, mode?: number): { temp: string; made?: string } {
   const made = mkdirSync(dirname(target), { recursive: true });
   const temp = tempFor(target, 'tmp');
   pending.add(temp);
   try {
-    const fd = openSync(temp, 'w');
+    const fd = openSync(temp, 'w', mode);
     try {
       writeAll(fd, bytes);
       if (durable) fsyncSync(fd);
@@ -166,9 +166,12 @@ interface Staged {
 export class FileTransaction {
   private readonly staged: Staged[] = [];
   private readonly durable: boolean;
+  private readonly mode: number | undefined;
 
-  constructor({ durable = true } = {}) {
+  /** `mode`: the permissions of the files made (0o600 for data/users.yaml); the system's default without it. */
+  constructor({ durable = true, mode }: { durable?: boolean; mode?: number } = {}) {
     this.durable = durable;
+    this.mode = mode;
   }
 
   get size(): number {
@@ -180,7 +183,7 @@ export class FileTransaction {
     const again = this.staged.findIndex((s) => s.target === target);
     if (again >= 0) this.staged.splice(again, 1); // the same file twice: the later bytes (its temporary file is rewritten)
     try {
-      this.staged.push({ target, ...writeTemporary(target, bytes, this.durable), onCommit });
+      this.staged.push({ target, ...writeTemporary(target, bytes, this.durable, this.mode), onCommit });
     } catch (error) {
       const together = this.staged.length + 1;
       this.abort();
@@ -269,8 +272,8 @@ export class FileTransaction {
  * place (atomic on one file system) and its folder flushed. `durable: false` skips the flushes, for caches that are
  * only ever a shortcut: a crash may lose such a file, but no failure leaves part of one. Throws a WriteFailure.
  */
-export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array, { durable = true } = {}): void {
-  const transaction = new FileTransaction({ durable });
+export function writeFileAtomic(target: string, bytes: Buffer | Uint8Array, { durable = true, mode }: { durable?: boolean; mode?: number } = {}): void {
+  const transaction = new FileTransaction({ durable, mode });
   transaction.stage(target, bytes);
   transaction.commit();
 }

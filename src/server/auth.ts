@@ -3,6 +3,8 @@
 // name (DNS rebinding) and writes from another origin (a site the person happens to visit) are refused.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { HttpError } from './http';
 
 export const COOKIE = 'sheetbook';
@@ -18,15 +20,44 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The names this server answers to: its own address, by number or as localhost. */
-export function ownHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`];
+/** The names a server answers to (`Host`) and the origins its pages come from (`Origin`), lower case. */
+export interface ServerNames {
+  hosts: string[];
+  origins: string[];
 }
 
-/** Refuse a request whose Host is not the server's own (a page of another site that resolves its name to 127.0.0.1). */
-export function checkHost(req: IncomingMessage, port: number): void {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host);
+const hostPart = (address: string) => (isIPv6(address) ? `[${address}]` : address);
+
+/**
+ * What a server listening on `host`:`port` answers to: that address (127.0.0.1 and localhost too when it is a
+ * loopback one; every address of this computer for 0.0.0.0 or ::), and the addresses people reach it by through a DNS
+ * name or a reverse proxy (`publicOrigins`, such as https://sheetbook.city.example).
+ */
+export function serverNames(host: string, port: number, scheme: 'http' | 'https', publicOrigins: string[] = []): ServerNames {
+  const addresses = new Set<string>();
+  if (isLoopback(host)) ['127.0.0.1', 'localhost', host].forEach((a) => addresses.add(a));
+  else if (host === '0.0.0.0' || host === '::') {
+    ['127.0.0.1', 'localhost'].forEach((a) => addresses.add(a));
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? []) if (host === '::' || a.family === 'IPv4') addresses.add(a.address.split('%')[0]);
+    }
+  } else addresses.add(host);
+  const hosts = [...addresses].map((a) => `${hostPart(a).toLowerCase()}:${port}`);
+  const origins = hosts.map((h) => `${scheme}://${h}`);
+  for (const origin of publicOrigins) {
+    const url = new URL(origin);
+    hosts.push(url.host.toLowerCase());
+    origins.push(url.origin.toLowerCase());
+  }
+  return { hosts: [...new Set(hosts)], origins: [...new Set(origins)] };
+}
+
+/** Refuse a request whose Host is not the server's own (a page of another site that resolves its name to this one). */
+export function checkHost(req: IncomingMessage, names: ServerNames): void {
   const host = String(req.headers.host ?? '').toLowerCase();
-  if (!ownHosts(port).includes(host)) throw new HttpError(421, `このサーバーは http://127.0.0.1:${port}/ でだけ使えます（Host が違います）。`);
+  if (!names.hosts.includes(host)) throw new HttpError(421, `このサーバーは ${names.origins[0]}/ でだけ使えます（Host が違います）。`);
 }
 
 export function cookieToken(req: IncomingMessage): string | undefined {
@@ -56,13 +87,13 @@ export function authenticate(req: IncomingMessage, token: string): Credential {
  * server's; without one (a script, curl) only the Bearer header is accepted, as a browser always sends Origin with a
  * cross-site write and the cookie would go with it.
  */
-export function checkOrigin(req: IncomingMessage, port: number, credential: Credential): void {
+export function checkOrigin(req: IncomingMessage, names: ServerNames, credential: Credential): void {
   const origin = req.headers.origin;
   if (origin === undefined) {
     if (credential === 'bearer') return;
     throw new HttpError(403, '書き込みは sheetbook serve の画面からだけできます（Origin がありません）。');
   }
-  if (!ownHosts(port).map((h) => `http://${h}`).includes(String(origin).toLowerCase())) {
+  if (!names.origins.includes(String(origin).toLowerCase())) {
     throw new HttpError(403, `ほかのサイト（${origin}）からの書き込みは受け付けません。`);
   }
   if (req.headers['sec-fetch-site'] === 'cross-site') throw new HttpError(403, 'ほかのサイトからの書き込みは受け付けません。');

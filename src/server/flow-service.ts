@@ -177,6 +177,17 @@ export class FlowService {
     }
   }
 
+  /**
+   * A refusal before any sheet route ran (a write without the session's CSRF token or from another site, by a
+   * logged-in account): written to the history of the year its path names, as `METHOD /path`.
+   */
+  recordRequestRefusal(actor: Actor, method: string, path: string, error: unknown): void {
+    const match = /^\/api\/(?:sheets|check|preview|years)\/([^/]+)(?:\/([^/]+))?/.exec(path);
+    if (!match) return;
+    const number = match[2] === 'sheets' ? undefined : match[2] && safeDecode(match[2]);
+    this.recordRefusal(actor, `${method} ${path}`.slice(0, 120), safeDecode(match[1]), number, error);
+  }
+
   private append(year: number, event: HistoryEvent): void {
     try {
       this.history.append(year, event);
@@ -187,3 +198,11 @@ export class FlowService {
 }
 
 const now = () => new Date().toISOString();
+
+const safeDecode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};

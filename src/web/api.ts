@@ -10,7 +10,25 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** With accounts: no live session (never logged in, logged out, or idle too long). */
+  get login(): boolean {
+    return this.status === 401 && !!this.body && (this.body as { login?: unknown }).login === true;
+  }
 }
+
+/** Who the page is used by (GET /api/session); `csrfToken` with accounts. */
+export interface Session {
+  accounts: boolean;
+  name: string;
+  displayName: string;
+  role: string;
+  department?: string;
+  division?: string;
+  csrfToken?: string;
+}
+
+let csrfToken: string | undefined;
 
 async function failure(response: Response): Promise<ApiError> {
   let body: unknown;
@@ -21,7 +39,11 @@ async function failure(response: Response): Promise<ApiError> {
   } catch {
     // Not JSON (401 is a short text): the status tells enough.
   }
-  if (response.status === 401) message = 'このページを開く権限がありません。sheetbook serve が表示したアドレス（?token= の付いたもの）から開き直してください。';
+  if (response.status === 401 && (body as { login?: unknown } | undefined)?.login !== true) {
+    message = 'このページを開く権限がありません。sheetbook serve が表示したアドレス（?token= の付いたもの）から開き直してください。';
+  } else if (response.status === 401 && csrfToken !== undefined) {
+    message = 'ログインの有効期限が切れました（しばらく操作がなかったか、ログアウトしました）。ページを読み込み直して、ログインし直してください。';
+  }
   return new ApiError(response.status, message || `サーバーがエラーを返しました（${response.status}）。`, body);
 }
 
@@ -31,7 +53,8 @@ async function request(method: string, url: string, body?: unknown, headers: Rec
     response = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      // The session's CSRF token goes with every write (the server also checks the Origin the browser adds).
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(method !== 'GET' && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
@@ -41,6 +64,21 @@ async function request(method: string, url: string, body?: unknown, headers: Rec
   }
   if (!response.ok) throw await failure(response);
   return response;
+}
+
+export async function getSession(): Promise<Session> {
+  const session = (await (await request('GET', '/api/session')).json()) as Session;
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export async function logIn(name: string, password: string): Promise<void> {
+  await request('POST', '/api/login', { name, password });
+}
+
+export async function logOut(): Promise<void> {
+  await request('POST', '/api/logout');
+  csrfToken = undefined;
 }
 
 const sheetUrl = (kind: string, year: number, number: string) => `/api/${kind}/${year}/${encodeURIComponent(number)}`;

@@ -5,6 +5,7 @@ import { getForm, getYears } from './api';
 import { el, replaceChildren } from './dom';
 import { showEditorPage, type EditorPage } from './editor/page';
 import { showListPage } from './list-page';
+import { startSession } from './session';
 import type { FormView } from './types';
 
 const page = document.getElementById('page')!;
@@ -85,4 +86,5 @@ document.getElementById('skip-link')?.addEventListener('click', (event) => {
   main?.scrollIntoView();
 });
 
-void show(location.pathname);
+// With accounts, the log-in comes first (src/web/session.ts).
+void startSession(page).then(() => show(location.pathname));

@@ -1,12 +1,11 @@
 // A sheetbook server started in-process on port 0 with a temporary data folder, and plain HTTP requests to it
 // (node:http, so that any header — Host, Origin, a wrong cookie — can be sent as a browser or an attacker would).
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { Actor } from '../../src/model/actor';
-import { mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkspace, type Workspace } from '../../src/pipeline/sheet';
-import { startServer, type RunningServer } from '../../src/server/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server';
 import { DATA_DIR, makeDataDir } from './data';
 
 export interface Response {
@@ -42,11 +41,13 @@ export const sharedWorkspace = (): Workspace => (shared ??= openWorkspace(DATA_D
 
 export async function startTestServer(
   sheets: Record<string, unknown>,
-  options: { year?: number; dataDir?: string; actorOf?: (req: IncomingMessage) => Actor } = {},
+  options: { year?: number; dataDir?: string; users?: string; server?: Partial<ServerOptions> } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir(sheets, options.year ?? 2021);
+  // data/users.yaml switches accounts on.
+  if (options.users !== undefined) writeFileSync(join(dataDir, 'users.yaml'), options.users);
   const outDir = mkdtempSync(join(tmpdir(), 'sheetbook-serve-out-'));
-  const server = await startServer({ dataDir, outDir, port: 0, workspace: sharedWorkspace(), actorOf: options.actorOf });
+  const server = await startServer({ dataDir, outDir, port: 0, workspace: sharedWorkspace(), ...options.server });
   const request = (method: string, path: string, o: RequestOptions = {}) => send(server, method, path, o);
   return { server, dataDir, outDir, request, close: () => server.close() };
 }
