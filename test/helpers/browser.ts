@@ -42,22 +42,20 @@ export function copyOfData(): string {
   return dir;
 }
 
-export async function openEditor(
-  options: { dataDir?: string; width?: number; height?: number; actorOf?: (req: import('node:http').IncomingMessage) => import('../../src/model/actor').Actor } = {},
-): Promise<EditorSession> {
+export async function openEditor(options: { dataDir?: string; width?: number; height?: number } = {}): Promise<EditorSession> {
   const { startServer } = require(join(DIST, 'server', 'server')) as typeof import('../../src/server/server');
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const dataDir = options.dataDir ?? copyOfData();
-  const server = await startServer({ dataDir, outDir: join(dataDir, '..', 'output'), port: 0, actorOf: options.actorOf });
+  const server = await startServer({ dataDir, outDir: join(dataDir, '..', 'output'), port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   const context = await browser.newContext({ viewport: { width: options.width ?? 1400, height: options.height ?? 900 }, locale: 'ja-JP' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    // A refused save (412) or a sheet that exists already (409) is an answer the page expects, which chromium logs
-    // all the same.
-    if (message.type() === 'error' && !/status of (400|403|409|412)/.test(message.text())) problems.push(`console: ${message.text()}`);
+    // A refused save (412) or a sheet that exists already (409), a return without its comment (400) are answers the
+    // page expects, which chromium logs all the same.
+    if (message.type() === 'error' && !/status of (400|409|412)/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   // The printed address: its token becomes the cookie, and the list is shown.
   await page.goto(server.url);
