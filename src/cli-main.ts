@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command<any>> = {
   publish: command(() => import('./commands/publish.parser'), () => import('./commands/publish.runner')),
   errata: command(() => import('./commands/errata.parser'), () => import('./commands/errata.runner')),
   watch: command(() => import('./commands/watch.parser'), () => import('./commands/watch.runner')),
+  diff: command(() => import('./commands/diff.parser'), () => import('./commands/diff.runner')),
   status: command(() => import('./commands/status.parser'), () => import('./commands/status.runner')),
   serve: command(() => import('./commands/serve.parser'), () => import('./commands/serve.runner')),
   users: command(() => import('./commands/users.parser'), () => import('./commands/users.runner')),

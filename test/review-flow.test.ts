@@ -60,6 +60,7 @@ describe('who sees which sheet', () => {
       await as('info', 'GET', '/api/sheets/2030/088'),
       await as('info', 'GET', '/api/sheets/2021/..%2F2021%2F088'),
       await as('info', 'GET', '/api/sheets/2021/088/history'),
+      await as('info', 'GET', '/api/sheets/2021/088/diff'),
       await as('info', 'PUT', '/api/sheets/2021/088', { data: bundledSheet('088') }, { 'If-Match': '"x"' }),
       await as('info', 'POST', '/api/check/2021/088', { data: bundledSheet('088') }),
       await as('info', 'POST', '/api/preview/2021/088', { data: bundledSheet('088') }),

@@ -79,6 +79,8 @@ interface Placement {
 function sheetText(k: number, all: string[], refused: Set<string>): { text: string; placements: Placement[] } {
   const sheet = bundledSheet('087');
   sheet.number = 100 + k;
+  // A restatement, so that its reason (a sentence too) has a place.
+  sheet.restatements = [{ path: 'costs.settled.2020', reason: PLAIN }];
   FIELDS.forEach((field, j) => setPath(sheet, field, SLOT(j)));
   const lines = sheetYaml(sheet, join(DATA_DIR, '2021', 'x.yaml')).split('\n');
   const placements: Placement[] = [];
@@ -164,6 +166,8 @@ describe('a corpus of sentences with YAML’s special characters, in every text 
       expect(chunks, `sheet ${k}`).toHaveLength(1);
       const back = readSheet(chunks[0], { whole: true }).sheet;
       for (const p of placements) {
+        // A restatement's reason is printed in the 新旧対照表 and the 正誤表, not on the sheet.
+        if (p.field[0] === 'restatements') continue;
         printedCount++;
         if (printed(back, p.field) !== printed(checked.sheet, p.field)) problems.push(`${p.field.join('.')}: ${JSON.stringify(p.sentence)} printed as ${JSON.stringify(printed(back, p.field))}`);
       }

@@ -243,10 +243,12 @@ describe('the text layer is the printed text', () => {
 
     // The 正誤表: its title and date, and every cell of every row (the CSV beside it holds the same rows).
     const rows: string[][] = parseCsv(readFileSync(join(dir, `正誤表-${date}.csv`), 'utf8').replace(/^\ufeff/, ''), { relaxColumnCount: false });
-    expect(rows[0]).toEqual(['ページ', '事業', '箇所', '誤', '正']);
+    // (理由, the reason of a restatement, is printed under 正 when there is one: none here.)
+    expect(rows[0]).toEqual(['ページ', '事業', '箇所', '誤', '正', '理由']);
+    expect(rows.slice(1).every((r) => r[5] === '')).toBe(true);
     expect(rows.some((r) => r[1] === '評価結果一覧')).toBe(true);
     expect(rows.some((r) => r[3] === '24,857' && r[4] === '24,858')).toBe(true);
-    const errata: PageText = { ordered: [`${eraYearText(YEAR)} ${workspace.city.documentTitle} 正誤表`, japaneseDate(date), ...rows.flat()] };
+    const errata: PageText = { ordered: [`${eraYearText(YEAR)} ${workspace.city.documentTitle} 正誤表`, japaneseDate(date), ...rows.flatMap((r) => r.slice(0, 5))] };
 
     // The 差し替え pages: each part of the booklet (a sheet's two pages, the contents, the 評価結果一覧) that has a page
     // changed, as the revised booklet prints it, marked in its margin.

@@ -13,6 +13,7 @@ import { compare, errataCsv, type CurrentSheet } from '../publication/errata';
 import { checkCorrectionDate, recordToCorrect, sha256, sheetKey, stageRecord, type PublicationRecord } from '../publication/record';
 import { OVERVIEW_TITLE, overviewPdf, overviewValues, renderOverview, overviewData } from '../publication/overview';
 import { printedValuesOf, renderYear } from '../publication/year';
+import { restatementsOf } from '../pipeline/check-last-year';
 import { selectYear } from '../batch/selection';
 import { documentPdf, openWorkspace, type Workspace } from '../pipeline/sheet';
 import { createProgress } from './progress';
@@ -57,7 +58,10 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   const overview = await rendered.cache.rendering('overview', summary, () => renderOverview(workspace, year, summary));
   const booklet = assembleBooklet(workspace, year, sheets, { only: [], departments: [] }, { after: overview, revised: options.date });
   const current: Record<string, CurrentSheet> = Object.fromEntries(
-    sheets.map((s) => [sheetKey(s.entry!.number), { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: printed.get(s.entry!.number) ?? [] }]),
+    sheets.map((s) => [
+      sheetKey(s.entry!.number),
+      { name: s.entry!.name, department: s.entry!.department, division: s.entry!.division, firstPage: booklet.sheetPages.get(s.entry!.number)!, values: printed.get(s.entry!.number) ?? [], reasons: restatementReasons(s.sheet) },
+    ]),
   );
   const pageMap = new Map(Object.entries(current).map(([n, s]) => [n, s.firstPage!]));
   const overviewNow = { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) };
@@ -122,7 +126,7 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
     kind: '訂正',
     date: options.date,
     booklet: { pages: booklet.pageCount, sha256: sha256(booklet.bytes), pageDigests: booklet.pageDigests },
-    sheets: Object.fromEntries(Object.entries(current).map(([n, s]) => [n, { ...s, firstPage: s.firstPage! }])),
+    sheets: Object.fromEntries(Object.entries(current).map(([n, { reasons, ...s }]) => [n, { ...s, firstPage: s.firstPage! }])),
     overview: overviewNow,
   };
   const recordFile = stageRecord(transaction, options.dataDir, correction);
@@ -134,10 +138,18 @@ export async function runErrata(options: ErrataOptions, log: (line: string) => v
   return { rows: comparison.rows.length, files, moved: [] };
 }
 
+/** A sheet's restatements, reason by value key (`costs.settled.2020`), as the 正誤表 shows them. */
+function restatementReasons(sheet: unknown): Record<string, string> | undefined {
+  const reasons = Object.fromEntries([...restatementsOf(sheet)].map(([key, r]) => [key, r.reason]));
+  return Object.keys(reasons).length > 0 ? reasons : undefined;
+}
+
 /** The 正誤表 as a PDF: heading, date, the ruled table (templates/errata.hbs), pages numbered `1 / N`. */
 function errataPdf(workspace: Workspace, year: number, date: string, rows: ReturnType<typeof compare>['rows']): Buffer {
   const { layout } = workspace.templates;
-  const errata = { title: `${eraYearText(year)} ${workspace.city.documentTitle} 正誤表`, date: japaneseDate(date), rows };
+  // A restated value says why, under its new value.
+  const shown = rows.map((r) => (r.reason ? { ...r, after: [...r.after, { text: `\n（理由: ${r.reason}）` }] } : r));
+  const errata = { title: `${eraYearText(year)} ${workspace.city.documentTitle} 正誤表`, date: japaneseDate(date), rows: shown };
   const doc = renderPages(JSON.parse(workspace.templates.errata({ layout, errata })), layout, workspace.fontSet);
   const info = { title: errata.title, author: workspace.city.name, subject: `${errata.title}（${errata.date}）` };
   return documentPdf(workspace, doc, info, new Date(`${date}T00:00:00+09:00`));

@@ -30,7 +30,8 @@ export function runNew(options: NewOptions, log: (line: string) => void = consol
     throw new UserError(`${displayPath(clash ?? file)} は既にあります。上書きはしません（別の番号にするか、既存のファイルを直してください）。`);
   }
   mkdirSync(dir, { recursive: true });
-  const sheet = blankSheet(year, options.number, { department: options.department ?? '', division: options.division ?? '' });
+  // A new project continues none of last year's sheets (without `continues`, a sheet continues its own number).
+  const sheet = blankSheet(year, options.number, { department: options.department ?? '', division: options.division ?? '', continues: [] });
   writeNewFile(file, Buffer.from(sheetYaml(sheet, file, { guide: true, origin: 'sheetbook new で作った空のシートです。空欄を記入してください（sheetbook validate で未記入の項目が分かります）。' })));
   log(`作成: ${displayPath(file)}（空欄の項目を記入してください。「sheetbook validate ${displayPath(file)}」で確認できます）`);
   return file;

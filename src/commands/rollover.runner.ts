@@ -55,10 +55,14 @@ export function rollSheet(sheet: Sheet, to: number, city: ReturnType<typeof load
     const unrated = cy.filter((y) => personnelCostFor(city, String(y), 0, 0) === undefined);
     if (unrated.length > 0) costs.personnelCost = Object.fromEntries(unrated.map((y) => [y, latest(oldPersonnel, 0)]));
   }
+  // Restatements explain this year's figures against last year's: next year compares with this year's.
+  const { restatements: _restated, ...kept } = sheet;
   const rolled: Sheet = {
-    ...sheet,
+    ...kept,
     ...(Object.fromEntries(NEXT_YEAR_VALUES.map(({ key, value }) => [key, value])) as Partial<Sheet>),
     fiscalYear: to,
+    // Next year's sheet continues this one: the comparisons with last year follow it when the number changes.
+    continues: [sheet.number],
     costs,
     indicators: sheet.indicators.map((ind) => ({
       ...ind,

@@ -32,6 +32,8 @@ export const ANNOTATIONS = {
   'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
   'x-carryOver': "a year row whose years new to next year's table take its latest year's value, not 0 (rollover)",
   'x-nextYear': "the field's value in next year's sheet: 新規 becomes 継続 (rollover)",
+  'x-expectsNewText': "a text written anew every year: the very text of last year's sheet is a warning; the texts listed (the form's 「nothing」) may repeat (check)",
+  'x-agreesWithLastYear': "a year row whose past years were printed in last year's sheet: they must agree with it unless `restatements` gives a reason (check, diff)",
 } as const;
 
 /** A node of the sheet's schema, `$ref`s resolved. */
@@ -74,6 +76,15 @@ export const MUST_FILL: readonly { path: string[]; hint?: string }[] = FORM_FIEL
 
 /** Text that describes one year's work: `rollover` carries it over and lists it under `review` until rewritten. */
 export const REWRITE_EVERY_YEAR: readonly ReviewEntry[] = FORM_FIELDS.filter((f) => f.node['x-yearly']).map((f) => f.path.join('.') as ReviewEntry);
+
+/** Texts written anew every year (`x-expectsNewText`), each with the texts that may repeat (the form's 「nothing」). */
+export const EXPECTS_NEW_TEXT: readonly { path: string[]; mayRepeat: readonly string[] }[] = FORM_FIELDS.filter((f) => f.node['x-expectsNewText']).map((f) => ({
+  path: f.path,
+  mayRepeat: f.node['x-expectsNewText'] ?? [],
+}));
+
+/** Year rows whose past years must agree with last year's sheet (`x-agreesWithLastYear`): `costs.settled`, `indicators.*.actual`… */
+export const AGREES_WITH_LAST_YEAR: readonly string[][] = FORM_FIELDS.filter((f) => f.node['x-agreesWithLastYear']).map((f) => f.path);
 
 /** Year rows whose figure for the sheet's own year is new every year (`costs.settled`, `indicators.*.actual`). */
 export const YEARLY_FIGURES: readonly string[][] = FORM_FIELDS.filter((f) => f.node['x-yearlyFigure']).map((f) => f.path);

@@ -37,6 +37,8 @@ export interface SchemaNode {
   'x-section'?: string;
   'x-carryOver'?: 'latest';
   'x-nextYear'?: unknown;
+  'x-expectsNewText'?: string[];
+  'x-agreesWithLastYear'?: true;
   [key: string]: unknown;
 }
 

@@ -7,6 +7,7 @@ import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
 import { labelsFor } from '../model/schema';
+import { lastYearNotes } from './check-last-year';
 import type { DataPath, Finding, Severity } from '../model/types';
 
 
@@ -60,6 +61,8 @@ export function checkConsistency(
   guarded(() => checkBlankTexts(sheet, [], out, usable));
   guarded(() => checkReview(sheet, out));
   guarded(() => checkDoubts(sheet, out));
+  // Last year's sheets it continues: past figures that agree, texts written anew, `continues` that names real sheets.
+  if (yearAgrees) guarded(() => lastYearNotes(sheet, source.file, city).forEach((note) => out.add(note.severity, note.path, note.message)));
   return out.list;
 }
 

@@ -229,6 +229,8 @@ export interface Templates {
   sheet: Handlebars.TemplateDelegate;
   booklet: { cover: Handlebars.TemplateDelegate; toc: Handlebars.TemplateDelegate };
   errata: Handlebars.TemplateDelegate;
+  /** A 新旧対照表 (sheetbook diff). */
+  diff: Handlebars.TemplateDelegate;
   overview: Handlebars.TemplateDelegate;
 }
 
@@ -291,7 +293,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();
   const sources: Record<string, string> = {};
   for (const file of partials) sources[`partials/${file}`] = readFileSync(join(partialsDir, file), 'utf8');
-  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs', 'errata.hbs', 'overview.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
+  for (const file of ['sheet.hbs', 'booklet-cover.hbs', 'booklet-toc.hbs', 'errata.hbs', 'diff.hbs', 'overview.hbs']) sources[file] = readFileSync(join(dir, file), 'utf8');
   const compiled = compileAll(sources);
   const template = (name: string) => hb.template(compiled[name] as any);
   for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
@@ -301,6 +303,7 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     sheet: template('sheet.hbs'),
     booklet: { cover: template('booklet-cover.hbs'), toc: template('booklet-toc.hbs') },
     errata: template('errata.hbs'),
+    diff: template('diff.hbs'),
     overview: template('overview.hbs'),
   };
 }

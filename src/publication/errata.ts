@@ -21,10 +21,12 @@ export interface ErrataRow {
   place: string;
   before: Run[];
   after: Run[];
+  /** Why the value differs from last year's sheet, when the sheet restates it (`restatements`). */
+  reason?: string;
 }
 
-/** What a sheet holds now, as a record would keep it. */
-export type CurrentSheet = Omit<PublishedSheet, 'firstPage'> & { firstPage?: number };
+/** What a sheet holds now, as a record would keep it, with the reasons of its restatements by value key. */
+export type CurrentSheet = Omit<PublishedSheet, 'firstPage'> & { firstPage?: number; reasons?: Record<string, string> };
 
 export interface Comparison {
   rows: ErrataRow[];
@@ -48,7 +50,7 @@ export function changedSentences(before: string, after: string): { before: Run[]
 }
 
 /** Both texts with what differs between their common start and common end in bold. */
-function emphasise(before: string, after: string): { before: Run[]; after: Run[] } {
+export function emphasise(before: string, after: string): { before: Run[]; after: Run[] } {
   const a = [...before];
   const b = [...after];
   let head = 0;
@@ -101,7 +103,8 @@ export function compare(
       changed = true;
       const at = (a ?? b)!;
       const shown = changedSentences(b?.text ?? '', a?.text ?? '');
-      rows.push({ page: firstPage + at.page - 1, project, place: at.place.join(' › '), before: shown.before, after: shown.after });
+      const reason = next.reasons?.[key];
+      rows.push({ page: firstPage + at.page - 1, project, place: at.place.join(' › '), before: shown.before, after: shown.after, ...(reason ? { reason } : {}) });
     }
     if (changed) changedSheets.push(number);
   }
@@ -122,7 +125,10 @@ export function compare(
 
 /** The 正誤表 as CSV: UTF-8 with BOM and CRLF, as spreadsheet software on Japanese Windows reads it. */
 export function errataCsv(rows: ErrataRow[]): Buffer {
-  return spreadsheetCsv([['ページ', '事業', '箇所', '誤', '正'], ...rows.map((r) => [String(r.page), r.project, r.place, runsText(r.before), runsText(r.after)])]);
+  return spreadsheetCsv([
+    ['ページ', '事業', '箇所', '誤', '正', '理由'],
+    ...rows.map((r) => [String(r.page), r.project, r.place, runsText(r.before), runsText(r.after), r.reason ?? '']),
+  ]);
 }
 
 export const projectLabel = (number: number, name: string): string => `${formatNumber(number)} ${name}`;

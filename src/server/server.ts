@@ -14,6 +14,7 @@ import { accountsOn } from '../pipeline/users';
 import { Accounts, type Visitor } from './accounts';
 import { authenticate, checkHost, checkOrigin, COOKIE, newToken, sameToken, serverNames, type ServerNames } from './auth';
 import { HttpError, securityHeaders, sendJson, sendText } from './http';
+import { sheetDiffHandler } from './sheet-diff-route';
 import { SheetService } from './sheet-service';
 import { serveStatic } from './static';
 
@@ -112,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         throw error;
       }
     };
+  const diffOfSheet = sheetDiffHandler(options.dataDir);
   const routes: Route[] = [
     // Who is asking: the logged-in person with accounts, the one local user without (their token then opens all).
     {
@@ -131,6 +133,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       pattern: /^\/api\/years\/([^/]+)\/sheets$/,
       writes: true,
       handler: logged('create', async (req, res, [year], _u, actor) => sendJson(res, 201, await sheets.create(actor, year, req))),
+    },
+    // The 新旧対照表 of a sheet: only for those who may reach the sheet (judged as every sheet route).
+    {
+      method: 'GET',
+      pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/diff$/,
+      handler: logged('diff', (req, res, params, url, actor) => {
+        sheets.flow.reach(actor, params[0], params[1]);
+        return diffOfSheet(req, res, params, url);
+      }),
     },
     { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: logged('get', (_req, res, [year, number], _u, actor) => sheets.get(actor, res, year, number)) },
     { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('save', (req, res, [year, number], _u, actor) => sheets.save(actor, req, res, year, number)) },

@@ -6,6 +6,7 @@ export interface Sheet {
   doubts?: string[];
   fiscalYear: number;
   number: number;
+  continues?: number[];
   name: string;
   budgetItem: {
     code: string;
@@ -89,6 +90,10 @@ export interface Sheet {
     decision: '継続' | '拡大・拡充' | '改善' | '縮小' | '休止・廃止' | '統合' | '完了' | null;
     reason: string;
   };
+  restatements?: {
+    path: string;
+    reason: string;
+  }[];
 }
 export interface AmountRow {
   [k: string]: number;

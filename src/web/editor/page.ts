@@ -5,6 +5,7 @@ import { el, replaceChildren, sheetNumberText } from '../dom';
 import { clone, sameValue } from '../paths';
 import type { CheckResult, Conflict, DataPath, FormView, LoadedSheet, SheetData } from '../types';
 import { conflictPanel } from './conflict';
+import { diffPanel, type DiffPanel } from './diff-panel';
 import { renderFields, type FormContext, type Slot } from './fields';
 import { showFindings, showFit } from './findings';
 import { labeller } from './labels';
@@ -91,6 +92,7 @@ class Editor implements EditorPage {
   private readonly previewStatus: HTMLElement;
   /** The review flow's state, buttons and history (flow-panel.ts). */
   private readonly flow: FlowPanel;
+  private readonly diff: DiffPanel;
 
   private checkTimer: number | undefined;
   private checking = false;
@@ -152,13 +154,16 @@ class Editor implements EditorPage {
       this.formNode,
       this.flow.historyNode,
     );
+    this.diff = diffPanel(year, number);
     const side = el(
       'aside',
       // Focusable: it scrolls by itself when the preview is taller than the window (keyboard users scroll it too).
       { class: 'side', 'aria-label': '検査の結果と印刷の見本', tabindex: '0' },
       el('section', { class: 'findings-panel', 'aria-labelledby': 'findings-h' }, el('h2', { id: 'findings-h' }, '検査の結果'), this.findingsSummary, this.findingsList),
+      this.diff.node,
       el('section', { class: 'preview-panel', 'aria-labelledby': 'preview-h' }, el('h2', { id: 'preview-h' }, '印刷の見本'), this.previewStatus, this.previewPages),
     );
+    void this.diff.refresh();
     replaceChildren(page, this.main, side);
     page.classList.add('with-side');
     this.drawForm();
@@ -315,6 +320,7 @@ class Editor implements EditorPage {
       }
       this.etag = result.saved.etag;
       this.base = sent;
+      void this.diff.refresh();
       replaceChildren(this.conflictArea);
       const errors = result.saved.findings.filter((f) => f.severity === 'error').length;
       const time = new Date().toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
