@@ -179,7 +179,7 @@ console.log(JSON.stringify({ calls: calls.length, same }));
   it('in a copy of the package, reads the copy’s own templates', async () => {
     const root = copyPackage();
     const partial = join(root, 'templates', 'partials', 'basic-info.hbs');
-    writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報（改訂見本）"'));
+    writeFileSync(partial, readFileSync(partial, 'utf8').replace('{{label "budgetItem" part="section"}}', '"事業の基本情報（改訂見本）"'));
     const dataDir = makeDataDir({ '087.yaml': bundledSheet('087') });
     const [copied, here] = [tempDir('out'), tempDir('out')];
     const run = cli(root, ['build', '087', '--data', dataDir, '--out', copied]);

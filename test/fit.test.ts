@@ -105,7 +105,8 @@ describe('text too long for its box even at the floor', () => {
     const overflowing = findings.filter((f) => f.severity === 'error');
     expect(overflowing.length).toBeGreaterThan(3);
     for (const f of overflowing) expect(f.message).toMatch(OVERFLOW);
-    for (const f of findings.filter((f) => f.severity === 'warning')) expect(f.message).toMatch(/縮小して印刷します|字間を詰めて印刷します/);
+    // (Sheet 089 writes 事業分類 with ASCII brackets, which is warned about too.)
+    for (const f of findings.filter((f) => f.severity === 'warning' && f.path[0] !== 'category')) expect(f.message).toMatch(/縮小して印刷します|字間を詰めて印刷します/);
   });
 });
 

@@ -27,8 +27,8 @@ function renamed(original: Node): Node {
   at(schema, 'section').title = '担当係';
   at(schema, 'status').title = '新規／継続';
   at(schema, 'structure').title = '実施体制';
-  at(schema, 'department')['x-officialLabel'] = '所管部課';
-  at(schema, 'costs')['x-officialLabel'] = '区分';
+  at(schema, 'department')['x-label'] = '所管部課';
+  at(schema, 'costs')['x-head'] = '区分';
   at(schema, 'costs.settled').title = '決算見込額';
   at(schema, 'costs.partTimeStaff.*').enum = ['あり', 'なし'];
   at(schema, 'costs.partTimeStaff.*').default = 'なし';

@@ -211,7 +211,7 @@ describe('sheetbook watch', () => {
         if (changedTemplate || !line.includes('を検査します')) return;
         changedTemplate = true;
         const partial = join(session.templatesDir, 'partials', 'basic-info.hbs');
-        writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報（途中で変更）"'));
+        writeFileSync(partial, readFileSync(partial, 'utf8').replace('{{label "budgetItem" part="section"}}', '"事業の基本情報（途中で変更）"'));
       },
     });
     const rebuild = await s.saved(() => writeFileSync(s.sheet('087'), named('テンプレートの変更と同時の保存')));
@@ -241,7 +241,7 @@ describe('sheetbook watch', () => {
   it('rebuilds every sheet of the year when a template changes', async () => {
     const s = session();
     const partial = join(s.templatesDir, 'partials', 'basic-info.hbs');
-    const rebuild = await s.saved(() => writeFileSync(partial, readFileSync(partial, 'utf8').replace('"事業の基本情報"', '"事業の基本情報・改"')));
+    const rebuild = await s.saved(() => writeFileSync(partial, readFileSync(partial, 'utf8').replace('{{label "budgetItem" part="section"}}', '"事業の基本情報・改"')));
     expect(rebuild.scope).toBe('year');
     expect(rebuild.changed).toEqual([partial]);
     expect(rebuild.written.sort()).toEqual([s.pdf('087'), s.pdf('088')]);

@@ -104,10 +104,13 @@ describe('sheetbook rollover 2021 2022', () => {
     ]);
 
     // Every written file validates, apart from the reminders: this year's texts and figures.
-    // (The texts carried over that review does not list, 方向性の理由, are warnings: last year's text word for word.)
+    // (The texts carried over that review does not list, 方向性の理由, are warnings: last year's text word for word;
+    // and 089's 事業分類, written with ASCII brackets as the city wrote it, is warned about.)
     const all = validateFiles({ paths: [join(dataDir, '2022')], dataDir }).findings;
-    const findings = all.filter((f) => !(f.severity === 'warning' && f.path.join('.') === 'direction.reason' && /^前年度のシート（.*）と同じ文章です/.test(f.message)));
-    expect(all.length - findings.length).toBe(NUMBERS.filter((n) => !/^[—―-]$/.test(bundledSheet(n).direction.reason)).length);
+    expect(all.filter((f) => f.path.join('.') === 'category').map((f) => `${f.file.slice(-8)} ${f.severity}`)).toEqual(['089.yaml warning']);
+    const others = all.filter((f) => f.path.join('.') !== 'category');
+    const findings = others.filter((f) => !(f.severity === 'warning' && f.path.join('.') === 'direction.reason' && /^前年度のシート（.*）と同じ文章です/.test(f.message)));
+    expect(others.length - findings.length).toBe(NUMBERS.filter((n) => !/^[—―-]$/.test(bundledSheet(n).direction.reason)).length);
     const reviewed = NUMBERS.reduce((n, number) => n + read(join(dataDir, '2022', `${number}.yaml`)).review.length, 0);
     expect(findings).toHaveLength(reviewed);
     for (const f of findings) expect(f.message).toMatch(/^前年度の文章のままです|^令和4年度の数値がまだ 0 のままです/);

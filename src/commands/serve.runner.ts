@@ -63,7 +63,7 @@ export async function main(options: ServeOptions, stop: AbortSignal): Promise<nu
     console.error(`${beyond}で待ち受けます（${server.names.origins.join('、')}）。${tls ? 'HTTPS です。' : isLoopback(host) ? '' : 'HTTPS ではありません（--tls-cert と --tls-key、またはリバースプロキシで HTTPS にしてください）。'}`);
   }
   console.error('ブラウザで上のアドレスを開いてください。終わるには Ctrl+C を押します。');
-  if (options.open) openBrowser(server.url);
+  if (options.open) openBrowser(server.openingUrl());
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   await server.close();
   console.error('sheetbook serve を終わりました。');
@@ -78,15 +78,22 @@ function readTlsFile(file: string, what: string): Buffer {
   }
 }
 
-/** The system's own way of opening an address in the default browser; a failure only says so. */
+/**
+ * The system's own way of opening an address in the default browser (open on macOS, start on Windows, xdg-open
+ * elsewhere), given a one-time address: the opener's arguments are in the process list. A failure only says so.
+ */
 function openBrowser(url: string): void {
+  // `start` takes its first quoted argument as a window title, hence the empty one; the address holds no `&`.
   const [command, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const failed = () => console.error('ブラウザを開けませんでした。上のアドレスを手で開いてください。');
   try {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => console.error(`ブラウザを開けませんでした。上のアドレスを手で開いてください。`));
+    child.on('error', failed);
+    // xdg-open exits 3 or 4 when it finds no browser.
+    child.on('exit', (code) => code !== 0 && code !== null && failed());
     child.unref();
   } catch {
-    console.error(`ブラウザを開けませんでした。上のアドレスを手で開いてください。`);
+    failed();
   }
 }

@@ -2,7 +2,7 @@
 // PDF's text. Each sheet is read label by label in the form's reading order; what cannot be read with
 // confidence is listed with its place in the input, never guessed silently.
 //
-// The form is the schema's (src/model/form.ts): every label looked for is a field's title or its x-officialLabel,
+// The form is the schema's (src/model/form.ts): every label looked for is what the sheet prints for a field (officialLabelPattern),
 // the cost rows and their years, the indicator slots and the choices are the schema's, era years are era.ts's. What
 // belongs to the printed page and to no field (which cells share a line, the order of the lines) is written here,
 // each once: under "The official page" below, and in readSheet, which reads the lines in the page's order.
@@ -21,6 +21,7 @@ import {
   officialLabel,
   officialLabelPattern,
   rowYears,
+  sectionHeading,
   SHEET_FORM,
   type Indicator,
   type Sheet,
@@ -61,7 +62,7 @@ const trim = (s: string): string => s.replace(/^[^\S\u3000\n]+|[^\S\u3000\n]+$/g
 /** A field's title. */
 const title = (...path: string[]): string => formField(path).title;
 
-/** The label that starts the official line of a field (its title, or its x-officialLabel). */
+/** The label that starts the official line of a field (what the sheet prints for it). */
 const label = (...path: string[]): RegExp => officialLabel(path);
 
 /** A field as messages name it: its labels below its section (`課題 › 業務`, `指標2 › 目標値`; `事務事業名`). */
@@ -81,7 +82,7 @@ const TITLE = new RegExp(`^(${ERA_YEAR_LABEL})\\s*${escapeRegExp(SHEET_FORM.titl
  * that row's label, not skipped as a heading.
  */
 const SECTION_HEADINGS = new Set(
-  FORM_FIELDS.flatMap((f) => (f.node['x-section'] ? [f.node['x-section'].replace(/（.*$/, '')] : [])).filter(
+  FORM_FIELDS.flatMap((f) => (f.node['x-section'] ? [sectionHeading(f.path)] : [])).filter(
     (heading) => !FORM_FIELDS.some((f) => f.title === heading && !f.node['x-section']),
   ),
 );
@@ -91,7 +92,7 @@ const SIDE_ITEMS = FORM_FIELDS.filter((f) => f.node['x-box'] === 'sideItem').map
 
 /**
  * 課題 is printed once, across the rows of its two texts: the text carries it before the first row's label only
- * (`課題 業務 …`). The cost table's groups (事業費, 内訳, 人件費), which are no field, are in the rows' x-officialLabel.
+ * (`課題 業務 …`). The cost table's groups (事業費, 内訳, 人件費), which are no field, are the rows' x-group.
  */
 const CHALLENGES = ['results', 'challenges'];
 const FIRST_CHALLENGE = new RegExp(`^${escapeRegExp(title(...CHALLENGES))} (?:${officialLabelPattern([...CHALLENGES, 'operations'])})(?= |$)`);
@@ -286,7 +287,7 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
   const nameMatch = NUMBER_AND_NAME.exec(nameLine?.rest ?? '');
   if (!nameMatch) r.note(`${title('name')}から${title('number')}を読み取れません（「${nameLine?.rest ?? ''}」）`, nameLine?.where);
 
-  // 予算科目 and 担当部課 share a line; 担当部課 (x-officialLabel) is the department's and the division's cell.
+  // 予算科目 and 担当部課 share a line; 担当部課 (x-label) is the department's and the division's cell.
   const budgetLine = r.take(label('budgetItem'), what(['budgetItem']));
   const [budgetCell = '', orgCell = ''] = (budgetLine && splitAt(budgetLine.rest, ['department'])) ?? [budgetLine?.rest ?? '', ''];
   const budget = BUDGET_CODE_AND_NAME.exec(budgetCell);
@@ -360,7 +361,7 @@ export function readSheet(lines: SourceLine[], options: ReadOptions = {}): Impor
   };
   const overview = sectionTexts('overview', label('costs')) as Sheet['overview'];
 
-  // The cost table: its heading line (項目, x-officialLabel) gives the years, then a line a row.
+  // The cost table: its heading line (項目, x-head) gives the years, then a line a row.
   const header = r.take(label('costs'), `${title('costs')}の見出し`);
   const headerYears = (header?.rest ?? '').match(new RegExp(`${ERA_YEAR_LABEL}|\\S+`, 'g')) ?? [];
   if (headerYears.length !== costYears.length || headerYears.some((y) => parseEraYearLabel(y) === undefined))

@@ -3,8 +3,9 @@
 // maps (`{2019: 31521, 2020: 24857}`, aligned) and of each scalar stay as they were, byte for byte.
 //
 // Two passes over the yaml library's own trees (its Document, whose nodes keep their source tokens):
-//  1. Structure. Where the shape differs — a key added or removed, an indicator added, an SDG taken out of a flow
-//     list, a value of another kind — only that key's lines are written anew, in the house style of sheet-yaml.ts.
+//  1. Structure. Where the shape differs — a key added or removed, a value of another kind — only that key's lines
+//     are written anew, in the house style of sheet-yaml.ts. A list's item added or removed (an indicator, an SDG
+//     out of `[9, 16, 17]`) changes that item's lines only: the other items stay as written, comments and all.
 //  2. Values. Every scalar whose value changed is rewritten in its own token (yaml's CST.setScalarValue), in its own
 //     style where that style can hold the new value: a plain scalar stays plain unless the text needs quotes (` # `,
 //     `: `, `yes`, leading zeros, a leading quote…), a quoted one stays quoted, a block (`|`) stays a block.
@@ -156,6 +157,8 @@ function editMap(text: string, map: YAMLMap, value: Record<string, Json>, path: 
       else if (isSeq(child) && !child.flow) editSeq(text, child, next as Json[], [...path, key], schema, fiscalYear, splices);
       continue;
     }
+    // Items added or removed: only their lines change, the other items stay as written (comments and all).
+    if (isSeq(child) && Array.isArray(next) && resizeSeq(text, child, next, [...path, key], schema, fiscalYear, splices)) continue;
     splices.push({ start: span.start, end: span.end, text: rendered(key, next, node, span.column, span.inline, fiscalYear) });
   }
   // Keys the file does not have yet: after the last key there is, at its indentation, in the form's order.
@@ -184,6 +187,130 @@ function editSeq(text: string, seq: YAMLSeq, value: Json[], path: Path, schema: 
   seq.items.forEach((item, i) => {
     if (isMap(item) && !item.flow && isObject(value[i])) editMap(text, item, value[i] as Record<string, Json>, [...path, String(i)], schema, fiscalYear, splices);
   });
+}
+
+/**
+ * Which old item each new one is, when items were only added (or only removed) and others maybe edited: the
+ * alignment that keeps the order and differs in the fewest values. `matched[j]` is the old index of new item j, or
+ * -1 for an item that is new.
+ */
+function aligned(old: Json[], next: Json[]): number[] {
+  const cost = (a: Json, b: Json) => differences(a, b, []).length;
+  const [long, short] = old.length > next.length ? [old, next] : [next, old];
+  const skips = long.length - short.length;
+  // best[i][j]: the least cost of aligning long[i..] with short[j..]; an item of `long` is skipped or paired.
+  const best = Array.from({ length: long.length + 1 }, () => new Array<number>(short.length + 1).fill(Infinity));
+  best[long.length][short.length] = 0;
+  for (let i = long.length - 1; i >= 0; i--) {
+    for (let j = short.length; j >= 0; j--) {
+      if (long.length - i < short.length - j || i - j > skips) continue;
+      const skip = best[i + 1][j];
+      const pair = j < short.length ? cost(long[i], short[j]) + best[i + 1][j + 1] : Infinity;
+      best[i][j] = Math.min(skip, pair);
+    }
+  }
+  const pairs = new Map<number, number>(); // long index → short index
+  for (let i = 0, j = 0; i < long.length; i++) {
+    if (j < short.length && cost(long[i], short[j]) + best[i + 1][j + 1] <= best[i + 1][j]) pairs.set(i, j++);
+  }
+  if (old.length > next.length) {
+    const matched = new Array<number>(next.length).fill(-1);
+    for (const [i, j] of pairs) matched[j] = i;
+    return matched;
+  }
+  return next.map((_v, j) => pairs.get(j) ?? -1);
+}
+
+const jsOfNode = (node: unknown): Json => (node && typeof (node as Node).toJSON === 'function' ? ((node as Node).toJSON() as Json) : (node as Json));
+
+/**
+ * A list whose length changed, edited item by item: a removed item's lines go, an added item's lines are written
+ * in the house style before the item that follows it (or after the last); the items kept are edited as any value.
+ * False when the list cannot be edited so (the caller writes the whole key anew).
+ */
+function resizeSeq(text: string, seq: YAMLSeq, value: Json[], path: Path, schema: SchemaNode, fiscalYear: number, splices: Splice[]): boolean {
+  // A block list left with no item is written `[]` anew.
+  if (!seq.flow && value.length === 0) return false;
+  const old = seq.items.map(jsOfNode);
+  const matched = aligned(old, value);
+  const kept = new Set(matched.filter((i) => i >= 0));
+  if (seq.flow) return resizeFlowSeq(text, seq, value, matched, splices);
+  // Each old item's lines: from its `- ` line to the end of its last line. An item that shares its line with
+  // something before its `- ` (`- - 1`) is not edited so.
+  const spans: { start: number; end: number; column: number }[] = [];
+  for (const item of seq.items) {
+    const range = (item as Node | null)?.range;
+    if (!range) return false;
+    const start = lineStart(text, range[0]);
+    const prefix = text.slice(start, range[0]);
+    if (!/^ *- +$/.test(prefix)) return false;
+    let end = range[1];
+    while (end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+    const newline = text.indexOf('\n', end);
+    spans.push({ start, end: newline === -1 ? text.length : newline + 1, column: prefix.indexOf('-') });
+  }
+  // The items kept must be editable in place.
+  const itemPath = (j: number) => [...path, String(j)];
+  for (let j = 0; j < value.length; j++) {
+    const i = matched[j];
+    if (i < 0) continue;
+    const item = seq.items[i];
+    if (!(isMap(item) && !item.flow && isObject(value[j])) && !sameShape(item, value[j])) return false;
+  }
+  seq.items.forEach((_item, i) => {
+    if (!kept.has(i)) splices.push({ start: spans[i].start, end: spans[i].end, text: '' });
+  });
+  const itemSchema = schemaAt(schemaPath(path), schema);
+  const inserts = new Map<number, string>();
+  for (let j = 0; j < value.length; j++) {
+    const i = matched[j];
+    if (i >= 0) {
+      const item = seq.items[i];
+      if (isMap(item) && !item.flow) editMap(text, item, value[j] as Record<string, Json>, itemPath(j), schema, fiscalYear, splices);
+      continue;
+    }
+    const following = matched.slice(j + 1).find((k) => k >= 0);
+    const last = spans[spans.length - 1];
+    const at = following !== undefined ? spans[following].start : last.end;
+    const gap = following === undefined && at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+    inserts.set(at, (inserts.get(at) ?? gap) + renderedItem(value[j], itemSchema, spans[0].column, fiscalYear));
+  }
+  for (const [at, inserted] of inserts) splices.push({ start: at, end: at, text: inserted });
+  return true;
+}
+
+/** One new item of a block list, its `- ` at `column`, in the house style (JSON where that does not read back). */
+function renderedItem(value: Json, seqSchema: SchemaNode | undefined, column: number, fiscalYear: number): string {
+  const dash = ' '.repeat(column);
+  if (!isObject(value) && !Array.isArray(value)) return `${dash}- ${flowScalar(value)}\n`;
+  // The house style writes a list of records with its `- ` two columns in: written at 0, then moved to `column`.
+  const lines = pairLines('item', [value], seqSchema, 0, fiscalYear).slice(1);
+  if (lines.length === 0 || !lines.every((l) => l.startsWith('  '))) return `${dash}- ${JSON.stringify(value)}\n`;
+  return lines.map((l) => dash + l.slice(2)).join('\n') + '\n';
+}
+
+/** A scalar as a flow list or a `- ` item can hold it: numbers and plain words as they are, other text as JSON. */
+function flowScalar(value: Json): string {
+  if (typeof value !== 'string') return value === null ? 'null' : typeof value === 'number' ? numberSource(value) : String(value);
+  return JSON.stringify(value);
+}
+
+/** A one-line flow list (`sdgs: [9, 16, 17]  # …`): only the brackets' text changes, items kept as written. */
+function resizeFlowSeq(text: string, seq: YAMLSeq, value: Json[], matched: number[], splices: Splice[]): boolean {
+  const range = seq.range;
+  if (!range || text.slice(range[0], range[1]).includes('\n')) return false;
+  const items: string[] = [];
+  for (let j = 0; j < value.length; j++) {
+    const item = matched[j] >= 0 ? seq.items[matched[j]] : undefined;
+    if (matched[j] >= 0 && !(isScalar(item) && item.range)) return false;
+    // A kept item is written as it was (pass 2 rewrites it if its value changed).
+    items.push(item ? text.slice((item as Node).range![0], (item as Node).range![1]) : flowScalar(value[j]));
+  }
+  // Replaced from the opening bracket to the closing one: a comment after the list stays.
+  const close = text.lastIndexOf(']', range[1]);
+  if (text[range[0]] !== '[' || close < range[0]) return false;
+  splices.push({ start: range[0], end: close + 1, text: `[${items.join(', ')}]` });
+  return true;
 }
 
 // ---- pass 2: values ----------------------------------------------------------------------------------------------

@@ -25,13 +25,18 @@ export const ANNOTATIONS = {
   'x-mustFill': 'must be written before the sheet can print; a string is a hint for the author (check)',
   'x-yearly': 'rewritten every year: rollover carries it over and lists it under `review` (rollover, check)',
   'x-yearlyFigure': "a year row whose figure for the sheet's own year is entered every year (rollover, check)",
-  'x-officialLabel': "how the official text labels the field's line, where that is not its title alone: a pattern in which {title} stands for the title (import)",
   'x-openData': 'its open-data column: a stable English key, a header when not its title, and for an object the key of the value it exports (export)',
   'x-years': "a year row's years: the cost table's five or the indicator table's six (check, new)",
   'x-slots': 'a list printed as a fixed number of slots (maxItems), used or not (derive, new)',
   'x-section': 'the section of the form that starts at this field, as YAML files head it (YAML writer)',
   'x-carryOver': "a year row whose years new to next year's table take its latest year's value, not 0 (rollover)",
   'x-nextYear': "the field's value in next year's sheet: 新規 becomes 継続 (rollover)",
+  'x-label': 'the label printed beside the field where it is not its title (a cell the field shares: 担当部課); the official text prints it too (templates, import)',
+  'x-head': "the head of a table's column of row labels (項目); the official text's heading line starts with it (templates, import)",
+  'x-unit': "the unit printed after a cost row's label, in brackets: (千円) (templates, import)",
+  'x-group': 'the group a cost row starts, printed left of it and of the rows it spans (事業費, 内訳, 人件費); the official text may print it before the row (templates, import)',
+  'x-page': "the sheet's page this top-level field starts; the fields after it in form order print there too (templates, publication)",
+  'x-choices': 'the usual values of a text field: offered as a select; another value is kept, with a warning that suggests the standard spelling (editor, check)',
   'x-expectsNewText': "a text written anew every year: the very text of last year's sheet is a warning; the texts listed (the form's 「nothing」) may repeat (check)",
   'x-agreesWithLastYear': "a year row whose past years were printed in last year's sheet: they must agree with it unless `restatements` gives a reason (check, diff)",
 } as const;
@@ -98,24 +103,67 @@ export const isReviewEntry = (entry: string): boolean => REVIEW_ENTRY.test(entry
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The label that starts the official text's line carrying a field, followed by a space or the line's end: the
- * field's title, or its `x-officialLabel` where the official text prints more than the title or another label.
+ * The label that starts the official text's line carrying a field, followed by a space or the line's end: what the
+ * sheet prints for it (officialLabelPattern).
  */
 export function officialLabel(path: DataPath): RegExp {
   return new RegExp(`^(?:${officialLabelPattern(path)})(?= |$)`);
 }
 
-/** officialLabel's pattern, not anchored to a line's start: for a label that shares its line with other cells. */
+/**
+ * officialLabel's pattern, not anchored to a line's start: for a label that shares its line with other cells. The
+ * official text prints what the sheet prints: a cost row as `[group ]title (unit)`, a table by its head, a field by
+ * its printed label.
+ */
 export function officialLabelPattern(path: DataPath): string {
   const field = formField(path);
+  const node = field.node;
   const title = escapeRegExp(field.title);
-  return field.node['x-officialLabel']?.replaceAll('{title}', () => title) ?? title;
+  if (node['x-unit']) return `${node['x-group'] ? `(?:${escapeRegExp(node['x-group'])} )?` : ''}${title} \\(${escapeRegExp(node['x-unit'])}\\)`;
+  return escapeRegExp(node['x-head'] ?? printedLabel(path));
+}
+
+/** The label a sheet prints for a field: its `x-label`, or its title. */
+export function printedLabel(path: DataPath): string {
+  const field = formField(path);
+  return field.node['x-label'] ?? field.title;
+}
+
+/** The heading of the section a field starts, as printed: its `x-section` without the note in （） YAML files add. */
+export function sectionHeading(path: DataPath): string {
+  const section = formField(path).node['x-section'];
+  if (!section) throw new Error(`sheet.schema.json gives ${path.join('.')} no x-section`);
+  return section.replace(/（.*$/, '');
+}
+
+/** The page of a sheet a value prints on: the last `x-page` among the top-level fields up to its own (form order). */
+export function pageOf(path: DataPath): number {
+  const top = FORM_FIELDS.filter((f) => f.path.length === 1);
+  const index = top.findIndex((f) => f.path[0] === path[0]);
+  if (index < 0) throw new Error(`sheet.schema.json has no field ${String(path[0])}`);
+  return top.slice(0, index + 1).reduce((page, f) => f.node['x-page'] ?? page, 1);
 }
 
 /** The choices of an enum field, in the schema's order (a blank, `null`, is not a choice). */
 export function choicesOf(path: DataPath): string[] {
   return (formField(path).node.enum ?? []).filter((v): v is string => typeof v === 'string');
 }
+
+/** The usual values of a text field (`x-choices`), in the schema's order: a person may still write another. */
+export function standardChoicesOf(path: DataPath): string[] {
+  return formField(path).node['x-choices'] ?? [];
+}
+
+/** Compared loosely: ASCII and full-width brackets, spaces, letter widths alike (NFKC). */
+const loosely = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
+
+/** The standard value a text differs from only in spelling (`自治事務(任意)` → `自治事務（任意）`), if any. */
+export function standardSpelling(path: DataPath, value: string): string | undefined {
+  return standardChoicesOf(path).find((choice) => loosely(choice) === loosely(value));
+}
+
+/** Fields with usual values (`x-choices`), in form order. */
+export const STANDARD_CHOICE_FIELDS: readonly FormField[] = FORM_FIELDS.filter((f) => f.node['x-choices']);
 
 /** The open-data column of a field: a stable key and the Japanese header (its title unless the schema says). */
 export function openDataColumn(path: DataPath): { key: string; header: string } {
@@ -202,6 +250,7 @@ export function sampleSheet(fiscalYear = 2021, number = 999): Sheet {
   const fill = (node: FieldNode): unknown => {
     if (Array.isArray(node.examples)) return node.examples[0];
     if (node.enum) return node.enum.find((choice) => choice !== null) ?? null;
+    if (node['x-choices']) return node['x-choices'][0];
     if (isYearRow(node)) return Object.fromEntries(rowYears(node, fiscalYear).map((year) => [year, fill(node.additionalProperties as FieldNode)]));
     if (node.properties) return Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fill(child)]));
     const types = ([] as unknown[]).concat(node.type);

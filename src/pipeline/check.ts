@@ -2,7 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { personnelCostFor, type CityData } from '../model/city';
 import { costYears, eraYearText } from '../model/era';
-import { EVALUATION_ITEMS, FORM_FIELDS, formField, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, type FieldNode, type Sheet } from '../model/form';
+import { EVALUATION_ITEMS, FORM_FIELDS, formField, isReviewEntry, isYearRow, MUST_FILL, rowYears, SHEET_FORM, STANDARD_CHOICE_FIELDS, standardChoicesOf, standardSpelling, type FieldNode, type Sheet } from '../model/form';
 import { formatAmount, formatTwoDecimals } from '../model/format';
 import type { SheetSource } from './load';
 import { numberFromFileName } from '../model/data-folder';
@@ -58,6 +58,7 @@ export function checkConsistency(
   if (isObject(sheet.evaluation)) guarded(() => checkEvaluationSentences(sheet, city, out));
   guarded(() => checkPrintable(sheet, [], out, canPrint));
   guarded(() => checkFilledIn(sheet, out));
+  guarded(() => checkStandardChoices(sheet, out, usable));
   guarded(() => checkBlankTexts(sheet, [], out, usable));
   guarded(() => checkReview(sheet, out));
   guarded(() => checkDoubts(sheet, out));
@@ -79,6 +80,27 @@ function checkFilledIn(sheet: Sheet, out: Findings): void {
     if (value === null || (typeof value === 'string' && value.trim() === '')) {
       out.add('error', path, `記入してください（まだ空欄です）${hint ? `（${hint}）` : ''}`);
     }
+  }
+}
+
+/**
+ * A text field with usual values (事業分類) may hold another, kept as written; a warning names the usual ones, and the
+ * standard spelling where the text differs from one only in it (ASCII brackets: 自治事務(任意)).
+ */
+function checkStandardChoices(sheet: Sheet, out: Findings, usable: (path: DataPath) => boolean): void {
+  for (const { path, title } of STANDARD_CHOICE_FIELDS) {
+    if (path.includes('*') || !usable(path)) continue;
+    const value = valueAt(sheet, path);
+    const choices = standardChoicesOf(path);
+    if (typeof value !== 'string' || value.trim() === '' || choices.includes(value)) continue;
+    const standard = standardSpelling(path, value);
+    out.add(
+      'warning',
+      path,
+      standard
+        ? `「${value}」は${title}の標準の書き方ではありません。「${standard}」と書いてください`
+        : `「${value}」は${title}のふだんの値（${choices.join('、')}）のどれでもありません。このままでも印刷しますが、どれかに当たるなら、その書き方にしてください`,
+    );
   }
 }
 

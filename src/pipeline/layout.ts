@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import Handlebars from 'handlebars/runtime';
 import type { CityData } from '../model/city';
 import { checkDataFile, DATA_FILE_SCHEMAS, DataFileError } from './data-file';
-import { formField } from '../model/form';
+import { formField, printedLabel, sectionHeading } from '../model/form';
 import { labelsFor } from '../model/schema';
 import { loadYamlFile } from './load';
 import type { DataPath, Finding } from '../model/types';
@@ -234,20 +234,49 @@ export interface Templates {
   overview: Handlebars.TemplateDelegate;
 }
 
-// Mustaches a template may use: `json` for every value, `label` for a field's printed name; block helpers and
-// partials for structure.
-const VALUE_HELPERS = new Set(['json', 'label']);
+// Mustaches a template may use: `json` for every value, `label` for a printed word of the form, `pageBreak` where
+// the schema starts a page; block helpers and partials for structure.
+const VALUE_HELPERS = new Set(['json', 'label', 'pageBreak']);
+
+/** What `{{label path part="…"}}` prints of a field: the words the schema holds (src/model/form.ts). */
+const LABEL_PARTS: Record<string, (path: string[]) => string> = {
+  // Its label: the title, or the x-label of a cell it shares (担当部課).
+  label: printedLabel,
+  // The heading of the section it starts (x-section without its note).
+  section: sectionHeading,
+  // A table's head over its row labels (x-head: 項目).
+  head: (path) => annotation(path, 'x-head'),
+  // The group a cost row starts (x-group: 事業費, 内訳, 人件費).
+  group: (path) => annotation(path, 'x-group'),
+  // A cost row's unit, in brackets (x-unit: (千円)).
+  unit: (path) => `(${annotation(path, 'x-unit')})`,
+};
+
+function annotation(path: string[], name: 'x-head' | 'x-group' | 'x-unit'): string {
+  const value = formField(path).node[name];
+  if (typeof value !== 'string') throw new Error(`シートのスキーマで、この項目に ${name} がありません。`);
+  return value;
+}
 
 /**
- * The printed name of a field of the sheet: its schema title, so that no label is typed twice. The path is given
- * as dotted segments (`"costs.settled"`, or `"evaluation" @key` inside an `each`).
+ * A printed word of the sheet's form, so that no label is typed twice: a field's label by default, or the `part`
+ * named (`{{label "costs.budget" part="group"}}`). The path is given as dotted segments (`"costs.settled"`, or
+ * `"evaluation" @key` inside an `each`).
  */
-function fieldLabel(segments: unknown[]): string {
+function fieldLabel(segments: unknown[], part = 'label'): string {
   const path = segments.flatMap((s) => String(s).split('.')).filter((s) => s !== '');
+  const shown = `{{label "${path.join('.')}"${part === 'label' ? '' : ` part="${part}"`}}}`;
+  const read = LABEL_PARTS[part];
+  if (!read) throw new UserError(`テンプレートの ${shown}: part には ${Object.keys(LABEL_PARTS).join('、')} のどれかを指定してください。`);
   try {
-    return formField(path).title;
+    formField(path);
   } catch {
-    throw new UserError(`テンプレートの {{label "${path.join('.')}"}}: シートのスキーマ（src/model/sheet.schema.json）にない項目です。`);
+    throw new UserError(`テンプレートの ${shown}: シートのスキーマ（src/model/sheet.schema.json）にない項目です。`);
+  }
+  try {
+    return read(path);
+  } catch (error) {
+    throw new UserError(`テンプレートの ${shown}: ${(error as Error).message.replace(/^sheet\.schema\.json gives .* no (x-[a-z]+)$/, 'シートのスキーマで、この項目に $1 がありません。')}`);
   }
 }
 
@@ -264,9 +293,10 @@ function lintTemplate(compiler: typeof import('handlebars'), name: string, sourc
         );
       }
       // A label named in full is checked now, not when a sheet is printed.
-      if (head === 'label' && node.params.every((p: any) => p.type === 'StringLiteral')) {
+      const part = node.hash?.pairs?.find((p: any) => p.key === 'part')?.value;
+      if (head === 'label' && node.params.every((p: any) => p.type === 'StringLiteral') && (!part || part.type === 'StringLiteral')) {
         try {
-          fieldLabel(node.params.map((p: any) => p.value));
+          fieldLabel(node.params.map((p: any) => p.value), part?.value);
         } catch (error) {
           throw new UserError(`${name}:${line}: ${(error as Error).message}`);
         }
@@ -287,7 +317,16 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
     if (value === undefined) throw new Error('json: 値がありません');
     return new hb.SafeString(JSON.stringify(value));
   });
-  hb.registerHelper('label', (...args: unknown[]) => new hb.SafeString(JSON.stringify(fieldLabel(args.slice(0, -1)))));
+  hb.registerHelper('label', (...args: unknown[]) => {
+    const options = args[args.length - 1] as Handlebars.HelperOptions;
+    return new hb.SafeString(JSON.stringify(fieldLabel(args.slice(0, -1), options.hash?.part)));
+  });
+  // The heading of a field that starts a page of the sheet (x-page) breaks the page before it.
+  hb.registerHelper('pageBreak', (...args: unknown[]) => {
+    const path = args.slice(0, -1).flatMap((s) => String(s).split('.'));
+    const first = formField(path).node['x-page'] !== undefined;
+    return new hb.SafeString(first ? ', "pageBreak": "before"' : '');
+  });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partialsDir = join(dir, 'partials');
   const partials = readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort();

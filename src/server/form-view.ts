@@ -18,7 +18,8 @@
 //     kind: 'text'        // a multi-line sentence (a box of several lines)
 //         | 'line'        // one line of text
 //         | 'number'      // an integer or a decimal (integer: true when only integers are allowed)
-//         | 'choice'      // one of `choices` (a select); null = not chosen yet
+//         | 'choice'      // one of `choices` (a select); null = not chosen yet. For a text with usual values
+//                         // (事業分類, the schema's x-choices), "" = not chosen, and a value not listed is kept
 //         | 'yearRow'     // an object keyed by fiscal year ('2021': number), one input per year of `years`
 //         | 'list'        // a list: of values (`item` is one FieldView with path ending in '*'), or of records
 //                         // (`fields`, paths with '*'), up to maxItems when given
@@ -48,7 +49,7 @@
 // A field's values in `fit` (check and GET) are keyed by the field's dotted path with indexes (`indicators.0.name`).
 import { eraYearText } from '../model/era';
 import { unitOf } from '../model/figure-advice';
-import { FORM_FIELDS, isYearRow, rowYears, SHEET_FORM, type FieldNode } from '../model/form';
+import { FORM_FIELDS, isYearRow, rowYears, SHEET_FORM, standardChoicesOf, type FieldNode } from '../model/form';
 import { SDG_NAMES } from '../model/sdgs';
 import type { CityData, EvaluationSentencesFile } from '../model/city';
 import type { BoxSpec } from '../pipeline/fit';
@@ -174,7 +175,7 @@ function childFields(path: string[], node: FieldNode, context: Context): FieldVi
 }
 
 function kindOf(node: FieldNode, context: Context): FieldKind {
-  if (node.enum) return 'choice';
+  if (node.enum || node['x-choices']) return 'choice';
   if (isYearRow(node)) return 'yearRow';
   if (isType(node, 'array')) return node['x-slots'] ? 'slots' : 'list';
   if (isType(node, 'object')) return 'group';
@@ -196,6 +197,8 @@ function numberFacts(node: FieldNode): Partial<FieldView> {
 }
 
 function choicesOf(path: string[], node: FieldNode, context: Context): Choice[] {
+  // A text's usual values (事業分類): a blank sheet's "" is the unchosen one; a value not listed is kept by the select.
+  if (node['x-choices']) return [{ value: '', label: '（未選択）' }, ...standardChoicesOf(path).map((value) => ({ value, label: value }))];
   const nullable = isType(node, 'null') || (node.enum ?? []).includes(null);
   const values: (string | number)[] = node.enum
     ? node.enum.filter((v): v is string | number => v !== null)

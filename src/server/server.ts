@@ -13,6 +13,7 @@ import { removeStaleTemporaries } from '../pipeline/write';
 import { accountsOn } from '../pipeline/users';
 import { Accounts, type Visitor } from './accounts';
 import { authenticate, checkHost, checkOrigin, COOKIE, newToken, sameToken, serverNames, type ServerNames } from './auth';
+import { OpeningCodes } from './opening';
 import { HttpError, securityHeaders, sendJson, sendText } from './http';
 import { sheetDiffHandler } from './sheet-diff-route';
 import { SheetService } from './sheet-service';
@@ -58,6 +59,8 @@ export interface RunningServer {
   /** Without accounts, the token of the printed address (with accounts, it opens nothing). */
   token: string;
   port: number;
+  /** A one-time address for the system's opener (`--open`): no token in it (src/server/opening.ts). */
+  openingUrl(): string;
   /** True when the data folder has users.yaml: every request but the log-in needs a session. */
   accounts: boolean;
   /** How many accounts users.yaml held at start. */
@@ -84,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // A save cut short by a hard kill leaves its temporary file (never a half-written sheet): tidied here.
   for (const year of fiscalYears(options.dataDir)) removeStaleTemporaries(join(options.dataDir, String(year)));
   const token = options.token ?? newToken();
+  const openings = new OpeningCodes();
   const sheets = new SheetService(options.dataDir, workspace, options.year);
   const host = options.host ?? '127.0.0.1';
   const scheme = options.tls ? 'https' : 'http';
@@ -206,6 +210,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         res.end();
         return;
       }
+      if (req.method === 'GET' && path === '/' && url.searchParams.has('open')) {
+        if (!openings.redeem(url.searchParams.get('open'))) throw new HttpError(401, 'このアドレスは一度だけ使えます（使用済みか、期限切れです）。sheetbook serve が表示したアドレスを開いてください。');
+        res.writeHead(303, { Location: '/', 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       const credential = authenticate(req, token);
       if (path.startsWith('/api/')) {
         const route = findRoute(req, res, path);
@@ -245,6 +255,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     origin,
     token,
     port,
+    // With accounts the address holds no secret: the log-in page.
+    openingUrl: () => (accounts ? `${origin}/` : `${origin}/?open=${openings.issue()}`),
     accounts: !!accounts,
     accountCount: accounts?.count() ?? 0,
     names,

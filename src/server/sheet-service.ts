@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CITY_FILES, readCityData } from '../pipeline/city-data';
 import { DataFileError } from '../pipeline/data-file';
 import type { FittedView } from '../pipeline/fit';
+import type { RenderedPage } from '../pdf/pages';
 import { parse, stringify } from 'yaml';
 import { sampleSheet } from '../model/form';
 import { parseSheetText } from '../pipeline/load';
@@ -28,6 +29,14 @@ import type { Actor } from '../model/actor';
 import { mayWork, NOT_YOUR_DIVISION, seesWholeYear } from '../model/permissions';
 import { saveRefusal } from '../model/review-flow';
 import { FlowService, type ReachedSheet } from './flow-service';
+
+/**
+ * What a page looks like, in 16 hex digits: its content stream (which names glyphs by the font's own numbers, not
+ * the file's subset) and the resources it uses. The editor redraws only the pages whose hash changed.
+ */
+function pageHash(page: RenderedPage): string {
+  return createHash('sha256').update(JSON.stringify([page.width, page.height, page.fonts, page.extGStates])).update(page.content).digest('hex').slice(0, 16);
+}
 
 /** A finding as the editor shows it: at its field (`path`), with the same Japanese message as `validate`. */
 export interface FindingView {
@@ -165,7 +174,12 @@ export class SheetService {
     const rendered = renderSheet(this.workspace, draft.view, { draft: true });
     const pdf = sheetPdf(this.workspace, rendered, year);
     const errors = draft.findings.filter((f) => f.severity === 'error').length;
-    sendBytes(res, 200, pdf, 'application/pdf', { 'X-Findings': String(errors), 'X-Pages': String(rendered.pages.length), 'Content-Disposition': 'inline' });
+    sendBytes(res, 200, pdf, 'application/pdf', {
+      'X-Findings': String(errors),
+      'X-Pages': String(rendered.pages.length),
+      'X-Page-Hashes': rendered.pages.map(pageHash).join(','),
+      'Content-Disposition': 'inline',
+    });
   }
 
   /**

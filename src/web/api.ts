@@ -102,8 +102,16 @@ export async function checkSheet(year: number, number: string, data: SheetData, 
   return (await request('POST', sheetUrl('check', year, number), { data }, {}, signal)).json();
 }
 
-export async function previewSheet(year: number, number: string, data: SheetData, signal?: AbortSignal): Promise<ArrayBuffer> {
-  return (await request('POST', sheetUrl('preview', year, number), { data }, {}, signal)).arrayBuffer();
+/** A preview: the PDF, and a hash of each page's look (X-Page-Hashes), so that an unchanged page is not redrawn. */
+export interface Preview {
+  bytes: ArrayBuffer;
+  pageHashes: string[];
+}
+
+export async function previewSheet(year: number, number: string, data: SheetData, signal?: AbortSignal): Promise<Preview> {
+  const response = await request('POST', sheetUrl('preview', year, number), { data }, {}, signal);
+  const pageHashes = (response.headers.get('X-Page-Hashes') ?? '').split(',').filter(Boolean);
+  return { bytes: await response.arrayBuffer(), pageHashes };
 }
 
 /** Saves with the version the editor holds; a file changed on disk since comes back as the Conflict. */
