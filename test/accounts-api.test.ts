@@ -272,7 +272,8 @@ describe('with a session, still refused', () => {
     await req('POST', '/api/check/2021/087', { ...check, headers: { Origin: 'http://evil.example' } });
     await fresh.t!.request('GET', '/api/sheets/2021/999', { auth: 'none' });
     expect(refusals).toEqual([
-      ['tsukuba-taro', 'GET /api/sheets/2021/999', 404],
+      // An editor is not told whether a number exists (issue 22): 403 as for another division's sheet.
+      ['tsukuba-taro', 'GET /api/sheets/2021/999', 403],
       ['tsukuba-taro', 'POST /api/check/2021/087', 403],
     ]);
   });

@@ -138,7 +138,7 @@ describe('sheetbook status', () => {
 
   it('as CSV for spreadsheets (UTF-8 with BOM, CRLF), and for one 部', () => {
     const run = status('--year', '2021', '--format', 'csv', '--department', '総務部');
-    expect(run.stdout.startsWith('\ufeff事業番号,事務事業名,担当部,担当課,エラー,警告,書き直し（review）,要確認（doubts）,発行後の変更,最後の保存\r\n')).toBe(true);
+    expect(run.stdout.startsWith('\ufeff事業番号,事務事業名,担当部,担当課,エラー,警告,書き直し（review）,要確認（doubts）,発行後の変更,最後の保存,確認の状態\r\n')).toBe(true);
     const rows = run.stdout.trim().split('\r\n');
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatch(/^089,/);

@@ -11,6 +11,7 @@ import { overviewPath, overviewPdf, overviewValues, renderOverview, overviewData
 import { printedValuesOf, renderYear } from '../publication/year';
 import { selectYear } from '../batch/selection';
 import { openWorkspace } from '../pipeline/sheet';
+import { checkReview, uncheckedNote } from '../publication/review-gate';
 import { createProgress } from './progress';
 import { announcedYear, hasIssueDate, undatedRefusal } from './target-year';
 
@@ -18,6 +19,8 @@ export interface PublishOptions {
   year?: number;
   dataDir: string;
   outDir: string;
+  /** Publish a year in the review flow although some sheets are not 確認済 (the record says which). */
+  allowUnchecked?: boolean;
 }
 
 export async function runPublish(options: PublishOptions, log: (line: string) => void = console.log): Promise<{ record?: PublicationRecord; written: boolean }> {
@@ -25,6 +28,8 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   const year = selectYear(options.dataDir, options.year);
   const workspace = openWorkspace(options.dataDir);
   if (!hasIssueDate(workspace.city, year)) throw undatedRefusal(options.dataDir, year, '発行できません');
+  // A year in the review flow waits for every sheet to be 確認済 (src/publication/review-gate.ts).
+  const review = checkReview(options.dataDir, year, options.allowUnchecked ?? false);
   const rendered = await renderYear({ ...options, year, workspace }, log, (tally) => createProgress('発行', log, tally), '発行しませんでした（データも記録もそのままです）。直してから、もう一度実行してください');
   if (!rendered) return { written: false };
   const { cache, sheets } = rendered;
@@ -48,6 +53,7 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
       ]),
     ),
     overview: { firstPage: booklet.parts.find((p) => p.name === 'overview')!.numbers[0], values: overviewValues(summary, overview) },
+    ...(review ? { review } : {}),
   };
   // Refused before anything is written: a different record of this date, or a correction made since.
   const recorded = checkPublication(options.dataDir, record);
@@ -63,6 +69,8 @@ export async function runPublish(options: PublishOptions, log: (line: string) =>
   if (!recorded) stageRecord(transaction, options.dataDir, record);
   transaction.commit();
   sheetPdfs.committed();
+  const note = uncheckedNote(review);
+  if (note) log(note);
   log(recorded ? `発行の記録 ${where} は既にあり、内容も同じです（何も変えていません）。` : `発行の記録: ${where}（${japaneseDate(issueDate)}発行）`);
   return { record, written: !recorded };
 }

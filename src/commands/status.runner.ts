@@ -1,7 +1,7 @@
 // `sheetbook status`: the year at a glance (src/publication/year-status.ts, which the editor's first page shows too).
 import { spreadsheetCsv } from '../interchange/csv';
 import { checkDepartments } from '../batch/selection';
-import { yearStatus, type SheetStatus, type YearStatus } from '../publication/year-status';
+import { yearStatus, type FlowStatus, type SheetStatus, type YearStatus } from '../publication/year-status';
 import { eraYearText } from '../model/era';
 import { displayPath } from '../model/report';
 import { openWorkspace } from '../pipeline/sheet';
@@ -26,6 +26,7 @@ const COLUMNS: { key: keyof SheetStatus; header: string }[] = [
   { key: 'doubts', header: '要確認（doubts）' },
   { key: 'changedSincePublish', header: '発行後の変更' },
   { key: 'savedAt', header: '最後の保存' },
+  { key: 'flow', header: '確認の状態' },
 ];
 
 export function runStatus(options: StatusOptions, year: number): YearStatus {
@@ -42,6 +43,7 @@ function cell(status: SheetStatus, key: keyof SheetStatus): string {
   const value = status[key];
   if (key === 'changedSincePublish') return changedText(value as boolean | null);
   if (key === 'savedAt') return localTime(String(value));
+  if (key === 'flow') return flowText(status.flow);
   return String(value ?? '');
 }
 
@@ -53,16 +55,29 @@ function localTime(iso: string): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
+/** 確認済, 提出, 作成中（差し戻し）…, as the list and the first page say it. */
+export function flowText(flow: FlowStatus): string {
+  const notes = [...(flow.returned ? ['差し戻し'] : []), ...(flow.changedSince ? ['その後ファイルが変更'] : [])];
+  return `${flow.state}${notes.length > 0 ? `（${notes.join('、')}）` : ''}`;
+}
+
 export function statusText(status: YearStatus): string {
   const lines = [
     `${eraYearText(status.year)}（${status.year}年度）: ${status.sheets.length} シート、誤りのあるシート ${status.sheets.filter((s) => s.errors > 0).length}` +
+      `${status.flowInUse ? `、確認済 ${status.sheets.filter((s) => s.flow.state === '確認済' && !s.flow.changedSince).length}` : ''}` +
       `${status.issueDate ? `、発行日 ${status.issueDate}` : '、発行日なし'}${status.lastRecord ? `、最後の発行の記録 ${status.lastRecord}` : ''}`,
   ];
+  if (status.historyDamaged > 0) {
+    lines.push(`注意: 履歴（${status.year} のフォルダの history.jsonl）に、読めない行が ${status.historyDamaged} 行あります（書き込みの途中で止まった行など）。その行は飛ばし、ほかの行で状態を決めています。`);
+  }
   for (const s of status.sheets) {
     const counts = [`エラー ${s.errors}`, `警告 ${s.warnings}`, ...(s.review ? [`書き直し ${s.review}`] : []), ...(s.doubts ? [`要確認 ${s.doubts}`] : [])];
     const changed = s.changedSincePublish === true ? '、発行後に変更あり' : '';
-    lines.push(`${s.key} ${s.name || '（事務事業名なし）'}　${[s.department, s.division].filter(Boolean).join(' ')}　${counts.join('、')}${changed}　保存 ${localTime(s.savedAt)}`);
+    // The state only for a year in the review flow: a year never put through it has nothing to say there.
+    const state = status.flowInUse ? `　${flowText(s.flow)}` : '';
+    lines.push(`${s.key} ${s.name || '（事務事業名なし）'}　${[s.department, s.division].filter(Boolean).join(' ')}　${counts.join('、')}${changed}${state}　保存 ${localTime(s.savedAt)}`);
     if (s.firstError) lines.push(`    ${displayPath(s.file)}: ${s.firstError}`);
+    if (status.flowInUse && s.flow.returned && s.flow.comment) lines.push(`    差し戻しのコメント（${s.flow.by ?? ''}）: ${s.flow.comment}`);
   }
   return lines.join('\n');
 }

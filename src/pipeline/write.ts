@@ -6,12 +6,14 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   linkSync,
   lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
+  readSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -301,5 +303,35 @@ export function writeNewFile(target: string, bytes: Buffer | Uint8Array): void {
   } finally {
     rmSync(temp, { force: true });
     pending.delete(temp);
+  }
+}
+
+/**
+ * Append one record (a line ending in `\n`) to a log such as data/<year>/history.jsonl, in one write of the whole
+ * line to a file opened for appending (O_APPEND: concurrent appends never interleave), flushed to the disk before it
+ * returns. A line torn by an earlier kill is closed first with a `\n` of its own, so that it never runs into this one:
+ * its reader skips the torn line and reads every other whole. Throws a WriteFailure naming the log.
+ */
+export function appendRecord(target: string, line: string): void {
+  if (!line.endsWith('\n') || line.indexOf('\n') !== line.length - 1) throw new Error('appendRecord: one line ending in \\n');
+  let fd: number | undefined;
+  try {
+    const created = !existsSync(target);
+    if (created) mkdirSync(dirname(target), { recursive: true });
+    fd = openSync(target, 'a+');
+    const size = fstatSync(fd).size;
+    let torn = false;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      torn = last[0] !== 0x0a;
+    }
+    writeAll(fd, Buffer.from(torn ? `\n${line}` : line, 'utf8'));
+    fsyncSync(fd);
+    if (created) syncFolder(dirname(target));
+  } catch (error) {
+    throw new WriteFailure(target, error, 1);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -30,6 +30,11 @@ export interface PublicationRecord {
   sheets: Record<string, PublishedSheet>;
   /** The 評価結果一覧 placed after the contents: its first booklet page and its printed values. */
   overview?: { firstPage: number; values: PrintedValue[] };
+  /**
+   * For a year in the review flow: every sheet 確認済, or those that were not and that `--allow-unchecked` let through
+   * (src/publication/review-gate.ts). Absent for a year never put through the flow.
+   */
+  review?: { allChecked: boolean; allowUnchecked?: true; unchecked?: { sheet: string; state: string; changedSince?: boolean }[] };
 }
 
 export const recordsDir = (dataDir: string, year: number) => join(dataDir, String(year), 'published');

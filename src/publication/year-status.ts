@@ -16,6 +16,21 @@ import { printableSheet } from '../pipeline/validate';
 import { compare } from './errata';
 import { printedValues } from './printed';
 import { readRecord, recordDates, sheetKey, type PublicationRecord } from './record';
+import { createHash } from 'node:crypto';
+import type { ReviewState } from '../model/review-flow';
+import { readYearFlow, type YearFlow } from './review-log';
+
+/** A sheet's place in the review flow (data/<year>/history.jsonl), as the list shows it. */
+export interface FlowStatus {
+  state: ReviewState;
+  /** Sent back (差し戻し) with this comment, by whom and when. */
+  returned?: boolean;
+  comment?: string;
+  by?: string;
+  at?: string;
+  /** Submitted or accepted, and the file changed since (by hand, outside the flow): not what was checked. */
+  changedSince?: boolean;
+}
 
 export interface SheetStatus {
   /** The project number (87), and as the files write it (`087`). */
@@ -38,6 +53,8 @@ export interface SheetStatus {
   savedAt: string;
   /** The first error, to show beside the sheet (undefined without errors). */
   firstError?: string;
+  /** Its state in the review flow (作成中 for a sheet never submitted). */
+  flow: FlowStatus;
 }
 
 export interface YearStatus {
@@ -49,6 +66,10 @@ export interface YearStatus {
   sheets: SheetStatus[];
   /** Files of the year folder that are not read as sheets, and why (as every command says). */
   folder: Finding[];
+  /** Whether the year is in the review flow (a sheet of it has been submitted): publish then asks for every sheet 確認済. */
+  flowInUse: boolean;
+  /** Lines of data/<year>/history.jsonl that are not a whole event (a write cut short), skipped. */
+  historyDamaged: number;
 }
 
 /** The last publication record of a year, if any. */
@@ -58,7 +79,7 @@ export function lastRecord(dataDir: string, year: number): PublicationRecord | u
 }
 
 /** The status of one sheet file, from its bytes as they are now. */
-export function sheetStatus(workspace: Workspace, file: string, bytes: Buffer, savedAt: Date, record: PublicationRecord | undefined, year: number): SheetStatus {
+export function sheetStatus(workspace: Workspace, file: string, bytes: Buffer, savedAt: Date, record: PublicationRecord | undefined, year: number): Omit<SheetStatus, 'flow'> {
   const number = numberFromFileName(file)!;
   const prepared = checkSheet(file, workspace, bytes);
   const data = (prepared.sheet ?? readData(file, bytes)) as Partial<Sheet> | undefined;
@@ -102,8 +123,9 @@ export function yearStatus(
   workspace: Workspace,
   dataDir: string,
   year: number,
-  statusOf: (file: string, bytes: Buffer, savedAt: Date, record: PublicationRecord | undefined) => SheetStatus = (file, bytes, savedAt, record) =>
+  statusOf: (file: string, bytes: Buffer, savedAt: Date, record: PublicationRecord | undefined) => Omit<SheetStatus, 'flow'> = (file, bytes, savedAt, record) =>
     sheetStatus(workspace, file, bytes, savedAt, record, year),
+  flow: YearFlow = readYearFlow(dataDir, year),
 ): YearStatus {
   const folder = readYearFolder(dataDir, year);
   const record = lastRecord(dataDir, year);
@@ -118,7 +140,7 @@ export function yearStatus(
     } catch {
       continue; // gone since it was listed
     }
-    const status = statusOf(file, bytes, savedAt, record);
+    const status = { ...statusOf(file, bytes, savedAt, record), flow: flowStatus(flow, sheetKey(numberFromFileName(file)!), bytes) };
     const duplicate = duplicates.filter((d) => d.file === file);
     sheets.push(duplicate.length > 0 ? { ...status, errors: status.errors + duplicate.length, firstError: status.firstError ?? duplicate[0].message } : status);
   }
@@ -127,8 +149,21 @@ export function yearStatus(
     sheets.push({
       number, key: formatNumber(number), file: refused.file, name: basename(refused.file), department: '', division: '',
       errors: 1, warnings: 0, review: 0, doubts: 0, changedSincePublish: record ? true : null, savedAt: '', firstError: refused.message,
+      flow: flowStatus(flow, sheetKey(number), undefined),
     });
   }
   sheets.sort((a, b) => a.number - b.number || (a.file < b.file ? -1 : 1));
-  return { year, issueDate: yearSettings(workspace.city, year).issueDate ?? null, lastRecord: record?.date ?? null, sheets, folder: [...folder.ignored, ...folder.refused] };
+  return { year, issueDate: yearSettings(workspace.city, year).issueDate ?? null, lastRecord: record?.date ?? null, sheets, folder: [...folder.ignored, ...folder.refused], flowInUse: flow.inUse, historyDamaged: flow.damaged };
+}
+
+/** A sheet's flow as the list shows it; a submitted or accepted file that changed since is said to have changed. */
+export function flowStatus(flow: YearFlow, key: string, bytes: Buffer | undefined): FlowStatus {
+  const f = flow.flowOf(key);
+  const changedSince = f.state !== '作成中' && f.sha256 !== undefined && (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256);
+  return {
+    state: f.state,
+    ...(f.returned ? { returned: true, comment: f.comment } : {}),
+    ...(f.by ? { by: f.by.displayName, at: f.at } : {}),
+    ...(changedSince ? { changedSince: true } : {}),
+  };
 }

@@ -34,6 +34,8 @@ export interface ServerOptions {
   workspace?: Workspace;
   /** Once listening, check and draw a made-up sheet, so that the person's first keystroke is answered warm. */
   warmUp?: boolean;
+  /** Who asks, per request (accounts give the session's person; tests fix one). LOCAL_ACTOR when absent. */
+  actorOf?: (req: IncomingMessage) => Actor;
   /** The address to listen on: 127.0.0.1 unless given; another one only with accounts (data/users.yaml). */
   host?: string;
   /** The addresses people reach the server by besides its own (a DNS name, a reverse proxy): `https://sheetbook.example`. */
@@ -101,6 +103,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let port = 0;
   let names: ServerNames = serverNames(host, 0, scheme, options.origins);
 
+  // A sheet route's refusals (403, 409) of a logged-in account go to the year's history (src/server/flow-service.ts);
+  // those refused before a route ran (CSRF, Origin) are written by the catch below.
+  const recorded = new WeakSet<object>();
+  const logged =
+    (action: string, handler: Handler): Handler =>
+    async (req, res, params, url, actor) => {
+      try {
+        await handler(req, res, params, url, actor);
+      } catch (error) {
+        sheets.flow.recordRefusal(actor, action, params[0], params[1], error);
+        if (error && typeof error === 'object') recorded.add(error);
+        throw error;
+      }
+    };
+  const diffOfSheet = sheetDiffHandler(options.dataDir);
   const routes: Route[] = [
     // Who is asking: the logged-in person with accounts, the one local user without (their token then opens all).
     {
@@ -114,18 +131,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     { method: 'GET', pattern: /^\/api\/form$/, handler: (_req, res, _p, url) => sendJson(res, 200, sheets.form(url.searchParams.get('year'))) },
     { method: 'GET', pattern: /^\/api\/years$/, handler: (_req, res) => sendJson(res, 200, sheets.years()) },
-    { method: 'GET', pattern: /^\/api\/years\/([^/]+)\/sheets$/, handler: (_req, res, [year]) => sendJson(res, 200, sheets.list(year)) },
+    { method: 'GET', pattern: /^\/api\/years\/([^/]+)\/sheets$/, handler: (_req, res, [year], _u, actor) => sendJson(res, 200, sheets.list(actor, year)) },
     {
       method: 'POST',
       pattern: /^\/api\/years\/([^/]+)\/sheets$/,
       writes: true,
-      handler: async (req, res, [year]) => sendJson(res, 201, await sheets.create(year, req)),
+      handler: logged('create', async (req, res, [year], _u, actor) => sendJson(res, 201, await sheets.create(actor, year, req))),
     },
-    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/diff$/, handler: sheetDiffHandler(options.dataDir) },
-    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: (_req, res, [year, number]) => sheets.get(res, year, number) },
-    { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.save(req, res, year, number) },
-    { method: 'POST', pattern: /^\/api\/check\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.check(req, res, year, number) },
-    { method: 'POST', pattern: /^\/api\/preview\/([^/]+)\/([^/]+)$/, writes: true, handler: (req, res, [year, number]) => sheets.preview(req, res, year, number) },
+    // The 新旧対照表 of a sheet: only for those who may reach the sheet (judged as every sheet route).
+    {
+      method: 'GET',
+      pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/diff$/,
+      handler: logged('diff', (req, res, params, url, actor) => {
+        sheets.flow.reach(actor, params[0], params[1]);
+        return diffOfSheet(req, res, params, url);
+      }),
+    },
+    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, handler: logged('get', (_req, res, [year, number], _u, actor) => sheets.get(actor, res, year, number)) },
+    { method: 'PUT', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('save', (req, res, [year, number], _u, actor) => sheets.save(actor, req, res, year, number)) },
+    { method: 'POST', pattern: /^\/api\/check\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('check', (req, res, [year, number], _u, actor) => sheets.check(actor, req, res, year, number)) },
+    { method: 'POST', pattern: /^\/api\/preview\/([^/]+)\/([^/]+)$/, writes: true, handler: logged('preview', (req, res, [year, number], _u, actor) => sheets.preview(actor, req, res, year, number)) },
+    // The review flow (issue 22): each step 200 with the new state, 409 when the state does not allow it.
+    ...(['submit', 'accept', 'return'] as const).map((action) => ({
+      method: 'POST',
+      pattern: new RegExp(`^/api/sheets/([^/]+)/([^/]+)/${action}$`),
+      writes: true,
+      handler: logged(action, (req, res, [year, number], _u, actor) => sheets.flow.step(actor, action, req, res, year, number)),
+    })),
+    { method: 'GET', pattern: /^\/api\/sheets\/([^/]+)\/([^/]+)\/history$/, handler: logged('history', (_req, res, [year, number], _u, actor) => sheets.flow.historyOf(actor, res, year, number)) },
   ];
 
   const visitors = new WeakMap<ServerResponse, Visitor>();
@@ -187,7 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (path.startsWith('/api/')) {
         const route = findRoute(req, res, path);
         if (route.writes) checkOrigin(req, names, credential);
-        await route.handler(req, res, route.params, url, LOCAL_ACTOR);
+        await route.handler(req, res, route.params, url, options.actorOf?.(req) ?? LOCAL_ACTOR);
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} は使えません。`);
@@ -195,6 +228,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (error) {
       refuse(res, path, error);
       const visitor = visitorOf(res);
+      if (visitor && !(error && typeof error === 'object' && recorded.has(error))) sheets.flow.recordRequestRefusal(visitor.actor, req.method ?? '', path, error);
       if (visitor && options.onRefusal) {
         try {
           options.onRefusal(visitor.actor, req, res.statusCode);

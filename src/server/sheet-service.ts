@@ -2,7 +2,7 @@
 // values, save them over the version the editor loaded and never over a newer one, make a new sheet as `new` does.
 // Every answer comes from the pipeline's own stages (src/pipeline/sheet.ts) on the one workspace the server keeps.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sheetStatus, yearStatus, type SheetStatus, type YearStatus } from '../publication/year-status';
 import { runNew } from '../commands/new.runner';
@@ -24,7 +24,11 @@ import { HttpError, readJson, sendBytes, sendJson } from './http';
 import { editedSheetYaml, UneditableYaml } from '../interchange/sheet-edit';
 import { sheetYaml } from '../interchange/sheet-yaml';
 import type { Sheet } from '../model/form';
-import { numberOf, sheetFile, yearFolder, yearOf } from './sheet-files';
+import { numberOf, yearFolder, yearOf } from './sheet-files';
+import type { Actor } from '../model/actor';
+import { mayWork, NOT_YOUR_DIVISION, seesWholeYear } from '../model/permissions';
+import { saveRefusal } from '../model/review-flow';
+import { FlowService, type ReachedSheet } from './flow-service';
 
 /**
  * What a page looks like, in 16 hex digits: its content stream (which names glyphs by the font's own numbers, not
@@ -58,11 +62,13 @@ export const etagOf = (bytes: Buffer): string => `"${createHash('sha256').update
 
 export class SheetService {
   /** Each sheet's status, kept while its bytes are the same (the list is asked for often, the files rarely change). */
-  private readonly statuses = new Map<string, { etag: string; mtime: number; status: SheetStatus }>();
+  private readonly statuses = new Map<string, { etag: string; mtime: number; status: Omit<SheetStatus, 'flow'> }>();
   private readonly forms = new Map<number, FormView>();
 
   private workspaceNow: Workspace;
   private cityStamp: string;
+  /** Who may reach which sheet, the review flow and the history (src/server/flow-service.ts). */
+  readonly flow: FlowService;
 
   constructor(
     private readonly dataDir: string,
@@ -71,6 +77,11 @@ export class SheetService {
   ) {
     this.workspaceNow = workspace;
     this.cityStamp = this.stampOfCityFiles();
+    this.flow = new FlowService(dataDir, (sheet) => this.errorsOf(sheet));
+  }
+
+  private errorsOf(sheet: ReachedSheet): number {
+    return draftSheet(sheet.file, this.workspace, sheet.bytes, { fiscalYear: sheet.year, number: sheet.number }).findings.filter((f) => f.severity === 'error').length;
   }
 
   /**
@@ -116,7 +127,14 @@ export class SheetService {
     return form;
   }
 
-  list(yearText: string): YearStatus {
+  /** The year's list: only the sheets this person may reach (and the folder's stray files only for the whole year's people). */
+  list(actor: Actor, yearText: string): YearStatus {
+    const all = this.listAll(yearText);
+    if (seesWholeYear(actor)) return all;
+    return { ...all, sheets: all.sheets.filter((s) => mayWork(actor, s)), folder: [] };
+  }
+
+  private listAll(yearText: string): YearStatus {
     const year = yearOf(yearText);
     yearFolder(this.dataDir, year); // 404 / 403 as for a sheet
     return yearStatus(this.workspace, this.dataDir, year, (file, bytes, savedAt, record) => {
@@ -128,27 +146,28 @@ export class SheetService {
       const status = sheetStatus(this.workspace, file, bytes, savedAt, record, year);
       this.statuses.set(file, { etag: key, mtime: savedAt.getTime(), status });
       return status;
-    });
+    }, this.flow.yearFlow(year));
   }
 
-  get(res: ServerResponse, yearText: string, numberText: string): void {
-    const { year, number, file, bytes } = this.read(yearText, numberText);
+  get(actor: Actor, res: ServerResponse, yearText: string, numberText: string): void {
+    const sheet = this.read(actor, yearText, numberText);
+    const { year, number, file, bytes, flow } = sheet;
     const source = parseSheetText(file, bytes);
     const draft = draftSheet(file, this.workspace, bytes, { fiscalYear: year, number });
     const etag = etagOf(bytes);
-    sendJson(res, 200, { data: source.data ?? source.partial ?? null, etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString() }, { ETag: etag });
+    sendJson(res, 200, { data: source.data ?? source.partial ?? null, etag, ...this.answer(draft), savedAt: statSync(file).mtime.toISOString(), flow, actions: this.flow.actionsFor(actor, sheet) }, { ETag: etag });
   }
 
   /** Findings and fit of unsaved values: the file as it would be saved, checked as `validate` checks it. */
-  async check(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
-    const { year, number, file, bytes } = this.read(yearText, numberText);
+  async check(actor: Actor, req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+    const { year, number, file, bytes } = this.read(actor, yearText, numberText);
     const edited = this.edited(bytes, await readJson(req), file);
     sendJson(res, 200, this.answer(draftSheet(file, this.workspace, edited, { fiscalYear: year, number })));
   }
 
   /** The two pages of unsaved values as a PDF, drawn by the same stages as `build`, errors and all. */
-  async preview(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
-    const { year, number, file, bytes } = this.read(yearText, numberText);
+  async preview(actor: Actor, req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+    const { year, number, file, bytes } = this.read(actor, yearText, numberText);
     const edited = this.edited(bytes, await readJson(req), file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
     if (!draft.view) throw new HttpError(422, 'このシートは描けません（誤りを直してください）。', this.answer(draft));
@@ -168,11 +187,15 @@ export class SheetService {
    * editor, a colleague, `git pull`) is refused with 412 and the file as it is now. Written atomically: a server
    * killed during a save leaves the old file whole. A sheet with errors is saved as it is (a draft).
    */
-  async save(req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
+  async save(actor: Actor, req: IncomingMessage, res: ServerResponse, yearText: string, numberText: string): Promise<void> {
     const expected = req.headers['if-match'];
     if (expected === undefined) throw new HttpError(428, '保存するには、読み込んだときの版（If-Match）が必要です。ページを読み込み直してください。');
     const body = await readJson(req);
-    const { year, number, file, real, bytes } = this.read(yearText, numberText);
+    const sheet = this.read(actor, yearText, numberText);
+    const { year, number, file, real, bytes } = sheet;
+    // A submitted or accepted sheet is changed only after it is sent back.
+    const locked = saveRefusal(sheet.flow);
+    if (locked) throw new HttpError(409, locked, { flow: sheet.flow });
     const current = etagOf(bytes);
     if (!String(expected).split(',').map((e) => e.trim()).includes(current)) {
       const source = parseSheetText(file, bytes);
@@ -181,6 +204,10 @@ export class SheetService {
       });
     }
     const edited = this.edited(bytes, body, file, 'save');
+    // Judged on the file on disk above; the data sent may not move the sheet out of this person's reach either.
+    const sent = body.data as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    if (!mayWork(actor, { department: text(sent.department), division: text(sent.division) })) throw new HttpError(403, NOT_YOUR_DIVISION);
     if (!edited.equals(bytes)) {
       try {
         writeFileAtomic(real, edited);
@@ -188,6 +215,7 @@ export class SheetService {
         // A folder that cannot be written, a full disk…: said as every command says it; the file is as it was.
         throw new HttpError(500, fileSystemError(error)?.message ?? `保存できませんでした: ${(error as Error).message}`);
       }
+      this.flow.recordSave(actor, sheet, edited);
     }
     this.statuses.delete(file);
     const draft = draftSheet(file, this.workspace, edited, { fiscalYear: year, number });
@@ -213,7 +241,7 @@ export class SheetService {
   }
 
   /** A new sheet, as `sheetbook new` makes it (never over an existing file). */
-  async create(yearText: string, req: IncomingMessage): Promise<{ number: number; key: string }> {
+  async create(actor: Actor, yearText: string, req: IncomingMessage): Promise<{ number: number; key: string }> {
     const year = yearOf(yearText);
     const body = await readJson(req);
     const number = typeof body.number === 'string' ? numberOf(body.number) : Number.isInteger(body.number) ? (body.number as number) : NaN;
@@ -223,26 +251,23 @@ export class SheetService {
       if (typeof value !== 'string' || value.length > 100 || /[\n\r]/.test(value)) throw new HttpError(400, `${what}は 1 行の文字で指定してください。`);
       return value;
     };
+    // An editor's new sheet is their division's (a reviewer's, their department's) unless they say otherwise, and may be no one else's.
+    const department = text(body.department, '担当部') ?? actor.department;
+    const division = text(body.division, '担当課') ?? (actor.role === 'editor' ? actor.division : undefined);
+    if (!mayWork(actor, { department: department ?? '', division: division ?? '' })) throw new HttpError(403, NOT_YOUR_DIVISION);
     try {
-      runNew({ number, year, dataDir: this.dataDir, department: text(body.department, '担当部'), division: text(body.division, '担当課') }, () => {});
+      runNew({ number, year, dataDir: this.dataDir, department, division }, () => {});
     } catch (error) {
       if (error instanceof UserError) throw new HttpError(409, error.message);
       throw error;
     }
+    this.flow.recordCreate(actor, year, number);
     return { number, key: String(number).padStart(3, '0') };
   }
 
-  private read(yearText: string, numberText: string) {
-    const year = yearOf(yearText);
-    const number = numberOf(numberText);
-    const { file, real } = sheetFile(this.dataDir, year, number);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(real);
-    } catch (error) {
-      throw new HttpError(404, `シートのファイルを読めません（${(error as NodeJS.ErrnoException).code ?? error}）。`);
-    }
-    return { year, number, file, real, bytes };
+  /** The sheet a URL names, as this person may reach it (403 with nothing revealed otherwise). */
+  private read(actor: Actor, yearText: string, numberText: string): ReachedSheet {
+    return this.flow.reach(actor, yearText, numberText);
   }
 
   /**

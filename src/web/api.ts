@@ -1,6 +1,6 @@
 // The server's API (src/server/): JSON in and out, errors as { message } in Japanese. The page sends the cookie the
 // first page set; the browser adds the Origin the server checks on every write.
-import type { CheckResult, Conflict, FormView, LoadedSheet, SaveResult, SheetData, YearList } from './types';
+import type { CheckResult, Conflict, FlowAction, FormView, LoadedSheet, SaveResult, SheetData, SheetFlow, SheetHistory, YearList } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -127,3 +127,10 @@ export async function saveSheet(year: number, number: string, data: SheetData, e
     throw error;
   }
 }
+
+/** A step of the review flow (提出, 確認済にする, 差し戻す with a comment): the new state, or an ApiError (409, 403). */
+export async function flowStep(year: number, number: string, action: FlowAction, comment?: string): Promise<{ flow: SheetFlow; actions: FlowAction[] }> {
+  return (await request('POST', `${sheetUrl('sheets', year, number)}/${action}`, comment === undefined ? {} : { comment })).json();
+}
+
+export const getHistory = async (year: number, number: string): Promise<SheetHistory> => (await request('GET', `${sheetUrl('sheets', year, number)}/history`)).json();

@@ -2,7 +2,7 @@
 // editor; a new one is made as `sheetbook new` makes it.
 import { ApiError, createSheet, getYear } from './api';
 import { el, replaceChildren, sheetNumberText } from './dom';
-import type { SheetRow, YearList } from './types';
+import type { FlowStatus, SheetRow, YearList } from './types';
 
 const ALL = '';
 
@@ -32,7 +32,7 @@ export async function showListPage(page: HTMLElement, year: number, years: numbe
       el(
         'tr',
         {},
-        ...['番号', '事務事業名', '担当部', '担当課', 'エラー', '警告', '書き直し', '要確認', '発行後の変更', '最後の保存'].map((h) => el('th', { scope: 'col' }, h)),
+        ...['番号', '事務事業名', '担当部', '担当課', 'エラー', '警告', '書き直し', '要確認', '発行後の変更', '最後の保存', ...(list.flowInUse ? ['確認の状態'] : [])].map((h) => el('th', { scope: 'col' }, h)),
       ),
     ),
     body,
@@ -41,7 +41,7 @@ export async function showListPage(page: HTMLElement, year: number, years: numbe
   const fill = () => {
     const department = filter.value;
     const rows = list.sheets.filter((s) => department === ALL || s.department === department);
-    replaceChildren(body, ...rows.map((s) => sheetRow(s, list.year)));
+    replaceChildren(body, ...rows.map((s) => sheetRow(s, list.year, list.flowInUse === true)));
     count.textContent = `${rows.length} 件${department === ALL ? '' : `（${department}）`}／全 ${list.sheets.length} 件`;
   };
   fill();
@@ -63,7 +63,7 @@ export async function showListPage(page: HTMLElement, year: number, years: numbe
   );
 }
 
-function sheetRow(sheet: SheetRow, year: number): HTMLTableRowElement {
+function sheetRow(sheet: SheetRow, year: number, withFlow: boolean): HTMLTableRowElement {
   const number = sheet.key ?? sheetNumberText(sheet.number);
   const link = el('a', { href: `/sheets/${year}/${number}` }, sheet.name || '（事務事業名なし）');
   const firstError = sheet.firstError ? el('p', { class: 'first-error' }, `最初のエラー: ${sheet.firstError}`) : null;
@@ -81,7 +81,14 @@ function sheetRow(sheet: SheetRow, year: number): HTMLTableRowElement {
     cell(sheet.doubts, 'has-errors'),
     el('td', {}, sheet.changedSincePublish === null || sheet.changedSincePublish === undefined ? '—' : sheet.changedSincePublish ? 'あり' : 'なし'),
     el('td', {}, sheet.savedAt ? savedAtText(sheet.savedAt) : '—'),
+    withFlow && sheet.flow ? el('td', { class: `flow-${sheet.flow.state}` }, flowText(sheet.flow)) : null,
   );
+}
+
+/** 確認済, 提出, 作成中（差し戻し）…: as `sheetbook status` says it. */
+function flowText(flow: FlowStatus): string {
+  const notes = [...(flow.returned ? ['差し戻し'] : []), ...(flow.changedSince ? ['その後ファイルが変更'] : [])];
+  return `${flow.state}${notes.length > 0 ? `（${notes.join('、')}）` : ''}`;
 }
 
 /** 2022-06-01T09:30:00.000Z → 2022-06-01 18:30 (the person's own clock). */

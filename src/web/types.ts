@@ -85,6 +85,62 @@ export interface SheetRow {
   savedAt: string | null;
   /** The first error, shown beside the sheet. */
   firstError?: string;
+  /** Its state in the review flow (issue 22). */
+  flow?: FlowStatus;
+}
+
+export type ReviewState = '作成中' | '提出' | '確認済';
+export type FlowAction = 'submit' | 'accept' | 'return';
+
+/** A sheet's state as the list shows it. */
+export interface FlowStatus {
+  state: ReviewState;
+  returned?: boolean;
+  comment?: string;
+  by?: string;
+  at?: string;
+  changedSince?: boolean;
+}
+
+export interface EventActor {
+  name: string;
+  displayName: string;
+  role: string;
+}
+
+/** A sheet's state as the editor is given it. */
+export interface SheetFlow {
+  state: ReviewState;
+  by?: EventActor;
+  at?: string;
+  returned?: boolean;
+  comment?: string;
+  sha256?: string;
+}
+
+/** One event of a sheet's history (data/<year>/history.jsonl). */
+export interface HistoryEvent {
+  at: string;
+  sheet: string;
+  by: EventActor;
+  event: 'save' | 'create' | FlowAction | 'refused';
+  changes?: { path: (string | number)[]; labels: string[]; old: unknown; new: unknown }[];
+  sha256?: string;
+  /** A save: the version of the file it was made over. */
+  base?: string;
+  from?: ReviewState;
+  to?: ReviewState;
+  comment?: string;
+  action?: string;
+  status?: number;
+  message?: string;
+}
+
+export interface SheetHistory {
+  sheet: string;
+  flow: SheetFlow;
+  actions: FlowAction[];
+  events: HistoryEvent[];
 }
 
 export interface YearList {
@@ -95,6 +151,8 @@ export interface YearList {
   sheets: SheetRow[];
   /** Files of the year folder not read as sheets, and why. */
   folder: { message: string; file: string; severity: Severity }[];
+  /** Whether a sheet of the year has been submitted: the list then shows each state. */
+  flowInUse?: boolean;
 }
 
 /** A sheet's values as JSON (the YAML file's data). */
@@ -104,6 +162,9 @@ export interface LoadedSheet {
   data: SheetData;
   findings: Finding[];
   fit: FitMap;
+  flow?: SheetFlow;
+  /** The steps of the flow this person may take now. */
+  actions?: FlowAction[];
 }
 
 export interface CheckResult {

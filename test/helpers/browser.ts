@@ -53,9 +53,9 @@ export async function openEditor(options: { dataDir?: string; width?: number; he
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    // A refused save (412) or a sheet that exists already (409) is an answer the page expects, which chromium logs
-    // all the same.
-    if (message.type() === 'error' && !/status of (409|412)/.test(message.text())) problems.push(`console: ${message.text()}`);
+    // A refused save (412) or a sheet that exists already (409), a return without its comment (400) are answers the
+    // page expects, which chromium logs all the same.
+    if (message.type() === 'error' && !/status of (400|409|412)/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   // The printed address: its token becomes the cookie, and the list is shown.
   await page.goto(server.url);

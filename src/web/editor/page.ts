@@ -3,13 +3,14 @@
 import { ApiError, checkSheet, getSheet, previewSheet, saveSheet } from '../api';
 import { el, replaceChildren, sheetNumberText } from '../dom';
 import { clone, sameValue } from '../paths';
-import type { CheckResult, Conflict, DataPath, FormView, SheetData } from '../types';
+import type { CheckResult, Conflict, DataPath, FormView, LoadedSheet, SheetData } from '../types';
 import { conflictPanel } from './conflict';
 import { diffPanel, type DiffPanel } from './diff-panel';
 import { renderFields, type FormContext, type Slot } from './fields';
 import { showFindings, showFit } from './findings';
 import { labeller } from './labels';
 import { drawPdf } from './preview';
+import { flowPanel, type FlowPanel } from './flow-panel';
 
 /** Findings follow a keystroke at once: keystrokes this close together go in one check. One check is out at a time. */
 const CHECK_GATHER_MS = 15;
@@ -89,6 +90,8 @@ class Editor implements EditorPage {
   private readonly findingsSummary: HTMLElement;
   private readonly previewPages: HTMLElement;
   private readonly previewStatus: HTMLElement;
+  /** The review flow's state, buttons and history (flow-panel.ts). */
+  private readonly flow: FlowPanel;
   private readonly diff: DiffPanel;
 
   private checkTimer: number | undefined;
@@ -103,7 +106,7 @@ class Editor implements EditorPage {
     private readonly form: FormView,
     private readonly year: number,
     private readonly number: string,
-    loaded: { data: SheetData; findings: CheckResult['findings']; fit: CheckResult['fit']; etag: string },
+    loaded: { data: SheetData; findings: CheckResult['findings']; fit: CheckResult['fit']; etag: string } & Pick<LoadedSheet, 'flow' | 'actions'>,
   ) {
     this.data = clone(loaded.data);
     this.base = clone(loaded.data);
@@ -122,6 +125,7 @@ class Editor implements EditorPage {
     // Not a live region: it changes with every pause in typing, and the findings' summary already speaks.
     this.previewStatus = el('p', { id: 'preview-status' }, '見本を作っています…');
     this.previewPages = el('div', { id: 'preview-pages', class: 'preview-pages' });
+    this.flow = flowPanel({ year, number, flow: loaded.flow, actions: loaded.actions, dirty: () => this.dirty, onLock: () => this.showLock() });
 
     const sectionNav = el(
       'nav',
@@ -145,13 +149,16 @@ class Editor implements EditorPage {
         el('div', { class: 'save-area' }, this.saveButton, this.saveStatus),
       ),
       this.conflictArea,
+      this.flow.node,
       sectionNav,
       this.formNode,
+      this.flow.historyNode,
     );
     this.diff = diffPanel(year, number);
     const side = el(
       'aside',
-      { class: 'side', 'aria-label': '検査の結果と印刷の見本' },
+      // Focusable: it scrolls by itself when the preview is taller than the window (keyboard users scroll it too).
+      { class: 'side', 'aria-label': '検査の結果と印刷の見本', tabindex: '0' },
       el('section', { class: 'findings-panel', 'aria-labelledby': 'findings-h' }, el('h2', { id: 'findings-h' }, '検査の結果'), this.findingsSummary, this.findingsList),
       this.diff.node,
       el('section', { class: 'preview-panel', 'aria-labelledby': 'preview-h' }, el('h2', { id: 'preview-h' }, '印刷の見本'), this.previewStatus, this.previewPages),
@@ -160,6 +167,7 @@ class Editor implements EditorPage {
     replaceChildren(page, this.main, side);
     page.classList.add('with-side');
     this.drawForm();
+    this.showLock();
     this.updateTitle();
     this.showChecked(this.last);
     document.addEventListener('keydown', this.onKey);
@@ -322,12 +330,24 @@ class Editor implements EditorPage {
         this.showChecked(result.saved, this.version);
       }
       this.updateTitle();
+      void this.flow.refresh();
     } catch (error) {
       this.saveStatus.textContent = `保存できませんでした: ${(error as Error).message} あなたの入力は残っています。`;
+      // Submitted by someone else meanwhile (409): the panel shows the state it is in now.
+      if (error instanceof ApiError && error.status === 409) void this.flow.refresh();
     } finally {
       this.saving = false;
-      this.saveButton.disabled = false;
+      this.saveButton.disabled = this.flow.locked;
     }
+  }
+
+  /** A submitted or accepted sheet is not saved (the server refuses it too): the button says so. */
+  private showLock(): void {
+    // Called once while the constructor builds the panel, before the button exists.
+    if (!this.flow) return;
+    this.saveButton.disabled = this.saving || this.flow.locked;
+    if (this.flow.locked) this.saveStatus.textContent = '提出・確認済のシートは保存できません（差し戻されると直せます）。';
+    else if (this.saveStatus.textContent?.startsWith('提出・確認済')) this.saveStatus.textContent = '';
   }
 
   private showConflict(conflict: Conflict): void {
