@@ -5,9 +5,9 @@
 import type { CityData } from '../model/city';
 import { UserError } from '../model/errors';
 import { sampleSheet } from '../model/form';
+import type { InlineRun } from '../model/line-breaking';
 import type { DocDefinition } from '../pdf/pdfmake';
 import { deriveSheetView, type TextBox } from './derive';
-import type { FittedBox } from './fit';
 import type { LayoutSpec, Templates } from './layout';
 
 /** A box's place: the text width of its columns, and of the whole cell it sits in (wider when it shares the cell). */
@@ -83,7 +83,7 @@ export function boxPlaces(doc: DocDefinition, layout: LayoutSpec, template: stri
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** A box "fitted" without measuring: its text as one run at the body size (only its place is wanted). */
-function asIs(layout: LayoutSpec, box: string, text = '見本'): FittedBox {
+function asIs(layout: LayoutSpec, box: string, text = '見本'): TextBox & { fontSize: number; characterSpacing: number; runs: InlineRun[] } {
   return { box, text, field: [], fontSize: layout.fontSize.body, characterSpacing: 0, runs: [text] };
 }
 
