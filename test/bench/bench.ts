@@ -20,7 +20,7 @@ const TARGETS = {
   // Issue 19: one changed sheet, whole process, no background process.
   oneSheetMs: 200,
   validateMs: 2000,
-  bookletMs: 20000,
+  bookletMs: 12000,
   bookletAfterChangeMs: 3000,
   watchSaveMs: 50,
   // Issue 21: in the browser, a keystroke to its findings, and typing stopped to the preview redrawn.
