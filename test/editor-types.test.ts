@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { FieldView as ServerField, FormView as ServerForm } from '../src/server/form-view';
 import type { FindingView, FitView } from '../src/server/sheet-service';
 import type { YearStatus } from '../src/publication/year-status';
-import type { FieldKind, FieldView as WebField, Finding, FitEntry, FormView as WebForm, YearList } from '../src/web/types';
+import type { SheetDiff } from '../src/publication/sheet-diff';
+import type { DiffAnswer, FieldKind, FieldView as WebField, Finding, FitEntry, FormView as WebForm, YearList } from '../src/web/types';
 import { formView } from '../src/server/form-view';
 import { openWorkspace } from '../src/pipeline/sheet';
 import { DATA_DIR } from './helpers/data';
@@ -16,6 +17,7 @@ export const field: (f: ServerField) => WebField = (f) => f;
 export const finding: (f: FindingView) => Finding = (f) => f;
 export const fit: (f: FitView) => FitEntry = (f) => f;
 export const year: (y: YearStatus) => YearList = (y) => y;
+export const diff: (d: SheetDiff) => DiffAnswer = (d) => d;
 
 // The kinds src/web/editor/fields.ts draws.
 const DRAWN: FieldKind[] = ['text', 'line', 'number', 'choice', 'yearRow', 'list', 'slots', 'boolean', 'group'];

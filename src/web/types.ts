@@ -180,3 +180,22 @@ export interface Conflict {
   message: string;
   disk: { data: SheetData; etag: string };
 }
+
+/** One row of the 新旧対照表 as the server gives it (src/publication/sheet-diff.ts, DiffRow). */
+export interface DiffRow {
+  key: string;
+  place: string;
+  from: string;
+  before: string;
+  after: string;
+  reason?: string;
+}
+
+/** GET /api/sheets/<year>/<number>/diff: the 新旧対照表 (SheetDiff), or why there is nothing to compare with. */
+export interface DiffAnswer {
+  basis?: string;
+  beforeHead?: string;
+  afterHead?: string;
+  rows: DiffRow[];
+  message?: string;
+}

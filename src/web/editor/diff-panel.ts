@@ -2,25 +2,7 @@
 // prints) — every printed value that differs from last year's sheet it continues, old and new, with the reason of a
 // restatement. Drawn when the page opens and again after each save.
 import { el, replaceChildren } from '../dom';
-
-/** One row as the server gives it (src/publication/sheet-diff.ts, DiffRow). */
-interface DiffRow {
-  key: string;
-  place: string;
-  from: string;
-  before: string;
-  after: string;
-  reason?: string;
-}
-
-interface DiffAnswer {
-  basis?: string;
-  beforeHead?: string;
-  afterHead?: string;
-  rows: DiffRow[];
-  /** Why there is nothing to compare with (no sheet of last year, an error in the sheet). */
-  message?: string;
-}
+import type { DiffAnswer } from '../types';
 
 export interface DiffPanel {
   node: HTMLElement;
