@@ -335,6 +335,33 @@ function editorRows(summary: Record<string, number> | undefined): string[][] {
   ];
 }
 
+/**
+ * `BENCH_ONLY=booklet npm run bench`: the cold booklet alone, beside Typst (BENCH_RUNS runs each). With BENCH_DATA,
+ * an existing corpus is used instead of a new one (BENCH_KEEP names the one a run made).
+ */
+function bookletOnly(): void {
+  const dataDir = process.env.BENCH_DATA ?? makeCorpus();
+  const out = mkdtempSync(join(tmpdir(), 'sheetbook-bench-out-'));
+  const cold: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    rmSync(join(out, '.cache'), { recursive: true, force: true });
+    cold.push(run(['booklet', '--data', dataDir, '--out', out]));
+  }
+  const size = statSync(join(out, '2021', 'booklet.pdf')).size;
+  const typst = process.env.BENCH_TYPST === '0' ? [] : Array.from({ length: Math.min(RUNS, 3) }, () => typstRun(join(out, 'typst-booklet.pdf'), Array.from({ length: SHEETS }, (_, i) => sheetFile(dataDir, i + 1))));
+  const result = {
+    sheets: SHEETS,
+    runs: cold.map((r) => Math.round(r.ms)),
+    bookletMs: Math.round(median(cold.map((r) => r.ms))),
+    typstBookletMs: typst.length ? Math.round(median(typst)) : null,
+    peakRssMb: Math.round(Math.max(...cold.map((r) => r.rssMb))),
+    bookletMb: Math.round((size / 1024 / 1024) * 10) / 10,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (process.env.BENCH_KEEP) console.error(`kept: ${dataDir} ${out}`);
+  else if (!process.env.BENCH_DATA) rmSync(dataDir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
   if (process.env.BENCH_ONLY === 'editor') return editorOnly();
@@ -344,6 +371,7 @@ async function main(): Promise<void> {
     for (const r of serveRows(latency)) console.log(`| ${r[0].padEnd(50)} | ${r[1].padStart(12)} | ${r[2].padStart(10)} |`);
     return;
   }
+  if (process.env.BENCH_ONLY === 'booklet') return bookletOnly();
   const t0 = Date.now();
   const dataDir = makeCorpus();
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
