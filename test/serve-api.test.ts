@@ -181,6 +181,36 @@ describe('PUT /api/sheets/<year>/<number>', () => {
     expect(Array.isArray(res.json.findings)).toBe(true);
   });
 
+  it('takes the sheet itself as the body too, as scripts send it (no { "data": … } around it)', async () => {
+    const got = await t.request('GET', '/api/sheets/2021/088');
+    const sheet = got.json.data;
+    sheet.overview.target = '素のシートで保存した対象';
+    const res = await t.request('PUT', '/api/sheets/2021/088', { body: sheet, headers: { 'If-Match': got.headers.etag as string } });
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe(res.json.etag);
+    expect(parse(readFileSync(sheetPath('088'), 'utf8')).overview.target).toBe('素のシートで保存した対象');
+    const preview = await t.request('POST', '/api/preview/2021/088', { body: { ...sheet, name: '素のシートの見本' } });
+    expect(preview.status).toBe(200);
+    expect(preview.headers['content-type']).toBe('application/pdf');
+    expect(squash((await parsePdf(preview.body)).pages[0])).toContain('素のシートの見本');
+    const check = await t.request('POST', '/api/check/2021/088', { body: { ...sheet, name: '' } });
+    expect(check.status).toBe(200);
+    expect(check.json.findings.some((f: { path: string[] }) => f.path.join('.') === 'name')).toBe(true);
+    // As it was, for the tests after this one.
+    sheet.overview.target = '保存した対象';
+    const back = await t.request('PUT', '/api/sheets/2021/088', { body: { data: sheet }, headers: { 'If-Match': res.json.etag } });
+    expect(back.status).toBe(200);
+  });
+
+  it('refuses a body that is neither a sheet nor { "data": sheet } (400), changing nothing', async () => {
+    const got = await t.request('GET', '/api/sheets/2021/088');
+    const before = readFileSync(sheetPath('088'));
+    const res = await t.request('PUT', '/api/sheets/2021/088', { body: { data: 'これはシートではありません' }, headers: { 'If-Match': got.headers.etag as string } });
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain('data');
+    expect(readFileSync(sheetPath('088'))).toEqual(before);
+  });
+
   it('refuses without If-Match (428), changing nothing', async () => {
     const before = readFileSync(sheetPath('088'));
     const res = await t.request('PUT', '/api/sheets/2021/088', { body: { data: bundledSheet('088') } });

@@ -84,6 +84,6 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   } catch {
     throw new HttpError(400, '送られたデータを JSON として読めません。');
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, '送るデータは { "data": … } の形にしてください。');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, '送るデータは JSON のオブジェクト（{ … }）にしてください。');
   return value as Record<string, unknown>;
 }

@@ -60,6 +60,19 @@ export interface FitView {
 /** The version of a file: the SHA-256 of its bytes, quoted as an ETag. */
 export const etagOf = (bytes: Buffer): string => `"${createHash('sha256').update(bytes).digest('hex')}"`;
 
+/**
+ * The sheet a request sends: `{ "data": sheet }` (what the editor sends), or the sheet itself (what a script is
+ * likeliest to send). A sheet has no `data` field (the schema allows no field it does not name), so the two never
+ * mix.
+ */
+function sheetSent(body: Record<string, unknown>): Record<string, unknown> {
+  if (!('data' in body)) return body;
+  if (!body.data || typeof body.data !== 'object' || Array.isArray(body.data)) {
+    throw new HttpError(400, '送るデータはシートの項目の JSON か、{ "data": { シートの項目… } } の形にしてください。');
+  }
+  return body.data as Record<string, unknown>;
+}
+
 export class SheetService {
   /** Each sheet's status, kept while its bytes are the same (the list is asked for often, the files rarely change). */
   private readonly statuses = new Map<string, { etag: string; mtime: number; status: Omit<SheetStatus, 'flow'> }>();
@@ -205,7 +218,7 @@ export class SheetService {
     }
     const edited = this.edited(bytes, body, file, 'save');
     // Judged on the file on disk above; the data sent may not move the sheet out of this person's reach either.
-    const sent = body.data as Record<string, unknown>;
+    const sent = sheetSent(body);
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
     if (!mayWork(actor, { department: text(sent.department), division: text(sent.division) })) throw new HttpError(403, NOT_YOUR_DIVISION);
     if (!edited.equals(bytes)) {
@@ -276,10 +289,7 @@ export class SheetService {
    * it, and saving it is refused (the person fixes the file in their editor, or it would lose what they wrote).
    */
   private edited(bytes: Buffer, body: Record<string, unknown>, file = '', purpose: 'check' | 'save' = 'check'): Buffer {
-    if (!('data' in body) || !body.data || typeof body.data !== 'object' || Array.isArray(body.data)) {
-      throw new HttpError(400, '送るデータは { "data": { シートの項目… } } の形にしてください。');
-    }
-    const data = body.data as Record<string, never>;
+    const data = sheetSent(body) as Record<string, never>;
     try {
       return Buffer.from(editedSheetYaml(bytes.toString('utf8'), data), 'utf8');
     } catch (error) {
