@@ -5,7 +5,9 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { costYears } from '../src/model/era';
+import { draftSheet, openWorkspace } from '../src/pipeline/sheet';
 import { runStatus } from '../src/commands/status.runner';
 import { validateFiles } from '../src/commands/validate.runner';
 import { bundledSheet, DATA_DIR } from './helpers/data';
@@ -128,6 +130,38 @@ describe('POST /api/preview', () => {
     const pdf = await parsePdf(res.body);
     expect(pdf.pages).toHaveLength(2);
     expect(squash(pdf.pages[0])).toContain('誤りがあっても見本は描く');
+  });
+});
+
+describe('POST /api/preview of a figure the schema refuses', () => {
+  it('leaves its cell blank, never a 0 the person did not write', async () => {
+    const page1 = async (settled2020: unknown) => {
+      const data = parse(TEXT_087);
+      data.costs.settled['2020'] = settled2020;
+      const res = await t.request('POST', '/api/preview/2021/087', { body: { data } });
+      expect(res.status).toBe(200);
+      return squash((await parsePdf(res.body)).pages[0]);
+    };
+    const written = await page1(13579);
+    expect(written).toContain('13,579');
+    // The refused value's cell prints nothing: the page is the written one without that figure.
+    expect(await page1('24,857円')).toBe(written.replace('13,579', ''));
+  });
+
+  it('leaves 人件費計 blank too where it is computed from a refused rate', () => {
+    const workspace = openWorkspace(DATA_DIR);
+    const data = parse(TEXT_087);
+    delete data.costs.personnelCost['2021'];
+    data.costs.staffRatio['2021'] = '1.5人';
+    data.costs.settled['2019'] = '31,521';
+    const draft = draftSheet('087.yaml', workspace, Buffer.from(stringify(data)), { fiscalYear: 2021, number: 87 });
+    const column = costYears(2021).indexOf(2021);
+    expect(draft.view!.costTable.staffRatio[column]).toBe('');
+    expect(draft.view!.costTable.personnelCost[column]).toBe('');
+    expect(draft.view!.costTable.settled[costYears(2021).indexOf(2019)]).toBe('');
+    // The figures written stay as written.
+    expect(draft.view!.costTable.settled[costYears(2021).indexOf(2020)]).toBe('24,857');
+    expect(draft.view!.costTable.staffRatio[costYears(2021).indexOf(2020)]).toBe('1.00');
   });
 });
 

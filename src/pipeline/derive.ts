@@ -177,3 +177,28 @@ export function deriveSheetView(sheet: Sheet, city: CityData): SheetView {
     ) as SheetView['evaluation'],
   };
 }
+
+/**
+ * A draft's figures that the schema refused (`24,857円` in a 千円 cell) were given a blank number to pass the schema
+ * (printableSheet's `madeUp`): print those cells empty, never as a 0 the person did not write — with 人件費計 where
+ * it is computed from a refused rate.
+ */
+export function blankMadeUpFigures<B>(view: SheetView<B>, sheet: Sheet, madeUp: string[][]): SheetView<B> {
+  const costColumns = costYears(sheet.fiscalYear).map(String);
+  const indicatorColumns = indicatorYears(sheet.fiscalYear).map(String);
+  const blank = (cells: string[] | undefined, columns: string[], year: string | undefined) => {
+    const at = year === undefined ? -1 : columns.indexOf(year);
+    if (cells && at >= 0) cells[at] = '';
+  };
+  for (const [head, a, b, c] of madeUp) {
+    if (head === 'costs' && (COST_ROWS as string[]).includes(a)) {
+      blank(view.costTable[a as CostRowKey], costColumns, b);
+      if ((a === 'staffRatio' || a === 'overtimeHours') && sheet.costs.personnelCost?.[b] === undefined) blank(view.costTable.personnelCost, costColumns, b);
+    } else if (head === 'indicators' && (b === 'target' || b === 'actual')) {
+      blank(view.indicatorTable.slots[Number(a)]?.[b], indicatorColumns, c);
+    } else if (head === 'strategicPlans' && (b === 'policy' || b === 'measure') && view.strategicPlanRows[Number(a)]) {
+      view.strategicPlanRows[Number(a)][b] = '';
+    }
+  }
+  return view;
+}

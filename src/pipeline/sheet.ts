@@ -7,7 +7,7 @@ export { dataFileFindings } from './city-data';
 import { findBoxPlaces } from './box-places';
 import { DataFileError } from './data-file';
 import { checkConsistency } from './check';
-import { deriveSheetView } from './derive';
+import { blankMadeUpFigures, deriveSheetView } from './derive';
 import { Fitter, type FittedView } from './fit';
 import { loadFontFaces } from '../pdf/fonts';
 import { FontSet } from '../pdf/fontset';
@@ -173,9 +173,10 @@ export function draftSheet(file: string, workspace: Workspace, bytes: Buffer | u
       return { findings: inFileOrder([...checked.findings, ...fitFindings]), view, fitFindings };
     }
     const data = source?.data ?? source?.partial;
-    const sheet = (data !== undefined ? printableSheet(data, fallback) : undefined) ?? blankSheet(fallback.fiscalYear, fallback.number);
+    const madeUp: string[][] = [];
+    const sheet = (data !== undefined ? printableSheet(data, fallback, madeUp) : undefined) ?? blankSheet(fallback.fiscalYear, fallback.number);
     const { view, fitFindings } = fitSheet(sheet, source ?? { file, data: sheet, findings: [], locate: () => ({ line: 1, column: 1 }) }, workspace);
-    return { findings: checked.findings, view, fitFindings };
+    return { findings: checked.findings, view: blankMadeUpFigures(view, sheet, madeUp), fitFindings };
   } catch (error) {
     return { findings: [...checked.findings, ...unreadable(file, error)], fitFindings: [] };
   }

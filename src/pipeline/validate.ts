@@ -261,9 +261,10 @@ function dedupe(findings: Finding[]): Finding[] {
 /**
  * A sheet that passes the schema, made from data that does not: every value the schema refuses is replaced by the
  * field's blank value (as `sheetbook new` writes it), every unknown key left out — for drawing a draft while the
- * person is still typing, never for printing. Undefined when even that does not give a sheet.
+ * person is still typing, never for printing. Undefined when even that does not give a sheet. `madeUp` collects the
+ * path of each figure put in place of a refused value, so that the draft can print it blank rather than as 0.
  */
-export function printableSheet(data: unknown, fallback: { fiscalYear: number; number: number }): Sheet | undefined {
+export function printableSheet(data: unknown, fallback: { fiscalYear: number; number: number }, madeUp: string[][] = []): Sheet | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const validate = precompiledValidator('sheet', SHEET_SCHEMA);
   const value = structuredClone(data) as Record<string, unknown>;
@@ -278,7 +279,11 @@ export function printableSheet(data: unknown, fallback: { fiscalYear: number; nu
       else if (error.keyword === 'required') setAt(value, [...path, String(params.missingProperty)], blankFor([...path, String(params.missingProperty)], fiscalYear, fallback));
       else if (error.keyword === 'maxItems' || error.keyword === 'uniqueItems') setAt(value, path, []);
       else if (path.length === 0) return undefined;
-      else setAt(value, path, blankFor(path, fiscalYear, fallback));
+      else {
+        const blank = blankFor(path, fiscalYear, fallback);
+        if (typeof blank === 'number') madeUp.push(path);
+        setAt(value, path, blank);
+      }
     }
   }
   return undefined;
