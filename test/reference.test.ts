@@ -3,7 +3,7 @@
 // made once for the file by `rollover` from the bundled sheets: 2021 → 2022 (a changed figure, a restatement, a
 // renumbered project, a merge) → 2023.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -271,6 +271,13 @@ describe('the 正誤表 and the editor show a restatement’s reason', () => {
       expect(response.json.basis).toMatch(/令和3年度/);
       // A restatement written in the editor is saved into the file, and the diff shows its reason.
       const sheet = await server.request('GET', '/api/sheets/2022/089');
+      // Last year's file is named from the folder the data folder sits in, never by where it lies on the server.
+      const named = sheet.json.findings.find((f: Finding) => f.path.join('.') === 'indicators.0.actual.2021');
+      expect(named.message).toContain(`${basename(dataDir)}/2021/089.yaml:`);
+      expect(named.message).not.toContain(dataDir);
+      const first = await server.request('GET', '/api/sheets/2021/087/diff');
+      expect(first.json.message).toContain(`${basename(dataDir)}/2020/`);
+      expect(first.json.message).not.toContain(dataDir);
       const data = { ...sheet.json.data, restatements: [{ path: 'indicators.0.actual.2021', reason: '集計方法の見直し' }] };
       const saved = await server.request('PUT', '/api/sheets/2022/089', { body: { data }, headers: { 'If-Match': sheet.headers.etag as string } });
       expect(saved.status).toBe(200);

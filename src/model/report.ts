@@ -1,12 +1,24 @@
 // How findings are shown to people (one line each) and to other tools (JSON).
-import { relative } from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import type { Finding } from './types';
 
 const SEVERITY_LABEL = { error: 'エラー', warning: '警告' } as const;
 
+// Where paths are named from: the working directory, or for a server the folder its data folder sits in.
+let shownFrom: string | undefined;
+
+/**
+ * Name files from `dir` from now on (`data/2021/087.yaml`), and a file outside it by its name alone: a server's
+ * answers never show where its files lie on the machine. Undefined: from the working directory again.
+ */
+export function showPathsFrom(dir: string | undefined): void {
+  shownFrom = dir;
+}
+
 export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
+  const rel = relative(shownFrom ?? process.cwd(), file);
+  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  return shownFrom === undefined ? file : basename(file);
 }
 
 /** `data/2021/087.yaml:41:9 エラー コストの推移 › 決算額 › 令和2年度: 数値を入力してください…` */

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { showPathsFrom } from '../model/report';
 import { LOCAL_ACTOR, type Actor } from '../model/actor';
 import { fiscalYears } from '../model/data-folder';
 import { openWorkspace, type Workspace } from '../pipeline/sheet';
@@ -84,6 +85,8 @@ interface Route {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const workspace = options.workspace ?? openWorkspace(options.dataDir, options.templatesDir);
+  // Messages name the files as `data/2021/087.yaml`, not by where they lie on the server.
+  showPathsFrom(dirname(resolve(options.dataDir)));
   // A save cut short by a hard kill leaves its temporary file (never a half-written sheet): tidied here.
   for (const year of fiscalYears(options.dataDir)) removeStaleTemporaries(join(options.dataDir, String(year)));
   const token = options.token ?? newToken();
@@ -263,6 +266,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        showPathsFrom(undefined);
         server.closeIdleConnections();
         // A browser's kept-alive connection busy past this (it never is for long) is not waited for.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
