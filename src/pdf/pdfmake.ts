@@ -9,7 +9,8 @@
 // upgrade, read each patch against the new sources and compare the PDFs of the bundled data, byte for byte, before
 // and after.
 //
-// The patches, in order: style lookup (3, on pdfmake's StyleContextStack and TextInlines, at load); per font,
+// The patches, in order: style lookup (3, on pdfmake's StyleContextStack and TextInlines, at load); each text
+// measured once (TextInlines#buildInlines, at load); per font,
 // pdfkit's `encode` (glyph ids), its `layoutCache` (emptied when large) and fontkit's `layout` (no shaping where
 // it changes nothing); per pdfmake document, `provideFont` and pdfkit's font table; per layout builder,
 // `buildNextLine` (the form's breaks, and a rounding slack) and, when drawing, `processNode`; per drawn document,
@@ -24,6 +25,7 @@ import type { InlineRun } from '../model/line-breaking';
 import { plainTextLayout } from './direct-layout';
 import type { RenderedPage, Region } from './pages';
 import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, type StructNode } from './structure';
+import { MeasuredTexts } from './measured-texts';
 import { getProperty, getStyleProperty, keepingAnswers, type Stack } from './style-lookup';
 
 /** The pdfmake release the patches below were written for (package.json pins it exactly). */
@@ -62,6 +64,16 @@ StyleContextStack.getStyleProperty = getStyleProperty;
 const measureInlines = TextInlines.prototype.measure;
 TextInlines.prototype.measure = function (this: unknown, array: unknown[], stack: Stack | undefined) {
   return keepingAnswers(stack, () => measureInlines.call(this, array, stack));
+};
+// PATCH: TextInlines#buildInlines measures a text anew each time it is set, though its answer depends only on the
+// text, its fonts and its style: the same labels on every sheet, a box's text measured by the fit stage and then
+// drawn. Each is measured once (pdf/measured-texts.ts) and copied after.
+const buildInlines = TextInlines.prototype.buildInlines;
+const measuredTexts = new MeasuredTexts();
+TextInlines.prototype.buildInlines = function (this: { pdfDocument: any }, text: unknown, stack: Stack | undefined) {
+  const build = () => buildInlines.call(this, text, stack);
+  if (!stack) return build();
+  return measuredTexts.measure(text, stack, (family, bold, italics) => this.pdfDocument.provideFont(family, bold, italics), build);
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+// Each text measured once (src/pdf/measured-texts.ts): a text set again in the same fonts and style gets the first
+// measurement, copied (pdfmake writes into the inlines it lays out); any difference of text, font or style property
+// is measured anew; texts that are not plain runs are always measured.
+import { describe, expect, it } from 'vitest';
+import { MeasuredTexts, type Measured } from '../src/pdf/measured-texts';
+import type { Stack } from '../src/pdf/style-lookup';
+
+const stack = (top: Record<string, unknown>, named: Record<string, Record<string, unknown>> = {}): Stack => ({
+  styleDictionary: named,
+  defaultStyle: { font: 'BIZ', fontSize: 9, lineHeight: 1.2 },
+  styleOverrides: [top],
+});
+const fonts = { regular: {}, bold: {} };
+const fontOf = (_family: unknown, bold: unknown) => (bold ? fonts.bold : fonts.regular);
+
+function counting() {
+  let built = 0;
+  const build = (): Measured => {
+    built++;
+    return { items: [{ text: 'あ', width: 9, x: 0 }], minWidth: 9, maxWidth: 9 };
+  };
+  return { build, built: () => built };
+}
+
+describe('MeasuredTexts', () => {
+  it('measures a text once per fonts and style, and hands out inlines of their own', () => {
+    const texts = new MeasuredTexts();
+    const c = counting();
+    const first = texts.measure('事業の概要', stack({}), fontOf, c.build);
+    const again = texts.measure('事業の概要', stack({}), fontOf, c.build);
+    expect(c.built()).toBe(1);
+    expect(again).toEqual(first);
+    expect(again.items[0]).not.toBe(first.items[0]);
+    // What pdfmake writes into one answer's inlines is not in the next.
+    again.items[0].x = 42;
+    expect(texts.measure('事業の概要', stack({}), fontOf, c.build).items[0].x).toBe(0);
+    expect(c.built()).toBe(1);
+  });
+
+  it('measures anew for another text, run, size, spacing, font face or a named style that changes a property', () => {
+    const texts = new MeasuredTexts();
+    const c = counting();
+    texts.measure('目的', stack({}), fontOf, c.build);
+    const variants: [unknown, Stack][] = [
+      ['目標', stack({})],
+      [[{ text: '目的', noWrap: true }], stack({})],
+      ['目的', stack({ fontSize: 8.5 })],
+      ['目的', stack({ characterSpacing: -0.2 })],
+      ['目的', stack({ bold: true })],
+      ['目的', stack({ preserveLeadingSpaces: true })],
+    ];
+    for (const [text, s] of variants) texts.measure(text, s, fontOf, c.build);
+    expect(c.built()).toBe(1 + variants.length);
+    // A named style on the stack answers like the same property written out: the same measurement.
+    texts.measure('目的', { ...stack({}), styleOverrides: ['label'], styleDictionary: { label: { fontSize: 8.5 } } }, fontOf, c.build);
+    expect(c.built()).toBe(1 + variants.length);
+    // The same family and face in another font set are other fonts.
+    texts.measure('目的', stack({}), () => ({}), c.build);
+    expect(c.built()).toBe(2 + variants.length);
+  });
+
+  it('always measures a text that is not plain runs (a nested text, a run with a style or a link)', () => {
+    const texts = new MeasuredTexts();
+    const c = counting();
+    for (const text of [[{ text: 'a', style: 'label' }], [{ text: [{ text: 'a' }] }], [{ text: 'a', link: 'https://example.jp' }], 42]) {
+      texts.measure(text, stack({}), fontOf, c.build);
+      texts.measure(text, stack({}), fontOf, c.build);
+    }
+    expect(c.built()).toBe(8);
+  });
+
+  it('empties itself when it holds its limit, and measures again after', () => {
+    const texts = new MeasuredTexts(3);
+    const c = counting();
+    for (const text of ['一', '二', '三', '四']) texts.measure(text, stack({}), fontOf, c.build);
+    texts.measure('一', stack({}), fontOf, c.build);
+    expect(c.built()).toBe(5);
+    texts.measure('四', stack({}), fontOf, c.build);
+    expect(c.built()).toBe(5);
+  });
+});
