@@ -190,7 +190,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     revised: options.revised ? `${japaneseDate(options.revised)} 改訂` : '',
   };
   // The cover and, as its second page, the blank page (used again to pad the contents to an even count).
-  const coverDoc = renderPages(JSON.parse(workspace.templates.booklet.cover({ layout, city: workspace.city, cover })), layout, workspace.fontSet);
+  const coverDoc = renderPages(workspace.templates.booklet.cover({ layout, city: workspace.city, cover }), layout, workspace.fontSet);
   const [coverPage, blank] = coverDoc.pages;
   if (!blank) throw new Error('templates/booklet-cover.hbs には表紙と白紙の 2 ページが必要です。');
 
@@ -266,7 +266,7 @@ export function assembleBooklet(workspace: Workspace, year: number, sheets: Shee
     city: workspace.city,
     pages: tocPages.map((rows) => ({ rows: rows.map((r) => ({ ...r, tag: tagOf(r), ...(r.kind === 'sheet' ? { number: formatNumber(r.number) } : {}) })) })),
   };
-  const tocDoc = renderPages(JSON.parse(workspace.templates.booklet.toc(tocContext)), layout, workspace.fontSet);
+  const tocDoc = renderPages(workspace.templates.booklet.toc(tocContext), layout, workspace.fontSet);
   if (tocDoc.pages.length !== tocPageCount) {
     // Only a template whose rows are taller than layout.booklet.toc says can get here.
     throw new Error(

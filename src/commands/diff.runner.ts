@@ -65,7 +65,7 @@ export function diffLines(diff: SheetDiff): string[] {
 export function diffPdf(workspace: Workspace, diff: SheetDiff, year: number): Buffer {
   const { layout } = workspace.templates;
   const shown = { ...diff, rows: diffTableRows(diff) };
-  const doc = renderPages(JSON.parse(workspace.templates.diff({ layout, diff: shown })), layout, workspace.fontSet);
+  const doc = renderPages(workspace.templates.diff({ layout, diff: shown }), layout, workspace.fontSet);
   const info = { title: diff.title, author: workspace.city.name, subject: diff.basis };
   return documentPdf(workspace, doc, info, issuedOn(workspace.city, year));
 }

@@ -150,7 +150,7 @@ function errataPdf(workspace: Workspace, year: number, date: string, rows: Retur
   // A restated value says why, under its new value.
   const shown = rows.map((r) => (r.reason ? { ...r, after: [...r.after, { text: `\n（理由: ${r.reason}）` }] } : r));
   const errata = { title: `${eraYearText(year)} ${workspace.city.documentTitle} 正誤表`, date: japaneseDate(date), rows: shown };
-  const doc = renderPages(JSON.parse(workspace.templates.errata({ layout, errata })), layout, workspace.fontSet);
+  const doc = renderPages(workspace.templates.errata({ layout, errata }), layout, workspace.fontSet);
   const info = { title: errata.title, author: workspace.city.name, subject: `${errata.title}（${errata.date}）` };
   return documentPdf(workspace, doc, info, new Date(`${date}T00:00:00+09:00`));
 }

@@ -94,18 +94,10 @@ function fittedAsIs(value: unknown, layout: LayoutSpec): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fittedAsIs(v, layout)]));
 }
 
-function parsed(template: string, json: string): DocDefinition {
-  try {
-    return JSON.parse(json) as DocDefinition;
-  } catch (error) {
-    throw new UserError(`templates/${template} のレイアウト定義が JSON になりません: ${(error as Error).message}`);
-  }
-}
-
 /** The sheet laid out with a made-up sheet (model/form.ts sampleSheet). */
 function sheetDefinition(templates: Templates, city: CityData): DocDefinition {
   const view = fittedAsIs(deriveSheetView(sampleSheet(), city), templates.layout);
-  return parsed('sheet.hbs', templates.sheet({ sheet: view, city, layout: templates.layout }));
+  return templates.sheet({ sheet: view, city, layout: templates.layout });
 }
 
 /** The contents with one 部, one 課 and one sheet (the context src/batch/booklet.ts gives it). */
@@ -116,7 +108,7 @@ function tocDefinition(templates: Templates): DocDefinition {
     { kind: 'division', title: asIs(layout, 'tocDivision'), continued: false, height: layout.booklet.toc.division.height, tag: 'TOCI' },
     { kind: 'sheet', number: '001', name: asIs(layout, 'tocName'), leader: { text: '', characterSpacing: 0 }, page: '5', height: layout.booklet.toc.sheet.height, tag: 'TOCI' },
   ];
-  return parsed('booklet-toc.hbs', templates.booklet.toc({ layout, pages: [{ rows }] }));
+  return templates.booklet.toc({ layout, pages: [{ rows }] });
 }
 
 /** The 評価結果一覧 with one 部 and one project (the context src/publication/overview.ts gives it). */
@@ -139,7 +131,7 @@ function overviewDefinition(templates: Templates): DocDefinition {
       spanned: [],
     },
   };
-  return parsed('overview.hbs', templates.overview(context));
+  return templates.overview(context);
 }
 
 /**

@@ -1,5 +1,7 @@
 // Stage 4 — layout: a SheetView merged into the Handlebars layout definitions of templates/ → a pdfmake document.
-// Templates produce JSON. Every value enters through the `json` helper, so no text can alter the structure.
+// A template writes the document's shape as JSON; every value enters through the `json` helper, which leaves a place
+// for it. The shape is read once (the same for every sheet of a shape) and the values are put in their places as
+// they are: no value is written out as JSON text and read back, and no text can alter the structure.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -217,15 +219,87 @@ export function loadLayout(dir: string = DEFAULT_TEMPLATES_DIR): LayoutSpec {
 /** A pdfmake document definition (kept loose: pdfmake validates its own shape). */
 export type { DocDefinition };
 
+/** A layout definition of templates/: the pdfmake document it makes of a context. */
+export type DocumentTemplate = (context: object) => DocDefinition;
+
 export interface Templates {
   dir: string;
   layout: LayoutSpec;
-  sheet: Handlebars.TemplateDelegate;
-  booklet: { cover: Handlebars.TemplateDelegate; toc: Handlebars.TemplateDelegate };
-  errata: Handlebars.TemplateDelegate;
+  sheet: DocumentTemplate;
+  booklet: { cover: DocumentTemplate; toc: DocumentTemplate };
+  errata: DocumentTemplate;
   /** A 新旧対照表 (sheetbook diff). */
-  diff: Handlebars.TemplateDelegate;
-  overview: Handlebars.TemplateDelegate;
+  diff: DocumentTemplate;
+  overview: DocumentTemplate;
+}
+
+// A value's place in a template's JSON: a string no template writes (U+0000 must be escaped in JSON text).
+const PLACE = '\u0000sheetbook:';
+
+/**
+ * Documents made from templates whose values are put in places (the `json` helper) rather than written as JSON. The
+ * JSON text left is the document's shape: read once per shape (a sheet's differs only with its number of rows),
+ * then copied with the values put in, for pdfmake writes into the document it lays out.
+ */
+class DocumentMaker {
+  private values: unknown[] | undefined;
+  private readonly shapes = new Map<string, unknown>();
+
+  /** The place of a value of the template being run: a JSON string, put in the template's text. */
+  place(value: unknown): string {
+    if (!this.values) throw new Error('json: テンプレートの外では使えません');
+    this.values.push(value);
+    return `"\\u0000sheetbook:${this.values.length - 1}"`;
+  }
+
+  make(name: string, template: Handlebars.TemplateDelegate, context: object): DocDefinition {
+    const outer = this.values;
+    const values: unknown[] = [];
+    this.values = values;
+    let text: string;
+    try {
+      text = template(context);
+    } finally {
+      this.values = outer;
+    }
+    let shape = this.shapes.get(text);
+    if (shape === undefined) {
+      try {
+        shape = JSON.parse(text);
+      } catch (error) {
+        // Only a broken template can get here: a value is never written into the text.
+        throw new UserError(`templates/${name} のレイアウト定義が JSON になりません: ${(error as Error).message}`);
+      }
+      // Shapes that differ with what is printed (a contents page's rows) are kept only for a while.
+      if (this.shapes.size >= 64) this.shapes.clear();
+      this.shapes.set(text, shape);
+    }
+    return filled(shape, values) as DocDefinition;
+  }
+}
+
+/** A copy of a shape with each place holding its value. */
+function filled(shape: unknown, values: unknown[]): unknown {
+  if (typeof shape === 'string') return shape.startsWith(PLACE) ? plainCopy(values[Number(shape.slice(PLACE.length))]) : shape;
+  if (typeof shape !== 'object' || shape === null) return shape;
+  if (Array.isArray(shape)) return shape.map((s) => filled(s, values));
+  const copy: Record<string, unknown> = {};
+  for (const key in shape) copy[key] = filled((shape as Record<string, unknown>)[key], values);
+  return copy;
+}
+
+/**
+ * A value as JSON would give it back (the document pdfmake gets is its own, and the view is left as it was): plain
+ * objects and arrays copied, keys whose value is undefined left out, a number that is not finite as null.
+ */
+function plainCopy(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : plainCopy(v)));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value));
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') copy[key] = plainCopy(v);
+  return copy;
 }
 
 // Mustaches a template may use: `json` for every value, `label` for a printed word of the form, `pageBreak` where
@@ -307,13 +381,14 @@ function lintTemplate(compiler: typeof import('handlebars'), name: string, sourc
 export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const layout = loadLayout(dir);
   const hb = Handlebars.create();
+  const maker = new DocumentMaker();
   hb.registerHelper('json', (value: unknown) => {
     if (value === undefined) throw new Error('json: 値がありません');
-    return new hb.SafeString(JSON.stringify(value));
+    return new hb.SafeString(maker.place(value));
   });
   hb.registerHelper('label', (...args: unknown[]) => {
     const options = args[args.length - 1] as Handlebars.HelperOptions;
-    return new hb.SafeString(JSON.stringify(fieldLabel(args.slice(0, -1), options.hash?.part)));
+    return new hb.SafeString(maker.place(fieldLabel(args.slice(0, -1), options.hash?.part)));
   });
   // The heading of a field that starts a page of the sheet (x-page) breaks the page before it.
   hb.registerHelper('pageBreak', (...args: unknown[]) => {
@@ -330,23 +405,21 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Templates {
   const compiled = compileAll(sources);
   const template = (name: string) => hb.template(compiled[name] as any);
   for (const file of partials) hb.registerPartial(basename(file, '.hbs'), template(`partials/${file}`));
+  const document = (name: string): DocumentTemplate => {
+    const run = template(name);
+    return (context) => maker.make(name, run, context);
+  };
   return {
     dir,
     layout,
-    sheet: template('sheet.hbs'),
-    booklet: { cover: template('booklet-cover.hbs'), toc: template('booklet-toc.hbs') },
-    errata: template('errata.hbs'),
-    diff: template('diff.hbs'),
-    overview: template('overview.hbs'),
+    sheet: document('sheet.hbs'),
+    booklet: { cover: document('booklet-cover.hbs'), toc: document('booklet-toc.hbs') },
+    errata: document('errata.hbs'),
+    diff: document('diff.hbs'),
+    overview: document('overview.hbs'),
   };
 }
 
 export function layoutSheet(templates: Templates, sheet: SheetView, city: CityData): DocDefinition {
-  const json = templates.sheet({ sheet, city, layout: templates.layout });
-  try {
-    return JSON.parse(json);
-  } catch (error) {
-    // Only a broken template can get here: values are always JSON-encoded.
-    throw new UserError(`templates/ のレイアウト定義が JSON になりません: ${(error as Error).message}`);
-  }
+  return templates.sheet({ sheet, city, layout: templates.layout });
 }

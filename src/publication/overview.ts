@@ -219,7 +219,7 @@ export async function renderOverview(workspace: Workspace, fiscalYear: number, d
         spanned: Array.from({ length: data.evaluationItems.length + 3 }, () => ({})),
       },
     };
-    return JSON.parse(workspace.templates.overview(context)) as DocDefinition;
+    return workspace.templates.overview(context);
   };
 
   // The cost chart grows with the number of 部. Its bars are narrowed, step by step, until page 1 holds it; when no
