@@ -1,7 +1,7 @@
 // Each text measured once (src/pdf/measured-texts.ts): a text set again in the same fonts and style gets the first
 // measurement, copied (pdfmake writes into the inlines it lays out); any difference of text, font or style property
 // is measured anew; texts that are not plain runs are always measured.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MeasuredTexts, type Measured } from '../src/pdf/measured-texts';
 import type { Stack } from '../src/pdf/style-lookup';
 
@@ -54,6 +54,9 @@ describe('MeasuredTexts', () => {
     // A named style on the stack answers like the same property written out: the same measurement.
     texts.measure('目的', { ...stack({}), styleOverrides: ['label'], styleDictionary: { label: { fontSize: 8.5 } } }, fontOf, c.build);
     expect(c.built()).toBe(1 + variants.length);
+    // No `bold` and `bold: false` choose the same font: the same measurement (the fit stage writes one, a cell the other).
+    texts.measure('目的', stack({ bold: false }), fontOf, c.build);
+    expect(c.built()).toBe(1 + variants.length);
     // The same family and face in another font set are other fonts.
     texts.measure('目的', stack({}), () => ({}), c.build);
     expect(c.built()).toBe(2 + variants.length);
@@ -77,5 +80,45 @@ describe('MeasuredTexts', () => {
     expect(c.built()).toBe(5);
     texts.measure('四', stack({}), fontOf, c.build);
     expect(c.built()).toBe(5);
+  });
+});
+
+describe('a box the fit stage measured', () => {
+  it('is drawn with the fit stage\'s measurement, not measured again', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { parse, stringify } = await import('yaml');
+    const { checkSheet, openWorkspace, renderSheet } = await import('../src/pipeline/sheet');
+    const { getProperty } = await import('../src/pdf/style-lookup');
+    const { DATA_DIR } = await import('./helpers/data');
+    const workspace = openWorkspace(DATA_DIR);
+    const seen: { phase: 'fit' | 'draw'; key: string; built: boolean }[] = [];
+    let phase: 'fit' | 'draw' = 'fit';
+    const measure = MeasuredTexts.prototype.measure;
+    const spy = vi.spyOn(MeasuredTexts.prototype, 'measure').mockImplementation(function (this: MeasuredTexts, text, stack, fontOf, build) {
+      let built = false;
+      const result = measure.call(this, text, stack, fontOf, () => ((built = true), build()));
+      seen.push({ phase, key: `${JSON.stringify(text)}|${getProperty(stack, 'fontSize')}|${getProperty(stack, 'characterSpacing')}`, built });
+      return result;
+    });
+    try {
+      const source = parse(readFileSync(join(DATA_DIR, '2021', '087.yaml'), 'utf8'));
+      // A sentence long enough that the fit stage must measure it (its quick bound says it may not fit).
+      for (let length = 60; length <= 600 && !seen.some((s) => s.phase === 'fit'); length += 20) {
+        source.overview.purpose = '市役所の業務効率化と、価値の高い住民サービスの提供を図る。'.repeat(length / 20);
+        seen.length = 0;
+        phase = 'fit';
+        const prepared = checkSheet('087.yaml', workspace, Buffer.from(stringify(source)));
+        phase = 'draw';
+        renderSheet(workspace, prepared.view!);
+      }
+      const fitted = new Set(seen.filter((s) => s.phase === 'fit').map((s) => s.key));
+      const drawnAsFitted = seen.filter((s) => s.phase === 'draw' && fitted.has(s.key));
+      expect(fitted.size).toBeGreaterThan(0);
+      expect(drawnAsFitted.length).toBeGreaterThan(0);
+      expect(drawnAsFitted.filter((s) => s.built)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

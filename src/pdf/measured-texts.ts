@@ -10,8 +10,11 @@ import { getProperty, type Stack } from './style-lookup';
  * Every style property buildInlines reads, with TextBreaker#getBreaks (pdfmake 0.3.11, TextInlines.js and
  * TextBreaker.js): the stack's answer for each, with the text itself and its fonts, is the whole of its input.
  */
+// `font`, `bold` and `italics` only choose the font object (pdfmake's provideFont): the key holds that font instead,
+// so that `bold: false` and no `bold` at all, which choose the same font, are the same measurement.
+const FONT_PROPERTIES = ['font', 'bold', 'italics'] as const;
 const MEASURED_PROPERTIES = [
-  'font', 'bold', 'italics', 'alignment', 'fontSize', 'fontFeatures', 'characterSpacing', 'color', 'decoration',
+  'alignment', 'fontSize', 'fontFeatures', 'characterSpacing', 'color', 'decoration',
   'decorationColor', 'decorationStyle', 'decorationThickness', 'background', 'link', 'linkToPage', 'linkToDestination',
   'noWrap', 'wordBreak', 'opacity', 'sup', 'sub', 'lineHeight', 'preserveLeadingSpaces', 'preserveTrailingSpaces',
   'leadingIndent',
@@ -53,8 +56,9 @@ export class MeasuredTexts {
   measure(text: unknown, stack: Stack, fontOf: (family: unknown, bold: unknown, italics: unknown) => object, build: () => Measured): Measured {
     const written = textKey(text);
     if (written === undefined) return build();
+    const [family, bold, italics] = FONT_PROPERTIES.map((p) => getProperty(stack, p));
+    const font = fontOf(family ?? 'Roboto', bold ?? false, italics ?? false);
     const values = MEASURED_PROPERTIES.map((p) => getProperty(stack, p));
-    const font = fontOf(values[0] ?? 'Roboto', values[1] ?? false, values[2] ?? false);
     let id = this.fontIds.get(font);
     if (id === undefined) this.fontIds.set(font, (id = nextFontId++));
     const key = `${id}\u0000${JSON.stringify(values)}\u0000${written}`;
