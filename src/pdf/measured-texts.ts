@@ -6,13 +6,13 @@
 // Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
 import { getProperty, type Stack } from './style-lookup';
 
-/**
- * Every style property buildInlines reads, with TextBreaker#getBreaks (pdfmake 0.3.11, TextInlines.js and
- * TextBreaker.js): the stack's answer for each, with the text itself and its fonts, is the whole of its input.
- */
 // `font`, `bold` and `italics` only choose the font object (pdfmake's provideFont): the key holds that font instead,
 // so that `bold: false` and no `bold` at all, which choose the same font, are the same measurement.
 const FONT_PROPERTIES = ['font', 'bold', 'italics'] as const;
+/**
+ * Every other style property buildInlines reads, with TextBreaker#getBreaks (pdfmake 0.3.11, TextInlines.js and
+ * TextBreaker.js): the stack's answer for each, with the text itself and its font, is the whole of its input.
+ */
 const MEASURED_PROPERTIES = [
   'alignment', 'fontSize', 'fontFeatures', 'characterSpacing', 'color', 'decoration',
   'decorationColor', 'decorationStyle', 'decorationThickness', 'background', 'link', 'linkToPage', 'linkToDestination',
