@@ -122,3 +122,40 @@ describe('a box the fit stage measured', () => {
     }
   });
 });
+
+describe('lines laid out once', () => {
+  it('draws a box with the lines the fit stage built, cut words and all, exactly as building them again would', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { parse, stringify } = await import('yaml');
+    const { checkSheet, openWorkspace, renderSheet } = await import('../src/pipeline/sheet');
+    const { LaidOutLines } = await import('../src/pdf/measured-texts');
+    const { DATA_DIR } = await import('./helpers/data');
+    const workspace = openWorkspace(DATA_DIR);
+    const source = parse(readFileSync(join(DATA_DIR, '2021', '087.yaml'), 'utf8'));
+    // Digits with no break opportunity: pdfmake cuts them where a line is full, and the fit stage must measure them.
+    source.overview.purpose = `申請件数の推移 ${'1234567890'.repeat(24)} を公開する。`;
+    source.results.achievements = `${'電子申請サービスの利用者が増えた。'.repeat(14)}https://www.city.tsukuba.lg.jp/${'shisei/'.repeat(8)}index.html`;
+    const view = checkSheet('087.yaml', workspace, Buffer.from(stringify(source, { lineWidth: 0 }))).view!;
+    const replay = LaidOutLines.prototype.replay;
+    let given = 0;
+    let givenCut = 0;
+    const spy = vi.spyOn(LaidOutLines.prototype, 'replay').mockImplementation(function (this: InstanceType<typeof LaidOutLines>, node, width, newLine, build) {
+      let built = false;
+      const before = node._inlines?.length ?? 0;
+      const line = replay.call(this, node, width, newLine, () => ((built = true), build()));
+      if (!built && line) {
+        given++;
+        if (before - (node._inlines?.length ?? 0) === line.inlines.length - 1) givenCut++;
+      }
+      return line;
+    });
+    const withKept = renderSheet(workspace, view);
+    spy.mockImplementation((_node, _width, _newLine, build) => build());
+    const builtAgain = renderSheet(workspace, view);
+    spy.mockRestore();
+    expect(given).toBeGreaterThan(0);
+    expect(givenCut).toBeGreaterThan(0);
+    expect(withKept.pages.map((p) => p.content.toString('base64'))).toEqual(builtAgain.pages.map((p) => p.content.toString('base64')));
+  });
+});

@@ -1,9 +1,10 @@
-// Each text measured once: what pdfmake's TextInlines#buildInlines makes of a text (its inlines, their widths, the
+// Each text measured and laid out once. What pdfmake's TextInlines#buildInlines makes of a text (its inlines, their widths, the
 // text's least and greatest width) depends only on the text and the style it is set in. The form prints the same
 // labels on every sheet (some 270 of a sheet's 295 texts), and the fit stage measures a box's text before it is
 // drawn, so the same measurement was made again and again. Here it is made once and copied after (about 1 ms of
 // the 28 ms a sheet takes; the booklet's PDF is the same, byte for byte).
-// Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
+// The lines the fit stage builds of a box's text are kept too, and the page that draws the box is given them
+// (LaidOutLines, below). Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
 import { getProperty, type Stack } from './style-lookup';
 
 // `font`, `bold` and `italics` only choose the font object (pdfmake's provideFont): the key holds that font instead,
@@ -63,14 +64,113 @@ export class MeasuredTexts {
     if (id === undefined) this.fontIds.set(font, (id = nextFontId++));
     const key = `${id}\u0000${JSON.stringify(values)}\u0000${written}`;
     const known = this.kept.get(key);
-    if (known) return copy(known);
+    if (known) return tagged(copy(known), key);
     const made = build();
     if (this.kept.size >= this.limit) this.kept.clear();
     this.kept.set(key, copy(made));
-    return made;
+    return tagged(made, key);
   }
 }
 
 let nextFontId = 1;
 
 const copy = (m: Measured): Measured => ({ items: m.items.map((item) => ({ ...item })), minWidth: m.minWidth, maxWidth: m.maxWidth });
+
+/** The inlines marked with the measurement they are (LaidOutLines finds a text's lines by it). */
+function tagged(m: Measured, key: string): Measured {
+  Object.defineProperty(m.items, MEASUREMENT, { value: key, enumerable: false });
+  return m;
+}
+
+/** On the inlines MeasuredTexts hands out: the measurement they are a copy of (not seen by pdfmake's code). */
+export const MEASUREMENT: unique symbol = Symbol('sheetbook measurement');
+
+/** One line as pdfmake's LayoutBuilder#buildNextLine built it from a text's inlines. */
+interface BuiltLine {
+  /** How many inlines the text held before, and how many of them the line took (the last one cut, if `rest`). */
+  before: number;
+  taken: number;
+  /** The line's inlines as it holds them. */
+  inlines: Record<string, unknown>[];
+  /** The rest of an inline cut where the line was full, put back in front of the text's inlines. */
+  rest?: Record<string, unknown>;
+}
+
+/**
+ * Lines laid out once: the lines the fit stage's measuring builds of a box's text, by the measurement and the width,
+ * given again to the page that draws that text at that width, instead of being built again. A line is given only
+ * while the text's inlines are exactly as they were when it was built; otherwise pdfmake builds it as always.
+ */
+export class LaidOutLines {
+  /** By measurement and width: the lines of a whole layout of that text (null: built some way not followed here). */
+  private readonly kept = new Map<string, BuiltLine[]>();
+  /** By a text's inlines: its lines so far, while the fit stage lays it out (null: not kept). */
+  private readonly recording = new WeakMap<object, BuiltLine[] | null>();
+  /** By a text's inlines: the kept lines being given to it, and which comes next. */
+  private readonly replaying = new WeakMap<object, { lines: BuiltLine[]; next: number }>();
+
+  constructor(private readonly limit = 2000) {}
+
+  private static keyOf(inlines: unknown, width: number): string | undefined {
+    const measurement = Array.isArray(inlines) ? (inlines as { [MEASUREMENT]?: string })[MEASUREMENT] : undefined;
+    return measurement === undefined ? undefined : `${measurement}\u0000${width}`;
+  }
+
+  /** Build a text's next line with `build` and keep it (the fit stage's measuring). */
+  record(node: { _inlines?: Record<string, unknown>[] }, width: number, build: () => any): any {
+    const inlines = node._inlines;
+    const key = LaidOutLines.keyOf(inlines, width);
+    if (!inlines || key === undefined) return build();
+    let lines = this.recording.get(inlines);
+    if (lines === undefined) this.recording.set(inlines, (lines = []));
+    const before = inlines.length;
+    const line = build();
+    if (lines === null) return line;
+    if (line) {
+      // pdfmake takes inlines from the front; the last one taken may be cut, its rest put back in front.
+      const taken = line.inlines.length;
+      const cut = inlines.length === before - taken + 1;
+      if (!cut && inlines.length !== before - taken) {
+        this.recording.set(inlines, null);
+        return line;
+      }
+      lines.push({ before, taken, inlines: line.inlines.map((i: Record<string, unknown>) => ({ ...i })), ...(cut ? { rest: { ...inlines[0] } } : {}) });
+    }
+    if (!line || inlines.length === 0) {
+      this.recording.set(inlines, null);
+      if (lines.length > 0 && !this.kept.has(key)) {
+        if (this.kept.size >= this.limit) this.kept.clear();
+        this.kept.set(key, lines);
+      }
+    }
+    return line;
+  }
+
+  /**
+   * A text's next line as the fit stage built it at this width (the page's layout), taking from the text's inlines
+   * what building it takes; else `build()`'s line. `newLine` makes an empty line of the width available.
+   */
+  replay(node: { _inlines?: Record<string, unknown>[] }, width: number, newLine: () => any, build: () => any): any {
+    const inlines = node._inlines;
+    const key = LaidOutLines.keyOf(inlines, width);
+    if (!inlines || inlines.length === 0 || key === undefined) return build();
+    let state = this.replaying.get(inlines);
+    if (!state) {
+      const lines = this.kept.get(key);
+      if (!lines || lines[0].before !== inlines.length) return build();
+      this.replaying.set(inlines, (state = { lines, next: 0 }));
+    }
+    const built = state.lines[state.next];
+    if (!built || built.before !== inlines.length) {
+      // Not where the kept layout is (pdfmake put lines back to lay them out again): built as always from here on.
+      state.next = Infinity;
+      return build();
+    }
+    state.next++;
+    const line = newLine();
+    for (const inline of built.inlines) line.addInline({ ...inline });
+    inlines.splice(0, built.taken, ...(built.rest ? [{ ...built.rest }] : []));
+    line.lastLineInParagraph = inlines.length === 0;
+    return line;
+  }
+}

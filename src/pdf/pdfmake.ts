@@ -13,7 +13,8 @@
 // measured once (TextInlines#buildInlines, at load); per font,
 // pdfkit's `encode` (glyph ids), its `layoutCache` (emptied when large) and fontkit's `layout` (no shaping where
 // it changes nothing); per pdfmake document, `provideFont` and pdfkit's font table; per layout builder,
-// `buildNextLine` (the form's breaks, and a rounding slack) and, when drawing, `processNode`; per drawn document,
+// `buildNextLine` (the form's breaks, a rounding slack, and the fit stage's lines kept and drawn: measured-texts.ts)
+// and, when drawing, `processNode`; per drawn document,
 // pdfkit's `opacity`, `fillOpacity`, `strokeOpacity`, `addContent`, `addPage`, `fill` and `text`, and the
 // renderer's `renderLine`, `renderVector` and graphics-state methods (marked content). Private members only read:
 // pdfkit's `_font`, `_fontFamilies`, `_pageBuffer`, and a page's `ext_gstates` and `fonts`; fontkit's
@@ -25,7 +26,7 @@ import type { InlineRun } from '../model/line-breaking';
 import { plainTextLayout } from './direct-layout';
 import type { RenderedPage, Region } from './pages';
 import { ARTIFACT_LAYOUT, ARTIFACT_PAGINATION, type StructNode } from './structure';
-import { MeasuredTexts } from './measured-texts';
+import { LaidOutLines, MeasuredTexts } from './measured-texts';
 import { getProperty, getStyleProperty, keepingAnswers, type Stack } from './style-lookup';
 
 /** The pdfmake release the patches below were written for (package.json pins it exactly). */
@@ -38,6 +39,7 @@ export const FONTKIT_VERSION = '2.0.4';
 /* eslint-disable @typescript-eslint/no-var-requires */
 const PdfmakeDocument = require('pdfmake/js/PDFDocument').default;
 const LayoutBuilder = require('pdfmake/js/LayoutBuilder').default;
+const Line = require('pdfmake/js/Line').default;
 const Renderer = require('pdfmake/js/Renderer').default;
 const SVGMeasure = require('pdfmake/js/SVGMeasure').default;
 const TextInlines = require('pdfmake/js/TextInlines').default;
@@ -70,6 +72,7 @@ TextInlines.prototype.measure = function (this: unknown, array: unknown[], stack
 // drawn. Each is measured once (pdf/measured-texts.ts) and copied after.
 const buildInlines = TextInlines.prototype.buildInlines;
 const measuredTexts = new MeasuredTexts();
+const laidOutLines = new LaidOutLines();
 TextInlines.prototype.buildInlines = function (this: { pdfDocument: any }, text: unknown, stack: Stack | undefined) {
   const build = () => buildInlines.call(this, text, stack);
   if (!stack) return build();
@@ -283,9 +286,10 @@ export class PdfmakeFonts {
  * PATCH (LayoutBuilder#buildNextLine), on every builder that measures or draws, so that what is measured is what
  * prints: the form's own break opportunities (`breakAfter` runs, model/line-breaking.ts). pdfmake joins two text
  * runs into one unbreakable word wherever UAX #14 sees no break between them (`noNewLine`: `www.` + `city.`); a
- * run marked `breakAfter` may end a line.
+ * run marked `breakAfter` may end a line. The measuring builder (`record`) keeps the lines it builds of a text, and
+ * the drawing builder (`replay`) is given them for the same text at the same width rather than building them again.
  */
-function allowFormBreaks(builder: any): void {
+function allowFormBreaks(builder: any, lines: 'record' | 'replay'): void {
   const seen = new WeakSet<object>();
   const buildNextLine = builder.buildNextLine.bind(builder);
   builder.buildNextLine = (node: any) => {
@@ -302,7 +306,11 @@ function allowFormBreaks(builder: any): void {
     const available = context.availableWidth;
     context.availableWidth = available + 1e-6;
     try {
-      return buildNextLine(node);
+      // Each text laid out once: the lines the fit stage built of a box are the lines its page draws.
+      const build = () => buildNextLine(node);
+      return lines === 'record'
+        ? laidOutLines.record(node, available, build)
+        : laidOutLines.replay(node, available, () => new Line(context.availableWidth), build);
     } finally {
       context.availableWidth = available;
     }
@@ -333,7 +341,7 @@ export function textMeasurer(fonts: PdfmakeFonts): (runs: InlineRun[], width: nu
   const margins = { left: 0, top: 0, right: 0, bottom: 0 };
   return (runs, width, style) => {
     const builder = new LayoutBuilder({ width, height: Infinity, orientation: 'portrait' }, margins, new SVGMeasure());
-    allowFormBreaks(builder);
+    allowFormBreaks(builder, 'record');
     const node = { text: runs, preserveLeadingSpaces: true, bold: !!style.bold, characterSpacing: style.characterSpacing ?? 0 };
     const pages = builder.layoutDocument([node], doc, {}, { font: style.font, fontSize: style.fontSize, lineHeight: style.lineHeight });
     let height = 0;
@@ -532,7 +540,7 @@ export function drawPages(definition: DocDefinition, { fonts, tableRules, struct
   const builder = new LayoutBuilder(pageSize, normalizePageMargin(definition.pageMargins), new SVGMeasure());
   builder.registerTableLayouts(builtInTableLayouts);
   builder.registerTableLayouts(tableLayouts(tableRules));
-  allowFormBreaks(builder);
+  allowFormBreaks(builder, 'replay');
   // PATCH (processNode): each line remembers the element of the node it was set from (the innermost node that has one).
   let current: number | undefined;
   const processNode = builder.processNode.bind(builder);
