@@ -47,7 +47,7 @@ export class MeasuredTexts {
   private readonly kept = new Map<string, Measured>();
   private readonly fontIds = new WeakMap<object, number>();
 
-  constructor(private readonly limit = 4000) {}
+  constructor(private readonly limit = 1500) {}
 
   /**
    * `build(text, stack)`'s answer: copied from the one made before for the same text, fonts and style, or built
