@@ -1,8 +1,8 @@
 // Each text measured and laid out once. What pdfmake's TextInlines#buildInlines makes of a text (its inlines, their widths, the
 // text's least and greatest width) depends only on the text and the style it is set in. The form prints the same
 // labels on every sheet (some 270 of a sheet's 295 texts), and the fit stage measures a box's text before it is
-// drawn, so the same measurement was made again and again. Here it is made once and copied after (about 1 ms of
-// the 28 ms a sheet takes; the booklet's PDF is the same, byte for byte).
+// drawn, so the same measurement was made again and again. Here it is made once and copied after (the booklet's
+// PDF is the same, byte for byte; the time saved is within the noise of measuring it).
 // The lines the fit stage builds of a box's text are kept too, and the page that draws the box is given them
 // (LaidOutLines, below). Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
 import { getProperty, type Stack } from './style-lookup';
