@@ -1,9 +1,22 @@
 // Each text measured once (src/pdf/measured-texts.ts): a text set again in the same fonts and style gets the first
 // measurement, copied (pdfmake writes into the inlines it lays out); any difference of text, font or style property
-// is measured anew; texts that are not plain runs are always measured.
+// is measured anew; texts that are not plain runs are always measured. And each text laid out once: a box the fit
+// stage measured is drawn with its measurement and its lines, exactly as building them again would draw it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { MeasuredTexts, type Measured } from '../src/pdf/measured-texts';
-import type { Stack } from '../src/pdf/style-lookup';
+import { parse, stringify } from 'yaml';
+import { LaidOutLines, MeasuredTexts, type Measured } from '../src/pdf/measured-texts';
+import { getProperty, type Stack } from '../src/pdf/style-lookup';
+import { checkSheet, openWorkspace, renderSheet } from '../src/pipeline/sheet';
+import { DATA_DIR } from './helpers/data';
+
+/** Bundled sheet 087 with some of its fields written otherwise, as its file would hold them. */
+function sheet087(edit: (sheet: any) => void): Buffer {
+  const sheet = parse(readFileSync(join(DATA_DIR, '2021', '087.yaml'), 'utf8'));
+  edit(sheet);
+  return Buffer.from(stringify(sheet, { lineWidth: 0 }));
+}
 
 const stack = (top: Record<string, unknown>, named: Record<string, Record<string, unknown>> = {}): Stack => ({
   styleDictionary: named,
@@ -84,13 +97,7 @@ describe('MeasuredTexts', () => {
 });
 
 describe('a box the fit stage measured', () => {
-  it('is drawn with the fit stage\'s measurement, not measured again', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { parse, stringify } = await import('yaml');
-    const { checkSheet, openWorkspace, renderSheet } = await import('../src/pipeline/sheet');
-    const { getProperty } = await import('../src/pdf/style-lookup');
-    const { DATA_DIR } = await import('./helpers/data');
+  it('is drawn with the fit stage\'s measurement, not measured again', () => {
     const workspace = openWorkspace(DATA_DIR);
     const seen: { phase: 'fit' | 'draw'; key: string; built: boolean }[] = [];
     let phase: 'fit' | 'draw' = 'fit';
@@ -102,13 +109,12 @@ describe('a box the fit stage measured', () => {
       return result;
     });
     try {
-      const source = parse(readFileSync(join(DATA_DIR, '2021', '087.yaml'), 'utf8'));
       // A sentence long enough that the fit stage must measure it (its quick bound says it may not fit).
       for (let length = 60; length <= 600 && !seen.some((s) => s.phase === 'fit'); length += 20) {
-        source.overview.purpose = '市役所の業務効率化と、価値の高い住民サービスの提供を図る。'.repeat(length / 20);
+        const bytes = sheet087((sheet) => (sheet.overview.purpose = '市役所の業務効率化と、価値の高い住民サービスの提供を図る。'.repeat(length / 20)));
         seen.length = 0;
         phase = 'fit';
-        const prepared = checkSheet('087.yaml', workspace, Buffer.from(stringify(source)));
+        const prepared = checkSheet('087.yaml', workspace, bytes);
         phase = 'draw';
         renderSheet(workspace, prepared.view!);
       }
@@ -124,19 +130,14 @@ describe('a box the fit stage measured', () => {
 });
 
 describe('lines laid out once', () => {
-  it('draws a box with the lines the fit stage built, cut words and all, exactly as building them again would', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { parse, stringify } = await import('yaml');
-    const { checkSheet, openWorkspace, renderSheet } = await import('../src/pipeline/sheet');
-    const { LaidOutLines } = await import('../src/pdf/measured-texts');
-    const { DATA_DIR } = await import('./helpers/data');
+  it('draws a box with the lines the fit stage built, cut words and all, exactly as building them again would', () => {
     const workspace = openWorkspace(DATA_DIR);
-    const source = parse(readFileSync(join(DATA_DIR, '2021', '087.yaml'), 'utf8'));
     // Digits with no break opportunity: pdfmake cuts them where a line is full, and the fit stage must measure them.
-    source.overview.purpose = `申請件数の推移 ${'1234567890'.repeat(24)} を公開する。`;
-    source.results.achievements = `${'電子申請サービスの利用者が増えた。'.repeat(14)}https://www.city.tsukuba.lg.jp/${'shisei/'.repeat(8)}index.html`;
-    const view = checkSheet('087.yaml', workspace, Buffer.from(stringify(source, { lineWidth: 0 }))).view!;
+    const bytes = sheet087((sheet) => {
+      sheet.overview.purpose = `申請件数の推移 ${'1234567890'.repeat(24)} を公開する。`;
+      sheet.results.achievements = `${'電子申請サービスの利用者が増えた。'.repeat(14)}https://www.city.tsukuba.lg.jp/${'shisei/'.repeat(8)}index.html`;
+    });
+    const view = checkSheet('087.yaml', workspace, bytes).view!;
     const replay = LaidOutLines.prototype.replay;
     let given = 0;
     let givenCut = 0;
