@@ -9,10 +9,13 @@ let shownFrom: string | undefined;
 
 /**
  * Name files from `dir` from now on (`data/2021/087.yaml`), and a file outside it by its name alone: a server's
- * answers never show where its files lie on the machine. Undefined: from the working directory again.
+ * answers never show where its files lie on the machine. Undefined: from the working directory again. Gives the
+ * folder they were named from until now.
  */
-export function showPathsFrom(dir: string | undefined): void {
+export function showPathsFrom(dir: string | undefined): string | undefined {
+  const before = shownFrom;
   shownFrom = dir;
+  return before;
 }
 
 export function displayPath(file: string): string {

@@ -104,10 +104,10 @@ interface BuiltLine {
 export class LaidOutLines {
   /** By measurement and width: the lines of a whole layout of that text (null: built some way not followed here). */
   private readonly kept = new Map<string, BuiltLine[]>();
-  /** By a text's inlines: its lines so far, while the fit stage lays it out (null: not kept). */
-  private readonly recording = new WeakMap<object, BuiltLine[] | null>();
-  /** By a text's inlines: the kept lines being given to it, and which comes next. */
-  private readonly replaying = new WeakMap<object, { lines: BuiltLine[]; next: number }>();
+  /** By a text's inlines: its key and lines so far, while the fit stage lays it out (null: not kept). */
+  private readonly recording = new WeakMap<object, { key: string; lines: BuiltLine[] } | null>();
+  /** By a text's inlines: the kept lines being given to it, and which comes next (null: none kept for it). */
+  private readonly replaying = new WeakMap<object, { lines: BuiltLine[]; width: number; next: number } | null>();
 
   constructor(private readonly limit = 2000) {}
 
@@ -119,13 +119,17 @@ export class LaidOutLines {
   /** Build a text's next line with `build` and keep it (the fit stage's measuring). */
   record(node: { _inlines?: Record<string, unknown>[] }, width: number, build: () => any): any {
     const inlines = node._inlines;
-    const key = LaidOutLines.keyOf(inlines, width);
-    if (!inlines || key === undefined) return build();
-    let lines = this.recording.get(inlines);
-    if (lines === undefined) this.recording.set(inlines, (lines = []));
+    if (!inlines) return build();
+    // The key is found once per text, not once per line (it holds the whole text).
+    let state = this.recording.get(inlines);
+    if (state === undefined) {
+      const key = LaidOutLines.keyOf(inlines, width);
+      this.recording.set(inlines, (state = key === undefined ? null : { key, lines: [] }));
+    }
+    if (state === null) return build();
+    const { key, lines } = state;
     const before = inlines.length;
     const line = build();
-    if (lines === null) return line;
     if (line) {
       // pdfmake takes inlines from the front; the last one taken may be cut, its rest put back in front.
       const taken = line.inlines.length;
@@ -152,17 +156,20 @@ export class LaidOutLines {
    */
   replay(node: { _inlines?: Record<string, unknown>[] }, width: number, newLine: () => any, build: () => any): any {
     const inlines = node._inlines;
-    const key = LaidOutLines.keyOf(inlines, width);
-    if (!inlines || inlines.length === 0 || key === undefined) return build();
+    if (!inlines || inlines.length === 0) return build();
     let state = this.replaying.get(inlines);
-    if (!state) {
-      const lines = this.kept.get(key);
-      if (!lines || lines[0].before !== inlines.length) return build();
-      this.replaying.set(inlines, (state = { lines, next: 0 }));
+    if (state === undefined) {
+      // Looked up once per text: most texts have no kept lines, and the key holds the whole text.
+      const key = LaidOutLines.keyOf(inlines, width);
+      const lines = key === undefined ? undefined : this.kept.get(key);
+      state = lines && lines[0].before === inlines.length ? { lines, width, next: 0 } : null;
+      this.replaying.set(inlines, state);
     }
+    if (state === null) return build();
     const built = state.lines[state.next];
-    if (!built || built.before !== inlines.length) {
-      // Not where the kept layout is (pdfmake put lines back to lay them out again): built as always from here on.
+    if (!built || built.before !== inlines.length || width !== state.width) {
+      // Not where the kept layout is (pdfmake put lines back to lay them out again, or at another width): built as
+      // always from here on.
       state.next = Infinity;
       return build();
     }
