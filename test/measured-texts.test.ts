@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { LaidOutLines, MeasuredTexts, type Measured } from '../src/pdf/measured-texts';
-import { getProperty, type Stack } from '../src/pdf/style-lookup';
+import { getProperties, getProperty, type Stack } from '../src/pdf/style-lookup';
 import { checkSheet, openWorkspace, renderSheet } from '../src/pipeline/sheet';
 import { DATA_DIR } from './helpers/data';
 
@@ -93,6 +93,46 @@ describe('MeasuredTexts', () => {
     expect(c.built()).toBe(5);
     texts.measure('四', stack({}), fontOf, c.build);
     expect(c.built()).toBe(5);
+  });
+});
+
+describe('getProperties', () => {
+  it('answers each property as getProperty does, the stack walked once', () => {
+    const dictionary = {
+      label: { fontSize: 8, bold: true, extends: 'base' },
+      base: { color: '#333', lineHeight: 1.1, extends: ['label', 'wide'] }, // a cycle, which pdfmake stops too
+      wide: { characterSpacing: 0.5, fontSize: 12 },
+      empty: {},
+      nulls: { fontSize: null, color: undefined },
+    };
+    const properties = ['font', 'bold', 'fontSize', 'color', 'lineHeight', 'characterSpacing', 'alignment', 'noWrap'];
+    const stacks: Stack[] = [
+      { styleDictionary: dictionary, defaultStyle: { font: 'BIZ', fontSize: 9 }, styleOverrides: [] },
+      { styleDictionary: dictionary, defaultStyle: { font: 'BIZ', fontSize: 9 }, styleOverrides: ['label', { fontSize: 7.5, alignment: 'right' }] },
+      { styleDictionary: dictionary, defaultStyle: undefined, styleOverrides: [{ bold: false, noWrap: null }, 'nulls', 'missing', 'empty'] },
+      { styleDictionary: dictionary, defaultStyle: { color: 'red' }, styleOverrides: ['wide', 'base', new String('label')] },
+      { styleDictionary: dictionary, defaultStyle: { fontSize: 0 }, styleOverrides: [{ fontSize: 0, characterSpacing: 0 }, 'wide'] },
+    ];
+    for (const s of stacks) {
+      // Twice: the second time a named style's answers are the ones kept from the first.
+      expect(getProperties(s, properties)).toEqual(properties.map((p) => getProperty(s, p)));
+      expect(getProperties(s, properties)).toEqual(properties.map((p) => getProperty(s, p)));
+    }
+  });
+
+  it('keeps answers apart by type and by kind of text: 8 and "8", a string and the runs that look like it', () => {
+    const texts = new MeasuredTexts();
+    const c = counting();
+    texts.measure('目的', stack({ alignment: 8 }), fontOf, c.build);
+    texts.measure('目的', stack({ alignment: '8' }), fontOf, c.build);
+    const runs = [{ text: '目的' }];
+    texts.measure(runs, stack({}), fontOf, c.build);
+    texts.measure(JSON.stringify(runs), stack({}), fontOf, c.build);
+    expect(c.built()).toBe(4);
+    // A style value with no written form (a function) is never kept.
+    texts.measure('目的', stack({ alignment: () => 'left' }), fontOf, c.build);
+    texts.measure('目的', stack({ alignment: () => 'left' }), fontOf, c.build);
+    expect(c.built()).toBe(6);
   });
 });
 

@@ -5,7 +5,7 @@
 // PDF is the same, byte for byte; the time saved is within the noise of measuring it).
 // The lines the fit stage builds of a box's text are kept too, and the page that draws the box is given them
 // (LaidOutLines, below). Installed in pdfmake by its adapter (pdf/pdfmake.ts); this file loads nothing of pdfmake's.
-import { getProperty, type Stack } from './style-lookup';
+import { getProperties, type Stack } from './style-lookup';
 
 // `font`, `bold` and `italics` only choose the font object (pdfmake's provideFont): the key holds that font instead,
 // so that `bold: false` and no `bold` at all, which choose the same font, are the same measurement.
@@ -24,27 +24,52 @@ const MEASURED_PROPERTIES = [
 /** The keys a run of a text may have to be measured once (model/line-breaking.ts's InlineRun); others are not. */
 const RUN_KEYS = new Set(['text', 'noWrap', 'breakAfter']);
 
+/** Every property asked of the stack, in one list (answered in one walk of it): the font's three first. */
+const PROPERTIES: readonly string[] = [...FONT_PROPERTIES, ...MEASURED_PROPERTIES];
+
 export interface Measured {
   items: Record<string, unknown>[];
   minWidth: number;
   maxWidth: number;
 }
 
-/** A text as a key, or undefined when it is not plain text and runs (a nested text, a run with a style or a link). */
-function textKey(text: unknown): string | undefined {
-  if (typeof text === 'string') return `s${text}`;
-  if (!Array.isArray(text)) return undefined;
+/** Runs as a key, or undefined when they are not plain text runs (a nested text, a run with a style or a link). */
+function runsKey(text: unknown[]): string | undefined {
   for (const run of text) {
     if (typeof run === 'string') continue;
-    if (!run || typeof run !== 'object' || typeof run.text !== 'string') return undefined;
+    if (!run || typeof run !== 'object' || typeof (run as { text?: unknown }).text !== 'string') return undefined;
     for (const key in run) if (!RUN_KEYS.has(key)) return undefined;
   }
-  return `a${JSON.stringify(text)}`;
+  return JSON.stringify(text);
 }
 
-/** The measurements made, by text, fonts and style; emptied when large (a thousand sheets' own sentences). */
+/**
+ * The style's part of a key: the font's id and each property's answer, told apart by type (a number, a string, an
+ * object as JSON, nothing); undefined for an answer that has no such form (a function), which is never kept.
+ */
+function styleKey(fontId: number, values: unknown[]): string | undefined {
+  let key = String(fontId);
+  for (let k = FONT_PROPERTIES.length; k < values.length; k++) {
+    const value = values[k];
+    if (value === undefined) key += ',';
+    else if (typeof value === 'number') key += `,${value}`;
+    else if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object') key += `,${JSON.stringify(value)}`;
+    else return undefined;
+  }
+  return key;
+}
+
+/** A measurement kept, with the number that stands for it (what LaidOutLines finds a text's lines by). */
+interface Kept {
+  measured: Measured;
+  id: number;
+}
+
+/** The measurements made, by fonts and style, then by text; emptied when large (a thousand sheets' own sentences). */
 export class MeasuredTexts {
-  private readonly kept = new Map<string, Measured>();
+  /** By style key: the texts measured in it, plain strings and runs apart (a string is its own key). */
+  private readonly kept = new Map<string, { strings: Map<string, Kept>; runs: Map<string, Kept> }>();
+  private size = 0;
   private readonly fontIds = new WeakMap<object, number>();
 
   constructor(private readonly limit = 1500) {}
@@ -55,30 +80,43 @@ export class MeasuredTexts {
    * `fontOf` gives the font object a family and face stand for in this document.
    */
   measure(text: unknown, stack: Stack, fontOf: (family: unknown, bold: unknown, italics: unknown) => object, build: () => Measured): Measured {
-    const written = textKey(text);
+    const written = typeof text === 'string' ? text : Array.isArray(text) ? runsKey(text) : undefined;
     if (written === undefined) return build();
-    const [family, bold, italics] = FONT_PROPERTIES.map((p) => getProperty(stack, p));
-    const font = fontOf(family ?? 'Roboto', bold ?? false, italics ?? false);
-    const values = MEASURED_PROPERTIES.map((p) => getProperty(stack, p));
-    let id = this.fontIds.get(font);
-    if (id === undefined) this.fontIds.set(font, (id = nextFontId++));
-    const key = `${id}\u0000${JSON.stringify(values)}\u0000${written}`;
-    const known = this.kept.get(key);
-    if (known) return tagged(copy(known), key);
+    const values = getProperties(stack, PROPERTIES);
+    const font = fontOf(values[0] ?? 'Roboto', values[1] ?? false, values[2] ?? false);
+    let fontId = this.fontIds.get(font);
+    if (fontId === undefined) this.fontIds.set(font, (fontId = nextFontId++));
+    const style = styleKey(fontId, values);
+    if (style === undefined) return build();
+    let texts = this.kept.get(style);
+    if (!texts) this.kept.set(style, (texts = { strings: new Map(), runs: new Map() }));
+    const byText = typeof text === 'string' ? texts.strings : texts.runs;
+    const known = byText.get(written);
+    if (known) return tagged(copy(known.measured), known.id);
     const made = build();
-    if (this.kept.size >= this.limit) this.kept.clear();
-    this.kept.set(key, copy(made));
-    return tagged(made, key);
+    if (this.size >= this.limit) {
+      this.kept.clear();
+      this.size = 0;
+      this.kept.set(style, texts);
+      texts.strings.clear();
+      texts.runs.clear();
+    }
+    const id = nextMeasurement++;
+    byText.set(written, { measured: copy(made), id });
+    this.size++;
+    return tagged(made, id);
   }
 }
 
 let nextFontId = 1;
+// Never reused, so that lines kept for a measurement emptied away are never given to another.
+let nextMeasurement = 1;
 
 const copy = (m: Measured): Measured => ({ items: m.items.map((item) => ({ ...item })), minWidth: m.minWidth, maxWidth: m.maxWidth });
 
 /** The inlines marked with the measurement they are (LaidOutLines finds a text's lines by it). */
-function tagged(m: Measured, key: string): Measured {
-  Object.defineProperty(m.items, MEASUREMENT, { value: key, enumerable: false });
+function tagged(m: Measured, id: number): Measured {
+  Object.defineProperty(m.items, MEASUREMENT, { value: id, enumerable: false });
   return m;
 }
 
@@ -112,7 +150,7 @@ export class LaidOutLines {
   constructor(private readonly limit = 2000) {}
 
   private static keyOf(inlines: unknown, width: number): string | undefined {
-    const measurement = Array.isArray(inlines) ? (inlines as { [MEASUREMENT]?: string })[MEASUREMENT] : undefined;
+    const measurement = Array.isArray(inlines) ? (inlines as { [MEASUREMENT]?: number })[MEASUREMENT] : undefined;
     return measurement === undefined ? undefined : `${measurement}\u0000${width}`;
   }
 

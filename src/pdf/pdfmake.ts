@@ -99,6 +99,8 @@ export interface FontDescriptorMetrics {
 /** One font as pdfkit holds it (its EmbeddedFont), parsed once and shared by every document of the process. */
 export class PdfkitFont {
   readonly [KIT]: any;
+  /** How often trimLayoutCache was called (it counts the cache's strings every sixteenth time). */
+  private trimCalls = 0;
 
   constructor(kit: any) {
     this[KIT] = kit;
@@ -166,9 +168,11 @@ export class PdfkitFont {
   /**
    * PATCH (EmbeddedFont#layoutCache): pdfkit keeps the layout of every string it has set, forever; over a thousand
    * sheets that is most of the memory. Start afresh once the cache is large (each sheet's own repeated labels stay
-   * cached within it).
+   * cached within it). Counting the cache's strings costs as much as a third of a millisecond, so they are counted
+   * every sixteenth call (once per sheet): the cache may pass the limit by sixteen sheets' new strings.
    */
   trimLayoutCache(limit: number): void {
+    if (this.trimCalls++ % 16 !== 0) return;
     const kit = this[KIT];
     if (kit.layoutCache && Object.keys(kit.layoutCache).length > limit) kit.layoutCache = Object.create(null);
   }

@@ -53,6 +53,46 @@ export function getProperty(stack: Stack, property: string): unknown {
   return stack.defaultStyle && stack.defaultStyle[property];
 }
 
+/** A named style's answers to a list of properties, by style dictionary (a document's styles do not change). */
+const namedAnswers = new WeakMap<readonly string[], WeakMap<object, Map<string, unknown[]>>>();
+
+/**
+ * `getProperty(stack, p)` for each of `properties`, found in one walk down the stack: each entry is read once for
+ * all of them, and a named style's answers are worked out once per style dictionary, not once per question.
+ */
+export function getProperties(stack: Stack, properties: readonly string[]): unknown[] {
+  const dictionary = stack.styleDictionary;
+  if (!dictionary || typeof dictionary !== 'object') return properties.map((p) => getProperty(stack, p));
+  let byDictionary = namedAnswers.get(properties);
+  if (!byDictionary) namedAnswers.set(properties, (byDictionary = new WeakMap()));
+  let named = byDictionary.get(dictionary);
+  if (!named) byDictionary.set(dictionary, (named = new Map()));
+  const values: unknown[] = new Array(properties.length).fill(undefined);
+  let missing = properties.length;
+  const overrides = stack.styleOverrides;
+  for (let i = overrides.length - 1; i >= 0 && missing > 0; i--) {
+    const entry: any = overrides[i];
+    let answers: unknown[] | undefined;
+    if (isString(entry)) {
+      const name = String(entry);
+      answers = named.get(name);
+      if (!answers) named.set(name, (answers = properties.map((p) => fromNamedStyle(dictionary, name, p))));
+    }
+    for (let k = 0; k < properties.length; k++) {
+      if (isValue(values[k])) continue;
+      const value = answers ? answers[k] : entry[properties[k]];
+      if (isValue(value)) {
+        values[k] = value;
+        missing--;
+      }
+    }
+  }
+  if (missing > 0) {
+    for (let k = 0; k < properties.length; k++) if (!isValue(values[k])) values[k] = stack.defaultStyle && stack.defaultStyle[properties[k]];
+  }
+  return values;
+}
+
 /**
  * StyleContextStack.getStyleProperty: the item's own value; else what the stack answers with the item pushed on it
  * (`auto`: the item's style names, then the item itself, unless it is a string or a section).
