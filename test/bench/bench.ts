@@ -11,6 +11,7 @@ import { DATA_DIR, makeDataDir } from '../helpers/data';
 import { generateSheet, getPath, prng, setPath } from '../helpers/generate';
 import { editorLatency, editorSummary } from './editor-latency';
 import { serveLatency, serveRows, serveSummary } from './serve-latency';
+import { coreScaling } from './stages';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -362,6 +363,29 @@ function bookletOnly(): void {
   else if (!process.env.BENCH_DATA) rmSync(dataDir, { recursive: true, force: true });
 }
 
+/**
+ * `BENCH_ONLY=stages npm run bench`: where one sheet's time goes, stage by stage in one thread, and what a second
+ * core gives (two processes drawing at once against one alone); with them, the time per sheet in one thread that the
+ * booklet's target allows on this machine. BENCH_STAGE_SHEETS sheets (300) per process; BENCH_DATA as for booklet.
+ */
+async function stagesOnly(): Promise<void> {
+  const dataDir = process.env.BENCH_DATA ?? makeCorpus();
+  const scaling = await coreScaling(dataDir, Number(process.env.BENCH_STAGE_SHEETS ?? 300));
+  // 1,000 sheets in 12 s over the two cores, before the booklet's own pages and start-up are counted.
+  const budget = Math.round(((TARGETS.bookletMs * scaling.twoCoreFactor) / 1000) * 10) / 10;
+  console.log(JSON.stringify({ ...scaling, oneThreadBudgetMsPerSheet: budget }, null, 2));
+  const rows: [string, string][] = [
+    ['one sheet, one thread (ms)', String(scaling.alone.msPerSheet)],
+    ...Object.entries(scaling.alone.stages).map(([stage, ms]): [string, string] => [`  ${stage}`, String(ms)]),
+    ['  of all, collecting garbage', `${Math.round(scaling.alone.gcShare * 100)} %`],
+    ['one sheet, each of two processes at once (ms)', scaling.twoAtOnce.map((t) => t.msPerSheet).join(' / ')],
+    ['what two cores give', `${scaling.twoCoreFactor}×`],
+    [`one thread's time per sheet that ${TARGETS.bookletMs / 1000} s for 1,000 allows`, `${budget} ms`],
+  ];
+  for (const [what, value] of rows) console.log(`| ${what.padEnd(56)} | ${value.padStart(14)} |`);
+  if (!process.env.BENCH_DATA) rmSync(dataDir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') return watchOnly();
   if (process.env.BENCH_ONLY === 'editor') return editorOnly();
@@ -372,6 +396,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.env.BENCH_ONLY === 'booklet') return bookletOnly();
+  if (process.env.BENCH_ONLY === 'stages') return stagesOnly();
   const t0 = Date.now();
   const dataDir = makeCorpus();
   console.error(`corpus: ${SHEETS} sheets in ${dataDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
