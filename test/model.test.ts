@@ -170,3 +170,19 @@ describe('the printed labels of the form', () => {
     expect(() => loadTemplates(dir)).toThrow(/templates\/partials\/direction\.hbs:8: .*\{\{label "direction\.reasons"\}\}: シートのスキーマ.*にない項目です/);
   });
 });
+
+describe('displayPath while servers run', () => {
+  it('names files from the latest running server’s folder, and each server takes back only its own', async () => {
+    const { displayPath, showPathsFrom } = await import('../src/model/report');
+    const [a, b] = ['/srv/city-a', '/srv/city-b'];
+    const file = (dir: string) => join(dir, 'data', '2021', '087.yaml');
+    const stopA = showPathsFrom(a);
+    const stopB = showPathsFrom(b);
+    expect(displayPath(file(b))).toBe(join('data', '2021', '087.yaml'));
+    expect(displayPath(file(a))).toBe('087.yaml'); // outside b's folder: its name alone
+    stopA(); // the first server ends before the second
+    expect(displayPath(file(b))).toBe(join('data', '2021', '087.yaml'));
+    stopB();
+    expect(displayPath(file(b))).toBe(file(b)); // from the working directory again
+  });
+});

@@ -4,24 +4,29 @@ import type { Finding } from './types';
 
 const SEVERITY_LABEL = { error: 'エラー', warning: '警告' } as const;
 
-// Where paths are named from: the working directory, or for a server the folder its data folder sits in.
-let shownFrom: string | undefined;
+// Where paths are named from: the working directory, or for a running server the folder its data folder sits in
+// (the latest server's, while several run in one process, as in the tests).
+const shownFrom: { dir: string }[] = [];
 
 /**
- * Name files from `dir` from now on (`data/2021/087.yaml`), and a file outside it by its name alone: a server's
- * answers never show where its files lie on the machine. Undefined: from the working directory again. Gives the
- * folder they were named from until now.
+ * Name files from `dir` (`data/2021/087.yaml`), and a file outside it by its name alone, until the returned function
+ * is called: a server's answers never show where its files lie on the machine. Each caller takes back only its own
+ * folder, so servers may end in any order.
  */
-export function showPathsFrom(dir: string | undefined): string | undefined {
-  const before = shownFrom;
-  shownFrom = dir;
-  return before;
+export function showPathsFrom(dir: string): () => void {
+  const entry = { dir };
+  shownFrom.push(entry);
+  return () => {
+    const at = shownFrom.indexOf(entry);
+    if (at >= 0) shownFrom.splice(at, 1);
+  };
 }
 
 export function displayPath(file: string): string {
-  const rel = relative(shownFrom ?? process.cwd(), file);
+  const from = shownFrom.at(-1)?.dir;
+  const rel = relative(from ?? process.cwd(), file);
   if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
-  return shownFrom === undefined ? file : basename(file);
+  return from === undefined ? file : basename(file);
 }
 
 /** `data/2021/087.yaml:41:9 エラー コストの推移 › 決算額 › 令和2年度: 数値を入力してください…` */

@@ -235,6 +235,8 @@ export interface Templates {
 
 // A value's place in a template's JSON: a string no template writes (U+0000 must be escaped in JSON text).
 const PLACE = '\u0000sheetbook:';
+/** The start of a place as the JSON text of a template writes it (the string's opening quote and PLACE, escaped). */
+const PLACE_AS_JSON = JSON.stringify(PLACE).slice(0, -1);
 
 /**
  * Documents made from templates whose values are put in places (the `json` helper) rather than written as JSON. The
@@ -249,7 +251,7 @@ class DocumentMaker {
   place(value: unknown): string {
     if (!this.values) throw new Error('json: テンプレートの外では使えません');
     this.values.push(value);
-    return `"\\u0000sheetbook:${this.values.length - 1}"`;
+    return `${PLACE_AS_JSON}${this.values.length - 1}"`;
   }
 
   make(name: string, template: Handlebars.TemplateDelegate, context: object): DocDefinition {

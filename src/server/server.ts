@@ -86,7 +86,7 @@ interface Route {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const workspace = options.workspace ?? openWorkspace(options.dataDir, options.templatesDir);
   // Messages name the files as `data/2021/087.yaml`, not by where they lie on the server.
-  const pathsShownBefore = showPathsFrom(dirname(resolve(options.dataDir)));
+  const stopShowingPaths = showPathsFrom(dirname(resolve(options.dataDir)));
   // A save cut short by a hard kill leaves its temporary file (never a half-written sheet): tidied here.
   for (const year of fiscalYears(options.dataDir)) removeStaleTemporaries(join(options.dataDir, String(year)));
   const token = options.token ?? newToken();
@@ -266,7 +266,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        showPathsFrom(pathsShownBefore);
+        stopShowingPaths();
         server.closeIdleConnections();
         // A browser's kept-alive connection busy past this (it never is for long) is not waited for.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
